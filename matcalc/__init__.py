@@ -1,0 +1,36 @@
+"""matcalc: symbolic matrix calculus with closed forms, steps and numeric proof.
+
+Public API only; see docs/api.md.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from .errors import DeclarationError, EvaluationError, MatcalcError, ParseError, ShapeError, UnsupportedError
+from .expr import Expr
+from .numeric import evaluate as _evaluate
+from .parser import assumptions, parse
+from .printing import to_latex, to_math, to_text
+
+try:
+    __version__ = _version("matcalc-engine")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.1.0"
+
+
+def evaluate(expr, values=None, where=None, sizes=None):
+    """Value of an expression (string or tree) on NumPy arrays: a float for scalars, else a 2-D array."""
+    return _evaluate(parse(expr, where), values or {}, sizes)
+
+
+def latex(expr, where=None) -> str:
+    """LaTeX of an expression (string or tree)."""
+    return to_latex(parse(expr, where))
+
+
+__all__ = [
+    "parse", "evaluate", "latex", "assumptions", "to_text", "to_math", "to_latex", "Expr",
+    "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "UnsupportedError", "EvaluationError",
+    "__version__",
+]

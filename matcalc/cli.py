@@ -1,0 +1,71 @@
+"""The ``matcalc`` command: a thin front end over the public API.
+
+Exit status: 0 success, 1 user error (parse, shape, declaration, unsupported), 2 bad usage.
+A user error prints one message (with a caret under the position where there is one), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .errors import MatcalcError
+from .parser import assumptions, parse
+from .printing import to_latex, to_math, to_text
+from .shapes import describe
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matcalc",
+        description="Symbolic matrix calculus: parse, derive and check matrix expressions.",
+        epilog='example: matcalc show "x^T A x" --where "A: symmetric"',
+    )
+    parser.add_argument("--version", action="version", version=f"matcalc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    show = sub.add_parser("show", help="parse an expression; print it, its shape and its assumptions")
+    show.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x^T A x" or "x.T @ A @ x"')
+    show.add_argument("--where", default=None, help='declarations, e.g. "c: scalar; A: matrix(n, n) symmetric"')
+    show.add_argument("--latex", action="store_true", help="also print LaTeX")
+    show.set_defaults(run=_show)
+    return parser
+
+
+def _show(args) -> int:
+    e = parse(args.expr, args.where)
+    print(to_text(e))
+    print(f"  math:    {to_math(e)}")
+    print(f"  shape:   {describe(e.shape)}")
+    print(f"  assumes: {assumptions(e) or '(nothing)'}")
+    if args.latex:
+        print(f"  latex:   {to_latex(e)}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except MatcalcError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    except Exception as e:  # pragma: no cover - a bug; still no traceback for the user
+        print(f"internal error ({type(e).__name__}): {e}. Please report this input.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Numbers: evaluate any expression on NumPy arrays.
+
+Values are bound to symbols; the arrays' sizes bind the symbolic dimensions, which must agree
+everywhere (``n`` cannot be 3 for ``x`` and 4 for ``A``). Vectors may be given 1-D or as columns,
+scalars as Python numbers. Internally everything is a 2-D float array; the result is a float for a
+scalar expression and a 2-D array otherwise. Random points for checks live here too.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Mapping
+
+import numpy as np
+
+from .errors import EvaluationError
+from .expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, symbols
+from .shapes import Dim, describe
+
+
+def bind(e: Expr, values: Mapping[str, object]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Check `values` against the symbols of `e`; returns (2-D arrays by name, sizes by dim name)."""
+    arrays: dict[str, np.ndarray] = {}
+    sizes: dict[str, int] = {}
+    for s in symbols(e):
+        if s.name not in values:
+            raise EvaluationError(f"no value given for {s.name} ({describe(s.shape)})")
+        try:
+            arr = np.asarray(values[s.name], dtype=float)
+        except (TypeError, ValueError):
+            raise EvaluationError(f"the value of {s.name} is not a numeric array") from None
+        rows, cols = s.shape
+        if arr.ndim == 0:
+            arr = arr.reshape(1, 1)
+        elif arr.ndim == 1:
+            arr = arr.reshape(-1, 1) if cols == Dim.of(1) else arr.reshape(1, -1)
+        elif arr.ndim != 2:
+            raise EvaluationError(f"{s.name} must be at most 2-D, got shape {arr.shape}")
+        for dim, size in zip(s.shape, arr.shape):
+            _bind_dim(s.name, s.shape, dim, size, sizes, arr.shape)
+        arrays[s.name] = arr
+    return arrays, sizes
+
+
+def _bind_dim(name, shape, dim: Dim, size: int, sizes: dict[str, int], got) -> None:
+    if dim.is_int:
+        if dim.value != size:
+            raise EvaluationError(f"{name} is {describe(shape)} but the value has shape {got}")
+        return
+    if dim.name is None:
+        return  # compound dimensions are checked after all names are bound
+    if dim.name in sizes and sizes[dim.name] != size:
+        raise EvaluationError(
+            f"dimension {dim.name} is {sizes[dim.name]} elsewhere but {size} for {name} "
+            f"({describe(shape)}, value shape {got})"
+        )
+    sizes[dim.name] = size
+
+
+def evaluate(e: Expr, values: Mapping[str, object] | None = None, sizes: Mapping[str, int] | None = None):
+    """The value of `e`: a float for a scalar expression, else a 2-D array of its shape."""
+    arrays, bound = bind(e, values or {})
+    bound.update(sizes or {})
+    result = value_2d(e, arrays, bound)
+    if result.shape == (1, 1) and e.shape == (Dim.of(1), Dim.of(1)):
+        return float(result[0, 0])
+    return result
+
+
+def value_2d(e: Expr, arrays: Mapping[str, np.ndarray], sizes: Mapping[str, int]) -> np.ndarray:
+    """The 2-D value of `e` (shared subtrees computed once)."""
+    memo: dict[Expr, np.ndarray] = {}
+
+    def go(node: Expr) -> np.ndarray:
+        hit = memo.get(node)
+        if hit is None:
+            hit = _eval(node, [go(a) for a in node.args], arrays, sizes)
+            memo[node] = hit
+        return hit
+
+    with np.errstate(all="ignore"):
+        return go(e)
+
+
+def size_of(d: Dim, sizes: Mapping[str, int]) -> int:
+    missing = d.names() - set(sizes)
+    if missing:
+        raise EvaluationError(f"the size of dimension {', '.join(sorted(missing))} is not known; pass sizes={{...}}")
+    return d.evaluate(sizes)
+
+
+@singledispatch
+def _eval(e: Expr, args, arrays, sizes) -> np.ndarray:
+    raise NotImplementedError(f"no evaluation rule for {type(e).__name__}")
+
+
+@_eval.register
+def _(e: Symbol, args, arrays, sizes):
+    return arrays[e.name]
+
+
+@_eval.register
+def _(e: Number, args, arrays, sizes):
+    return np.full((1, 1), float(e.value))
+
+
+@_eval.register
+def _(e: Ones, args, arrays, sizes):
+    return np.ones((size_of(e.shape[0], sizes), size_of(e.shape[1], sizes)))
+
+
+@_eval.register
+def _(e: Zeros, args, arrays, sizes):
+    return np.zeros((size_of(e.shape[0], sizes), size_of(e.shape[1], sizes)))
+
+
+@_eval.register
+def _(e: Identity, args, arrays, sizes):
+    return np.eye(size_of(e.shape[0], sizes))
+
+
+@_eval.register
+def _(e: Add, args, arrays, sizes):
+    total = args[0]
+    for a in args[1:]:
+        total = total + a
+    return total
+
+
+@_eval.register
+def _(e: Mul, args, arrays, sizes):
+    total = args[0]
+    for a in args[1:]:
+        total = total * a
+    return total
+
+
+@_eval.register
+def _(e: MatMul, args, arrays, sizes):
+    total = args[0]
+    for a in args[1:]:
+        total = total @ a
+    return total
+
+
+@_eval.register
+def _(e: Power, args, arrays, sizes):
+    return np.power(args[0], args[1][0, 0])
+
+
+@_eval.register
+def _(e: Transpose, args, arrays, sizes):
+    return args[0].T
+
+
+@_eval.register
+def _(e: Call, args, arrays, sizes):
+    out = np.asarray(e.fn.numpy(*args), dtype=float)
+    return out.reshape(1, 1) if out.ndim == 0 else out
+
+
+@_eval.register
+def _(e: Block, args, arrays, sizes):
+    rows, i = [], 0
+    for n in e.layout:
+        rows.append(list(args[i : i + n]))
+        i += n
+    return np.block(rows)

@@ -1,0 +1,157 @@
+r"""LaTeX for notebooks and papers: ``x^{\top} \left(A + A^{\top}\right)``.
+
+Greek names (``theta``, ``Phi``, ``θ``) become their commands, trailing digits become subscripts
+(``W1`` → ``W_{1}``), the element-wise product is ``\odot``, the Kronecker product ``\otimes``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import singledispatch
+
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..shapes import is_scalar
+from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, PRODUCT, format_number, positive_form
+
+GREEK = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+UNICODE_GREEK = dict(zip(
+    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+    [rf"\{g}" for g in GREEK],
+))
+
+
+def to_latex(e: Expr) -> str:
+    """The expression as LaTeX (math mode, without delimiters)."""
+    return _print(e)[0]
+
+
+def latex_name(name: str) -> str:
+    m = re.fullmatch(r"([A-Za-z]+|[\u0391-\u03a9\u03b1-\u03c9])_?([0-9]*)", name)
+    if m is None:
+        base, sub = name.split("_", 1) if "_" in name else (name, "")
+        return _latex_base(base) + (f"_{{{sub}}}" if sub else "")
+    base, sub = m.groups()
+    return _latex_base(base) + (f"_{{{sub}}}" if sub else "")
+
+
+def _latex_base(base: str) -> str:
+    if base in UNICODE_GREEK:
+        return UNICODE_GREEK[base]
+    if base in GREEK:
+        return "\\" + base
+    if len(base) == 1:
+        return base
+    return rf"\mathit{{{base}}}"
+
+
+def _wrap(text: str, level: int, required: int) -> str:
+    return rf"\left({text}\right)" if level < required else text
+
+
+def _sub(e: Expr, required: int) -> str:
+    text, level = _print(e)
+    return _wrap(text, level, required)
+
+
+@singledispatch
+def _print(e: Expr) -> tuple[str, int]:
+    raise NotImplementedError(f"no LaTeX printer for {type(e).__name__}")
+
+
+@_print.register
+def _(e: Symbol):
+    return latex_name(e.name), ATOM
+
+
+@_print.register
+def _(e: Number):
+    v = abs(e.value)
+    text = format_number(v) if "/" not in format_number(v) else rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
+    return ("-" + text, NEG) if e.value < 0 else (text, ATOM)
+
+
+@_print.register
+def _(e: Ones):
+    return r"\mathbf{1}", ATOM
+
+
+@_print.register
+def _(e: Zeros):
+    return r"\mathbf{0}", ATOM
+
+
+@_print.register
+def _(e: Identity):
+    return "I", ATOM
+
+
+@_print.register
+def _(e: Add):
+    parts = [_sub(e.args[0], ADD)]
+    for term in e.args[1:]:
+        positive = positive_form(term)
+        parts.append((" - " + _sub(positive, ADD + 1)) if positive is not None else (" + " + _sub(term, ADD + 1)))
+    return "".join(parts), ADD
+
+
+@_print.register
+def _(e: Mul):
+    positive = positive_form(e)
+    if positive is not None:
+        return "-" + _sub(positive, NEG), NEG
+    numer = [f for f in e.args if not (isinstance(f, Power) and f.exponent == Number(-1))]
+    denom = [f.base for f in e.args if isinstance(f, Power) and f.exponent == Number(-1)]
+    scalars = [f for f in numer if is_scalar(f.shape)]
+    others = [f for f in numer if not is_scalar(f.shape)]
+    pieces = [_sub(f, JUXT + 1) for f in scalars]
+    if others:
+        had = r" \odot ".join(_sub(f, PRODUCT + 1) for f in others)
+        pieces.append(_wrap(had, PRODUCT, JUXT + 1) if (len(others) > 1 and pieces) else had)
+    top = " ".join(pieces) if pieces else "1"
+    level = JUXT if len(pieces) > 1 else (PRODUCT if len(others) > 1 else (_print(numer[0])[1] if numer else ATOM))
+    if denom:
+        bottom = " ".join(_sub(d, JUXT + 1) for d in denom)
+        return rf"\frac{{{top}}}{{{bottom}}}", ATOM
+    return top, level
+
+
+@_print.register
+def _(e: MatMul):
+    return " ".join(_sub(f, JUXT + 1) for f in e.args), JUXT
+
+
+@_print.register
+def _(e: Power):
+    return f"{_sub(e.base, POSTFIX + 1)}^{{{_print(e.exponent)[0]}}}", POSTFIX
+
+
+@_print.register
+def _(e: Transpose):
+    return _sub(e.arg, POSTFIX + 1) + r"^{\top}", POSTFIX
+
+
+LATEX_NORMS = {"norm": r"_{2}", "norm_fro": r"_{F}", "norm1": r"_{1}"}
+
+
+@_print.register
+def _(e: Call):
+    name = e.fn.name
+    args = [_print(a)[0] for a in e.args]
+    if name in LATEX_NORMS:
+        return rf"\left\| {args[0]} \right\|{LATEX_NORMS[name]}", ATOM
+    if name == "inv":
+        return _sub(e.args[0], POSTFIX + 1) + "^{-1}", POSTFIX
+    if name == "kron":
+        return rf"{_sub(e.args[0], PRODUCT + 1)} \otimes {_sub(e.args[1], PRODUCT + 1)}", PRODUCT
+    if name == "sum":
+        return rf"\mathbf{{1}}^{{\top}} {_sub(e.args[0], JUXT + 1)}" if e.args[0].shape[1] == 1 else rf"\operatorname{{sum}}\left({args[0]}\right)", JUXT
+    return rf"{e.fn.latex}\left({', '.join(args)}\right)", ATOM
+
+
+@_print.register
+def _(e: Block):
+    rows = [" & ".join(_print(i)[0] for i in row) for row in e.rows]
+    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}", ATOM

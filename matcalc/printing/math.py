@@ -1,0 +1,139 @@
+"""Unicode math notation for reading: ``xᵀ(A + Aᵀ)``, ``-2 Φᵀ(y - Φ θ)``, ``‖A x‖²``.
+
+Matrix products are juxtaposition, the element-wise product is ``∘``, transposes and inverses are
+superscripts. The text reads back through the parser (math dialect) to an equal value, though not
+always to the identical tree.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
+
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def to_math(e: Expr) -> str:
+    """The expression in Unicode math notation."""
+    return _print(e)[0]
+
+
+def _sub(e: Expr, required: int) -> str:
+    text, level = _print(e)
+    return bracket(text, level, required)
+
+
+@singledispatch
+def _print(e: Expr) -> tuple[str, int]:
+    raise NotImplementedError(f"no math printer for {type(e).__name__}")
+
+
+@_print.register
+def _(e: Symbol):
+    return e.name, ATOM
+
+
+@_print.register
+def _(e: Number):
+    text = format_number(abs(e.value))
+    if "/" in text:
+        text = f"({text})"
+    return ("-" + text, NEG) if e.value < 0 else (text, ATOM)
+
+
+@_print.register
+def _(e: Ones):
+    return "1", ATOM
+
+
+@_print.register
+def _(e: Zeros):
+    return "0", ATOM
+
+
+@_print.register
+def _(e: Identity):
+    return "I", ATOM
+
+
+@_print.register
+def _(e: Add):
+    parts = [_sub(e.args[0], ADD)]
+    for term in e.args[1:]:
+        positive = positive_form(term)
+        parts.append((" - " + _sub(positive, ADD + 1)) if positive is not None else (" + " + _sub(term, ADD + 1)))
+    return "".join(parts), ADD
+
+
+def _juxtapose(texts: list[str]) -> str:
+    out = texts[0]
+    for t in texts[1:]:
+        out += t if (t.startswith("(") and not out[-1].isdigit()) else " " + t
+    return out
+
+
+@_print.register
+def _(e: Mul):
+    positive = positive_form(e)
+    if positive is not None:
+        return "-" + _sub(positive, NEG), NEG
+    scalars = [f for f in e.args if f.shape == (1, 1) and not _is_reciprocal(f)]
+    others = [f for f in e.args if f not in scalars and not _is_reciprocal(f)]
+    denominators = [f.base for f in e.args if _is_reciprocal(f)]
+    pieces = [_sub(f, JUXT + 1) for f in scalars]
+    if others:
+        hadamard = " ∘ ".join(_sub(f, PRODUCT + 1) for f in others)
+        pieces.append(bracket(hadamard, PRODUCT if len(others) > 1 else _print(others[0])[1], JUXT + 1 if pieces else 0))
+    text = _juxtapose(pieces) if pieces else "1"
+    level = JUXT if len(pieces) > 1 else (PRODUCT if len(others) > 1 else _print(e.args[0])[1])
+    for d in denominators:
+        text = bracket(text, level, PRODUCT) + " / " + _sub(d, PRODUCT + 1)
+        level = PRODUCT
+    return text, level
+
+
+def _is_reciprocal(f: Expr) -> bool:
+    return isinstance(f, Power) and f.exponent == Number(-1)
+
+
+@_print.register
+def _(e: MatMul):
+    return _juxtapose([_sub(f, JUXT + 1) for f in e.args]), JUXT
+
+
+@_print.register
+def _(e: Power):
+    base = _sub(e.base, POSTFIX)
+    if isinstance(e.exponent, Number) and e.exponent.value.denominator == 1:
+        return base + str(e.exponent.value.numerator).translate(SUPERSCRIPTS), POSTFIX
+    return f"{base}^({_print(e.exponent)[0]})", POWER
+
+
+@_print.register
+def _(e: Transpose):
+    return _sub(e.arg, POSTFIX) + "ᵀ", POSTFIX
+
+
+NORMS = {"norm": ("‖", "‖"), "norm_fro": ("‖", "‖_F"), "norm1": ("‖", "‖₁")}
+NAMES = {"trace": "tr"}
+
+
+@_print.register
+def _(e: Call):
+    name = e.fn.name
+    args = [_print(a)[0] for a in e.args]
+    if name in NORMS:
+        left, right = NORMS[name]
+        return f"{left}{args[0]}{right}", ATOM
+    if name == "inv":
+        return _sub(e.args[0], POSTFIX) + "⁻¹", POSTFIX
+    if name == "kron":
+        return f"{_sub(e.args[0], PRODUCT + 1)} ⊗ {_sub(e.args[1], PRODUCT + 1)}", PRODUCT
+    return f"{NAMES.get(name, name)}(" + ", ".join(args) + ")", ATOM
+
+
+@_print.register
+def _(e: Block):
+    return "[" + "; ".join(", ".join(_print(i)[0] for i in row) for row in e.rows) + "]", ATOM

@@ -1,0 +1,59 @@
+"""The one precedence table shared by every printer, and number formatting.
+
+Levels, loosest first. A child is bracketed when its level is below what its position demands.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+from ..expr import Expr, Mul, Number, negate
+
+ADD = 10  # a + b, a - b
+PRODUCT = 20  # a * b, a @ b, a / b, a ∘ b
+JUXT = 25  # math notation: A x, 2 x
+NEG = 30  # -a
+POWER = 40  # a ** b, a^2
+POSTFIX = 50  # a.T, aᵀ, a⁻¹
+ATOM = 60  # names, numbers, calls, brackets
+
+
+def bracket(text: str, level: int, required: int, open_: str = "(", close: str = ")") -> str:
+    """`text` in brackets when its `level` binds less tightly than `required`."""
+    return f"{open_}{text}{close}" if level < required else text
+
+
+def positive_form(e: Expr) -> Expr | None:
+    """p with negate(p) == e (so e prints as ``-p``), or None."""
+    if isinstance(e, Number) and e.value < 0:
+        return Number(-e.value)
+    if isinstance(e, Mul) and isinstance(e.args[0], Number) and e.args[0].value < 0:
+        c = -e.args[0].value
+        rest = e.args[1:]
+        p = (rest[0] if len(rest) == 1 else Mul(*rest)) if c == 1 else Mul(Number(c), *rest)
+        return p if negate(p) == e else None
+    return None
+
+
+def is_terminating(value: Fraction) -> bool:
+    d = value.denominator
+    for prime in (2, 5):
+        while d % prime == 0:
+            d //= prime
+    return d == 1
+
+
+def format_number(value: Fraction) -> str:
+    """Exact, parseable text for a rational: ``2``, ``0.5``, ``1e-30``, or ``1/3`` (caller brackets)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    if not is_terminating(value):
+        return f"{value.numerator}/{value.denominator}"
+    with localcontext() as ctx:
+        ctx.prec = 1000
+        dec = Decimal(value.numerator) / Decimal(value.denominator)
+    plain = format(dec, "f")
+    if len(plain) <= 12:
+        return plain
+    return format(dec.normalize(), "e").replace("e+", "e")

@@ -1,0 +1,169 @@
+"""NumPy-syntax text: ``(A + A.T) @ x``. Parses back to the same tree (``parse(to_text(e)) == e``).
+
+``*`` between two non-scalars means the element-wise product only after a NumPy marker (``@``, ``.T``,
+``**``); an expression without one spells that product ``multiply(a, b)`` so the text stays
+unambiguous. Ones and zeros print as ``1``/``0`` where the parser infers their size from a matrix
+product or transpose, and as ``vector(1)``/``matrix(0)`` elsewhere.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from ..expr import (
+    Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
+)
+from ..shapes import ONE, is_scalar
+from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
+
+
+class _Ctx:
+    __slots__ = ("star_ok",)
+
+    def __init__(self, star_ok: bool):
+        self.star_ok = star_ok
+
+
+def to_text(e: Expr) -> str:
+    """The expression in matcalc's NumPy syntax."""
+    star_ok = any(
+        isinstance(n, (MatMul, Transpose)) or (isinstance(n, Power) and n.exponent != Number(-1))
+        for n in preorder(e)
+    )
+    return _p(e, _Ctx(star_ok), False)[0]
+
+
+def _p(e: Expr, ctx: _Ctx, array_context: bool) -> tuple[str, int]:
+    return _print(e, ctx, array_context)
+
+
+def _sub(e: Expr, ctx: _Ctx, required: int, array_context: bool = False) -> str:
+    text, level = _p(e, ctx, array_context)
+    return bracket(text, level, required)
+
+
+@singledispatch
+def _print(e: Expr, ctx: _Ctx, array_context: bool) -> tuple[str, int]:
+    raise NotImplementedError(f"no text printer for {type(e).__name__}")
+
+
+@_print.register
+def _(e: Symbol, ctx, array_context):
+    return e.name, ATOM
+
+
+@_print.register
+def _(e: Number, ctx, array_context):
+    text = format_number(abs(e.value))
+    if "/" in text:
+        text = f"({text})"
+    if e.value < 0:
+        return "-" + text, NEG
+    return text, ATOM
+
+
+def _filled(e: Expr, digit: str, array_context: bool) -> tuple[str, int]:
+    rows, cols = e.shape
+    if array_context and (rows == ONE or cols == ONE):
+        return digit, ATOM
+    if cols == ONE:
+        return f"vector({digit})", ATOM
+    if rows == ONE:
+        return f"vector({digit}).T", POSTFIX
+    return f"matrix({digit})", ATOM
+
+
+@_print.register
+def _(e: Ones, ctx, array_context):
+    return _filled(e, "1", array_context)
+
+
+@_print.register
+def _(e: Zeros, ctx, array_context):
+    return _filled(e, "0", array_context)
+
+
+@_print.register
+def _(e: Identity, ctx, array_context):
+    return "I", ATOM
+
+
+@_print.register
+def _(e: Add, ctx, array_context):
+    parts = [_sub(e.args[0], ctx, ADD + 1)]
+    for term in e.args[1:]:
+        positive = positive_form(term)
+        if positive is not None:
+            parts.append(" - " + _sub(positive, ctx, ADD + 1))
+        else:
+            parts.append(" + " + _sub(term, ctx, ADD + 1))
+    return "".join(parts), ADD
+
+
+@_print.register
+def _(e: Mul, ctx, array_context):
+    first, rest = e.args[0], e.args[1:]
+    if first == Number(-1) and len(rest) == 1 and Mul(Number(-1), rest[0]) == e:
+        from ..expr import negate
+
+        if negate(rest[0]) == e:
+            return "-" + _sub(rest[0], ctx, NEG + 1), NEG
+    if not ctx.star_ok and _ambiguous_star(e):
+        return "multiply(" + ", ".join(_p(f, ctx, False)[0] for f in e.args) + ")", ATOM
+    text, level = _p(first, ctx, False)
+    if isinstance(first, Mul) or level < PRODUCT:
+        text = f"({text})"
+    parts = [text]
+    for factor in rest:
+        if isinstance(factor, Power) and factor.exponent == Number(-1):
+            parts.append(" / " + _sub(factor.base, ctx, PRODUCT + 1))
+        else:
+            ftext, flevel = _p(factor, ctx, False)
+            parts.append(" * " + bracket(ftext, flevel, PRODUCT + 1 if flevel != NEG else ATOM))
+    return "".join(parts), PRODUCT
+
+
+def _ambiguous_star(e: Mul) -> bool:
+    """Would printing `e` put '*' between two non-scalars?"""
+    left_scalar = is_scalar(e.args[0].shape)
+    for factor in e.args[1:]:
+        if isinstance(factor, Power) and factor.exponent == Number(-1):
+            continue
+        if not left_scalar and not is_scalar(factor.shape):
+            return True
+        left_scalar = left_scalar and is_scalar(factor.shape)
+    return False
+
+
+@_print.register
+def _(e: MatMul, ctx, array_context):
+    first, rest = e.args[0], e.args[1:]
+    text, level = _p(first, ctx, True)
+    if isinstance(first, MatMul) or level < PRODUCT:
+        text = f"({text})"
+    parts = [text] + [" @ " + _sub(f, ctx, PRODUCT + 1, True) for f in rest]
+    return "".join(parts), PRODUCT
+
+
+@_print.register
+def _(e: Power, ctx, array_context):
+    base = _sub(e.base, ctx, POWER + 1)
+    etext, elevel = _p(e.exponent, ctx, False)
+    exponent = bracket(etext, elevel, NEG) if elevel == NEG else bracket(etext, elevel, POWER)
+    return f"{base}**{exponent}", POWER
+
+
+@_print.register
+def _(e: Transpose, ctx, array_context):
+    return _sub(e.arg, ctx, POSTFIX, True) + ".T", POSTFIX
+
+
+@_print.register
+def _(e: Call, ctx, array_context):
+    return f"{e.fn.name}(" + ", ".join(_p(a, ctx, False)[0] for a in e.args) + ")", ATOM
+
+
+@_print.register
+def _(e: Block, ctx, array_context):
+    rows = [", ".join(_p(item, ctx, True)[0] for item in row) for row in e.rows]
+    return "[" + "; ".join(rows) + "]", ATOM
