@@ -34,3 +34,7 @@ __all__ = [
     "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "UnsupportedError", "EvaluationError",
     "__version__",
 ]
+
+from .derivative import Derivative, derive, gradient, jacobian  # noqa: E402
+
+__all__ += ["Derivative", "derive", "gradient", "jacobian"]

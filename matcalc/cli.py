@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="matcalc",
         description="Symbolic matrix calculus: parse, derive and check matrix expressions.",
-        epilog='example: matcalc show "x^T A x" --where "A: symmetric"',
+        epilog='examples: matcalc derive "x.T@A@x" wrt x    matcalc show "x^T A x" --where "A: symmetric"',
     )
     parser.add_argument("--version", action="version", version=f"matcalc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -32,6 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--where", default=None, help='declarations, e.g. "c: scalar; A: matrix(n, n) symmetric"')
     show.add_argument("--latex", action="store_true", help="also print LaTeX")
     show.set_defaults(run=_show)
+
+    derive = sub.add_parser("derive", help="derive an expression w.r.t. a variable, in closed form")
+    derive.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x.T@A@x"')
+    derive.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
+    derive.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
+    derive.add_argument("--layout", choices=["mixed", "numerator", "denominator"], default="mixed",
+                        help="mixed (default): gradients have the variable's shape; numerator: gradients are rows; "
+                             "denominator: Jacobians are transposed")
+    derive.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
+    derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
+    derive.add_argument("--latex", action="store_true", help="also print LaTeX")
+    derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
+    derive.set_defaults(run=_derive)
     return parser
 
 
@@ -43,6 +56,24 @@ def _show(args) -> int:
     print(f"  assumes: {assumptions(e) or '(nothing)'}")
     if args.latex:
         print(f"  latex:   {to_latex(e)}")
+    return EXIT_OK
+
+
+def _derive(args) -> int:
+    from .derivative import derive
+
+    d = derive(args.expr, args.var, layout=args.layout, where=args.where)
+    print(d.describe())
+    if args.latex:
+        print(f"  latex:   {d.latex()}")
+    if args.steps:
+        print("steps:")
+        print(d.steps_text())
+    if args.check:
+        report = d.check()
+        print(report)
+        if not report.passed and report.status == "fail":
+            return EXIT_USER_ERROR
     return EXIT_OK
 
 
@@ -62,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # pragma: no cover - output piped into `head`
+        return EXIT_OK
     except Exception as e:  # pragma: no cover - a bug; still no traceback for the user
         print(f"internal error ({type(e).__name__}): {e}. Please report this input.", file=sys.stderr)
         return EXIT_INTERNAL

@@ -362,7 +362,8 @@ def shape_error(op: str, left: Expr, right: Expr, why: str = "") -> ShapeError:
 
 
 def negate(e: Expr) -> Expr:
-    """``-e`` as the parser spells it: a negative Number, a negated leading coefficient, or ``-1 * e``."""
+    """``-e`` as the parser spells it: a negative Number, a negated leading coefficient, or ``-1 * e``
+    (merged into an element-wise product, so ``-(y * z)`` and ``-y * z`` are the same tree)."""
     if isinstance(e, Number):
         return Number(-e.value)
     if isinstance(e, Mul) and isinstance(e.args[0], Number):
@@ -371,6 +372,8 @@ def negate(e: Expr) -> Expr:
         if c == 1:
             return rest[0] if len(rest) == 1 else Mul(*rest)
         return Mul(Number(c), *rest)
+    if isinstance(e, Mul):
+        return Mul(Number(-1), *e.args)
     return Mul(Number(-1), e)
 
 

@@ -8,12 +8,13 @@ is needed) and the domain to sample for numeric checks. The tree uses a row thro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from .errors import ShapeError
+from .expr import Add, Call, Expr, Mul, Number, Power
 from .shapes import SCALAR, Shape, describe, is_covector, is_scalar, is_vector
 
 Array = np.ndarray
@@ -34,6 +35,10 @@ class Function:
     sympy: Callable[[Any, Any], Any] | None = None  # (sympy module, symbol) -> scalar definition
     domain: tuple[float, float] = (-2.0, 2.0)  # where random check points are drawn
     linear: bool = False
+    # element-wise rows: f'(u) as a matcalc expression of the argument u, and its one-line statement
+    derivative: Callable[[Expr], Expr] | None = None
+    derivative_text: str = ""
+    kink: bool = False  # not differentiable at 0 (relu, abs, ...): checks keep away from 0
 
     def shape_of(self, arg_shapes: tuple[Shape, ...]) -> Shape:
         if len(arg_shapes) != self.arity:
@@ -162,47 +167,103 @@ def _vec(x: Array) -> Array:
     return x.reshape(-1, 1, order="F").copy()
 
 
-def _elementwise(name, numpy, latex, doc, sympy, domain=(-2.0, 2.0), aliases=()):
-    return register(
-        Function(name, "elementwise", 1, numpy, _same, latex, doc, tuple(aliases), sympy, domain)
-    )
+def _elementwise(name, numpy, latex, doc, sympy, derivative, derivative_text, domain=(-2.0, 2.0), aliases=(),
+                 kink=False):
+    return register(Function(
+        name, "elementwise", 1, numpy, _same, latex, doc, tuple(aliases), sympy, domain,
+        derivative=derivative, derivative_text=derivative_text, kink=kink,
+    ))
+
+
+def _call(name: str) -> Callable[[Expr], Expr]:
+    return lambda u: Call(REGISTRY[name], u)
+
+
+def _half(a: "int", b: "int" = 1) -> Number:
+    return Number(a) if b == 1 else Number(f"{a}/{b}")
 
 
 # ---------------------------------------------------------------- element-wise rows
 
-EXP = _elementwise("exp", np.exp, r"\exp", "exponential", lambda sp, x: sp.exp(x))
-LOG = _elementwise("log", np.log, r"\log", "natural logarithm", lambda sp, x: sp.log(x), (0.2, 3.0), ("ln",))
-SIN = _elementwise("sin", np.sin, r"\sin", "sine", lambda sp, x: sp.sin(x))
-COS = _elementwise("cos", np.cos, r"\cos", "cosine", lambda sp, x: sp.cos(x))
-TAN = _elementwise("tan", np.tan, r"\tan", "tangent", lambda sp, x: sp.tan(x), (-1.2, 1.2))
-ARCSIN = _elementwise("arcsin", np.arcsin, r"\arcsin", "inverse sine", lambda sp, x: sp.asin(x), (-0.9, 0.9), ("asin",))
-ARCCOS = _elementwise("arccos", np.arccos, r"\arccos", "inverse cosine", lambda sp, x: sp.acos(x), (-0.9, 0.9), ("acos",))
-ARCTAN = _elementwise("arctan", np.arctan, r"\arctan", "inverse tangent", lambda sp, x: sp.atan(x), aliases=("atan",))
-TANH = _elementwise("tanh", np.tanh, r"\tanh", "hyperbolic tangent", lambda sp, x: sp.tanh(x))
+EXP = _elementwise(
+    "exp", np.exp, r"\exp", "exponential", lambda sp, x: sp.exp(x),
+    _call("exp"), "exp' = exp",
+)
+LOG = _elementwise(
+    "log", np.log, r"\log", "natural logarithm", lambda sp, x: sp.log(x),
+    lambda u: Power(u, Number(-1)), "log'(u) = 1/u", (0.2, 3.0), ("ln",),
+)
+SIN = _elementwise(
+    "sin", np.sin, r"\sin", "sine", lambda sp, x: sp.sin(x),
+    _call("cos"), "sin' = cos",
+)
+COS = _elementwise(
+    "cos", np.cos, r"\cos", "cosine", lambda sp, x: sp.cos(x),
+    lambda u: Mul(Number(-1), Call(SIN, u)), "cos' = -sin",
+)
+TAN = _elementwise(
+    "tan", np.tan, r"\tan", "tangent", lambda sp, x: sp.tan(x),
+    lambda u: Add(Number(1), Power(Call(TAN, u), Number(2))), "tan' = 1 + tan²", (-1.2, 1.2),
+)
+ARCSIN = _elementwise(
+    "arcsin", np.arcsin, r"\arcsin", "inverse sine", lambda sp, x: sp.asin(x),
+    lambda u: Power(Add(Number(1), Mul(Number(-1), Power(u, Number(2)))), _half(-1, 2)),
+    "arcsin'(u) = (1 - u²)^(-1/2)", (-0.9, 0.9), ("asin",),
+)
+ARCCOS = _elementwise(
+    "arccos", np.arccos, r"\arccos", "inverse cosine", lambda sp, x: sp.acos(x),
+    lambda u: Mul(Number(-1), Power(Add(Number(1), Mul(Number(-1), Power(u, Number(2)))), _half(-1, 2))),
+    "arccos'(u) = -(1 - u²)^(-1/2)", (-0.9, 0.9), ("acos",),
+)
+ARCTAN = _elementwise(
+    "arctan", np.arctan, r"\arctan", "inverse tangent", lambda sp, x: sp.atan(x),
+    lambda u: Power(Add(Number(1), Power(u, Number(2))), Number(-1)), "arctan'(u) = 1/(1 + u²)",
+    aliases=("atan",),
+)
+TANH = _elementwise(
+    "tanh", np.tanh, r"\tanh", "hyperbolic tangent", lambda sp, x: sp.tanh(x),
+    lambda u: Add(Number(1), Mul(Number(-1), Power(Call(TANH, u), Number(2)))), "tanh' = 1 - tanh²",
+)
 SIGMOID = _elementwise(
-    "sigmoid", _sigmoid, r"\sigma", "logistic sigmoid 1/(1 + e^-x)",
-    lambda sp, x: 1 / (1 + sp.exp(-x)), aliases=("logistic", "σ"),
+    "sigmoid", _sigmoid, r"\sigma", "logistic sigmoid 1/(1 + e^-x)", lambda sp, x: 1 / (1 + sp.exp(-x)),
+    lambda u: Mul(Call(SIGMOID, u), Add(Number(1), Mul(Number(-1), Call(SIGMOID, u)))), "σ' = σ(1 - σ)",
+    aliases=("logistic",),
 )
 RELU = _elementwise(
     "relu", lambda x: np.maximum(x, 0.0), r"\operatorname{relu}", "rectifier max(0, x)",
-    lambda sp, x: sp.Max(0, x),
+    lambda sp, x: sp.Max(0, x), _call("step"), "relu' = step (1 for x > 0, 0 for x ≤ 0)", kink=True,
 )
 STEP = _elementwise(
     "step", lambda x: (x > 0).astype(float), r"\operatorname{step}", "unit step: 1 for x > 0, else 0",
-    lambda sp, x: sp.Piecewise((1, x > 0), (0, True)), aliases=("heaviside",),
+    lambda sp, x: sp.Piecewise((1, x > 0), (0, True)), lambda u: Mul(Number(0), u),
+    "step' = 0 (away from 0)", aliases=("heaviside",), kink=True,
 )
 LEAKY_RELU = _elementwise(
     "leaky_relu", lambda x: np.where(x > 0, x, 0.01 * x), r"\operatorname{lrelu}",
     "leaky rectifier max(0.01 x, x)", lambda sp, x: sp.Max(x / 100, x),
+    lambda u: Add(_half(1, 100), Mul(_half(99, 100), Call(STEP, u))),
+    "leaky_relu' = 1 for x > 0, 0.01 otherwise", kink=True,
 )
 SOFTPLUS = _elementwise(
     "softplus", lambda x: np.logaddexp(0.0, x), r"\operatorname{softplus}", "log(1 + e^x)",
-    lambda sp, x: sp.log(1 + sp.exp(x)),
+    lambda sp, x: sp.log(1 + sp.exp(x)), _call("sigmoid"), "softplus' = σ",
 )
-ABS = _elementwise("abs", np.abs, r"\operatorname{abs}", "absolute value", lambda sp, x: sp.Abs(x))
-SIGN = _elementwise("sign", np.sign, r"\operatorname{sign}", "sign", lambda sp, x: sp.sign(x))
-SQRT = _elementwise("sqrt", np.sqrt, r"\sqrt", "square root", lambda sp, x: sp.sqrt(x), (0.2, 3.0))
-SQUARE = _elementwise("square", np.square, r"\operatorname{square}", "x squared", lambda sp, x: x**2)
+ABS = _elementwise(
+    "abs", np.abs, r"\operatorname{abs}", "absolute value", lambda sp, x: sp.Abs(x),
+    _call("sign"), "abs' = sign (away from 0)", kink=True,
+)
+SIGN = _elementwise(
+    "sign", np.sign, r"\operatorname{sign}", "sign", lambda sp, x: sp.sign(x),
+    lambda u: Mul(Number(0), u), "sign' = 0 (away from 0)", kink=True,
+)
+SQRT = _elementwise(
+    "sqrt", np.sqrt, r"\sqrt", "square root", lambda sp, x: sp.sqrt(x),
+    lambda u: Mul(_half(1, 2), Power(Call(SQRT, u), Number(-1))), "sqrt'(u) = 1/(2 sqrt(u))", (0.2, 3.0),
+)
+SQUARE = _elementwise(
+    "square", np.square, r"\operatorname{square}", "x squared", lambda sp, x: x**2,
+    lambda u: Mul(Number(2), u), "square'(u) = 2u",
+)
 
 # ---------------------------------------------------------------- reductions and matrix functions
 
@@ -258,4 +319,4 @@ KRON = register(Function(
 
 ELEMENTWISE = tuple(f for f in REGISTRY.values() if f.kind == "elementwise")
 
-__all__ = ["Function", "REGISTRY", "register", "lookup", "ELEMENTWISE", "field"]
+__all__ = ["Function", "REGISTRY", "register", "lookup", "ELEMENTWISE"]

@@ -30,7 +30,7 @@ Builder = Callable[[], Expr]
 
 # functions spelled as calls that map to operators, not registry rows
 OPERATOR_CALLS = {"multiply": "*e", "hadamard": "*e", "matmul": "@", "transpose": "T", "power": "**"}
-FILLED = {"vector", "matrix"}
+FILLED = {"vector", "covector", "matrix"}
 
 
 class Unifier:
@@ -94,6 +94,24 @@ class Unifier:
     def is_scalar(self, s: Shape) -> bool:
         r = self.shape(s)
         return r[0] == ONE and r[1] == ONE
+
+    def settle(self, s: Shape) -> Shape:
+        """Fix still-free dims of literal ``1``/``0`` arrays at 1: a function needs to know its argument's kind.
+
+        ``diag(A 1)`` is the diagonal matrix of the vector ``A 1``, not the diagonal of ``A`` times a
+        square matrix of ones.
+        """
+        for d in self.shape(s):
+            if d.name in self.default_one:
+                self._bind(d.name, ONE)
+        return self.shape(s)
+
+    def settle_scalar(self, s: Shape) -> bool:
+        """Make `s` a scalar if only literal ``1``/``0`` dims stand in the way (``x.T @ 1 * y``)."""
+        r = self.shape(s)
+        if not all(d == ONE or d.name in self.default_one for d in r):
+            return False
+        return self.is_scalar(self.settle(r))
 
 
 class Inference:
@@ -264,7 +282,7 @@ class Inference:
         parts = [self.infer(t, want_array) for t in node.args]
         result, first = (ONE, ONE), None
         for term, (s, _) in zip(node.args, parts):
-            if self.u.is_scalar(s):
+            if self.u.settle_scalar(s):  # a scalar, or a literal 1 or 0 that may be one: broadcast
                 continue
             if first is None:
                 first, result = term, s
@@ -274,10 +292,10 @@ class Inference:
         return result, lambda: Add(*[b() for _, b in parts])
 
     def _elementwise(self, op, left_text, ls, right_text, rs, pos) -> Shape:
-        """Shape of an element-wise operation (scalars broadcast)."""
-        if self.u.is_scalar(ls):
+        """Shape of an element-wise operation (scalars, and literal 1 or 0 that may be scalars, broadcast)."""
+        if self.u.settle_scalar(ls):
             return rs
-        if self.u.is_scalar(rs):
+        if self.u.settle_scalar(rs):
             return ls
         if not (self.u.unify(ls[0], rs[0]) and self.u.unify(ls[1], rs[1])):
             raise self.mismatch(op, left_text, ls, right_text, rs, pos)
@@ -295,6 +313,8 @@ class Inference:
         if self.numpy_markers and not self.math_markers:
             return "mul"
         if self.math_markers and not self.numpy_markers:
+            if not self.u.unify(ls[1], rs[0]) and (self.u.settle_scalar(ls) or self.u.settle_scalar(rs)):
+                return "mul"
             return "matmul"
         suggestion = (
             f"write {left_text} @ {right_text} for the matrix product or {left_text} ∘ {right_text} "
@@ -321,7 +341,9 @@ class Inference:
             numerator, denominator = (o.data for o in operands)
             if denominator != 0:  # a literal fraction such as 1/3 is one number
                 return (ONE, ONE), lambda: Number(numerator / denominator)
-        shape, first = self.infer(operands[0], ops[0][0] in ("@", "juxt"))
+        leading_minus = operands[0].op == "neg"  # `-a * b` is one product -1 ∘ a ∘ b; `-A @ x` is (-A) @ x
+        head = operands[0].args[0] if leading_minus else operands[0]
+        shape, first = self.infer(head, ops[0][0] in ("@", "juxt"))
         group_kind, group = None, [first]
         start = operands[0].pos
         for (op, pos), operand in zip(ops, operands[1:]):
@@ -332,6 +354,8 @@ class Inference:
                 kind = "matmul"
             elif op == "juxt":
                 scalar_side = self.u.is_scalar(shape) or self.u.is_scalar(rs)
+                if not scalar_side and not self.u.unify(shape[1], rs[0]):  # `(1ᵀ v) x`
+                    scalar_side = self.u.settle_scalar(shape) or self.u.settle_scalar(rs)
                 kind = "mul" if scalar_side else "matmul"
             elif op == "*":
                 kind = self._star_meaning(shape, rs, pos, left_text, right_text)
@@ -348,6 +372,10 @@ class Inference:
                 shape = self._elementwise(label, left_text, shape, right_text, rs, pos)
             else:
                 shape = (shape[0] * rs[0], shape[1] * rs[1])
+            if leading_minus:
+                leading_minus = False
+                group = [lambda: Number(-1), first] if kind == "mul" else [_negated(first)]
+                group_kind = "mul" if kind == "mul" else None
             if kind == "kron":
                 group_kind, group = None, [_kron(_group(group_kind, group), rb)]
             elif kind == group_kind:
@@ -381,7 +409,7 @@ class Inference:
         (base,) = node.args
         kind, value = node.data
         bs, bb = self.infer(base, want_array)
-        rb = self.u.shape(bs)
+        rb = self.u.settle(bs)
         base_text = self.src(base)
         if kind == "name":
             es, _ = self.symbol(value, node, default_kind="scalar")
@@ -420,7 +448,7 @@ class Inference:
     def infer_norm(self, node, want_array):
         (inner,) = node.args
         s, b = self.infer(inner)
-        r = self.u.shape(s)
+        r = self.u.settle(s)
         is_vec = r[0] == ONE or r[1] == ONE
         sub = node.data
         text = self.src(inner)
@@ -490,7 +518,7 @@ class Inference:
         if len(args) != fn.arity:
             raise ParseError(f"{fn.name} takes {fn.arity} argument(s), got {len(args)}", self.text, name_pos)
         parts = [self.infer(a) for a in args]
-        shapes = [s for s, _ in parts]
+        shapes = [self.u.settle(s) for s, _ in parts]
         if fn.name in ("trace", "det", "logdet", "inv") or (fn.name == "diag" and not self._vectorish(shapes[0])):
             if not self.u.unify(shapes[0][0], shapes[0][1]):
                 raise ShapeError(
@@ -511,22 +539,28 @@ class Inference:
     def _operator_call(self, node, fname, args):
         op = OPERATOR_CALLS[fname]
         want = 1 if op == "T" else 2
-        if len(args) != want:
+        if len(args) != want and not (op in ("*e", "@") and len(args) > want):
             raise ParseError(f"{fname} takes {want} argument(s), got {len(args)}", self.text, node.pos)
         if op == "T":
             return self.infer_transpose(Syntax("transpose", args, "T", node.pos, node.end), False)
         if op == "**":
             return self.infer_power(Syntax("power", args, "**", node.pos, node.end), False)
         symbol = "@" if op == "@" else "∘"
-        chain = Syntax("chain", list(args), [(symbol, args[1].pos)], node.pos, node.end)
+        operands = [Syntax("paren", [a], None, a.pos, a.end) for a in args]  # `multiply(-a, b)`: -a is one argument
+        chain = Syntax("chain", operands, [(symbol, a.pos) for a in args[1:]], node.pos, node.end)
         return self.infer_chain(chain, False)
 
     def _filled(self, node, fname, args):
-        """``vector(c)`` / ``matrix(c)``: an array filled with the constant c, its size inferred."""
+        """``vector(c)`` / ``covector(c)`` / ``matrix(c)``: an array filled with the constant c, its size inferred."""
         if len(args) != 1 or args[0].op != "number":
             raise ParseError(f"{fname}(c) takes one number", self.text, node.pos)
         value = args[0].data
-        s = (self.u.fresh(), ONE) if fname == "vector" else (self.u.fresh(), self.u.fresh())
+        if fname == "vector":
+            s = (self.u.fresh(), ONE)
+        elif fname == "covector":
+            s = (ONE, self.u.fresh())
+        else:
+            s = (self.u.fresh(), self.u.fresh())
 
         def build():
             fs = self.final_shape(s)
@@ -540,6 +574,10 @@ class Inference:
 
 def _is_lower(name: str) -> bool:
     return name[:1].islower()
+
+
+def _negated(build: Builder) -> Builder:
+    return lambda: negate(build())
 
 
 def _reciprocal(build: Builder) -> Builder:

@@ -101,7 +101,7 @@ def _(e: Add):
 def _(e: Mul):
     positive = positive_form(e)
     if positive is not None:
-        return "-" + _sub(positive, NEG), NEG
+        return "-" + _sub(positive, JUXT), NEG
     numer = [f for f in e.args if not (isinstance(f, Power) and f.exponent == Number(-1))]
     denom = [f.base for f in e.args if isinstance(f, Power) and f.exponent == Number(-1)]
     scalars = [f for f in numer if is_scalar(f.shape)]
@@ -120,7 +120,7 @@ def _(e: Mul):
 
 @_print.register
 def _(e: MatMul):
-    return " ".join(_sub(f, JUXT + 1) for f in e.args), JUXT
+    return " ".join(_sub(f, JUXT if i == 0 else JUXT + 1) for i, f in enumerate(e.args)), JUXT
 
 
 @_print.register

@@ -78,7 +78,7 @@ def _juxtapose(texts: list[str]) -> str:
 def _(e: Mul):
     positive = positive_form(e)
     if positive is not None:
-        return "-" + _sub(positive, NEG), NEG
+        return "-" + _sub(positive, JUXT), NEG
     scalars = [f for f in e.args if f.shape == (1, 1) and not _is_reciprocal(f)]
     others = [f for f in e.args if f not in scalars and not _is_reciprocal(f)]
     denominators = [f.base for f in e.args if _is_reciprocal(f)]
@@ -100,7 +100,7 @@ def _is_reciprocal(f: Expr) -> bool:
 
 @_print.register
 def _(e: MatMul):
-    return _juxtapose([_sub(f, JUXT + 1) for f in e.args]), JUXT
+    return _juxtapose([_sub(f, JUXT if i == 0 else JUXT + 1) for i, f in enumerate(e.args)]), JUXT
 
 
 @_print.register

@@ -2,8 +2,9 @@
 
 ``*`` between two non-scalars means the element-wise product only after a NumPy marker (``@``, ``.T``,
 ``**``); an expression without one spells that product ``multiply(a, b)`` so the text stays
-unambiguous. Ones and zeros print as ``1``/``0`` where the parser infers their size from a matrix
-product or transpose, and as ``vector(1)``/``matrix(0)`` elsewhere.
+unambiguous. Ones and zeros print as ``1``/``0`` where neighbours fix their size on both sides (a middle
+factor of a matrix product, a block), and as ``vector(1)``, ``covector(1)``, ``matrix(0)`` elsewhere: a
+bare ``1`` at the end of ``x.T @ 1`` could also be read as a matrix of ones.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..expr import (
-    Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
+    negate, Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
 )
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
@@ -69,7 +70,7 @@ def _filled(e: Expr, digit: str, array_context: bool) -> tuple[str, int]:
     if cols == ONE:
         return f"vector({digit})", ATOM
     if rows == ONE:
-        return f"vector({digit}).T", POSTFIX
+        return f"covector({digit})", ATOM
     return f"matrix({digit})", ATOM
 
 
@@ -103,11 +104,15 @@ def _(e: Add, ctx, array_context):
 @_print.register
 def _(e: Mul, ctx, array_context):
     first, rest = e.args[0], e.args[1:]
-    if first == Number(-1) and len(rest) == 1 and Mul(Number(-1), rest[0]) == e:
-        from ..expr import negate
-
-        if negate(rest[0]) == e:
-            return "-" + _sub(rest[0], ctx, NEG + 1), NEG
+    if first == Number(-1):
+        # -a prints as "-a"; -1 * a * b as "-a * b", which the parser reads back as one product
+        positive = rest[0] if len(rest) == 1 else Mul(*rest)
+        if negate(positive) == e and not isinstance(rest[0], Number):
+            text, level = _p(positive, ctx, False)
+            if len(rest) == 1:
+                return "-" + bracket(text, level, NEG + 1), NEG
+            if _p(rest[0], ctx, False)[1] > NEG:
+                return "-" + text, NEG
     if not ctx.star_ok and _ambiguous_star(e):
         return "multiply(" + ", ".join(_p(f, ctx, False)[0] for f in e.args) + ")", ATOM
     text, level = _p(first, ctx, False)
@@ -138,10 +143,11 @@ def _ambiguous_star(e: Mul) -> bool:
 @_print.register
 def _(e: MatMul, ctx, array_context):
     first, rest = e.args[0], e.args[1:]
-    text, level = _p(first, ctx, True)
+    text, level = _p(first, ctx, False)
     if isinstance(first, MatMul) or level < PRODUCT:
         text = f"({text})"
-    parts = [text] + [" @ " + _sub(f, ctx, PRODUCT + 1, True) for f in rest]
+    middle = len(rest) - 1  # only factors with a neighbour on each side may print as a bare 1
+    parts = [text] + [" @ " + _sub(f, ctx, PRODUCT + 1, i < middle) for i, f in enumerate(rest)]
     return "".join(parts), PRODUCT
 
 
@@ -155,7 +161,7 @@ def _(e: Power, ctx, array_context):
 
 @_print.register
 def _(e: Transpose, ctx, array_context):
-    return _sub(e.arg, ctx, POSTFIX, True) + ".T", POSTFIX
+    return _sub(e.arg, ctx, POSTFIX) + ".T", POSTFIX
 
 
 @_print.register

@@ -1,0 +1,174 @@
+"""Numeric proof: random points that honour declarations, and finite-difference checks.
+
+A derivative is checked by comparing its closed form, evaluated at random points, with central finite
+differences of the original expression. Each trial gives every symbolic dimension a different size
+(n ≠ m ≠ p, so a misplaced transpose cannot hide), draws values honouring declared properties
+(symmetric, spd, diagonal, positive, invertible), redraws where the expression is undefined (log of a
+negative) or where a kinked function (relu, abs) sits too close to its kink, and reports the largest
+relative error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .expr import Call, Expr, Symbol, preorder, symbols
+from .numeric import value_2d
+from .shapes import Dim
+
+SIZE_SETS = ((3, 4, 5, 2, 6, 7, 8, 9), (4, 2, 3, 5, 7, 6, 9, 8), (2, 5, 4, 3, 8, 9, 6, 7))
+TOLERANCE = 1e-5
+KINK_MARGIN = 1e-3
+MAX_MAGNITUDE = 1e6
+
+
+def dim_names_of(exprs) -> list[str]:
+    names: list[str] = []
+    for e in exprs:
+        for s in symbols(e):
+            for d in s.shape:
+                for n in sorted(d.names()):
+                    if n not in names:
+                        names.append(n)
+    return names
+
+
+def random_value(s: Symbol, sizes: dict[str, int], rng: np.random.Generator, positive: bool = False) -> np.ndarray:
+    """A random 2-D value for a symbol honouring its declared properties."""
+    rows, cols = (d.evaluate(sizes) for d in s.shape)
+    props = s.props
+    if "spd" in props:
+        m = rng.normal(size=(rows, rows))
+        return m @ m.T / rows + np.eye(rows)
+    if "diagonal" in props:
+        d = rng.uniform(0.5, 2.0, size=rows) * (1 if positive else rng.choice([-1, 1], size=rows))
+        return np.diag(d)
+    if positive or "positive" in props:
+        value = rng.uniform(0.5, 2.0, size=(rows, cols))
+    else:
+        value = rng.normal(size=(rows, cols))
+    if "symmetric" in props:
+        value = (value + value.T) / 2
+    if "invertible" in props and rows == cols:
+        value = value + 2 * np.sign(np.trace(value) or 1.0) * np.eye(rows)
+    return value
+
+
+@dataclass
+class Trial:
+    sizes: dict[str, int]
+    error: float
+
+
+@dataclass
+class CheckReport:
+    """Result of a numeric check: status 'pass', 'fail' or 'inconclusive', with the evidence."""
+
+    status: str
+    max_error: float
+    trials: list[Trial] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        sizes = "; ".join(", ".join(f"{k}={v}" for k, v in t.sizes.items()) or "scalars" for t in self.trials)
+        head = f"check: {self.status.upper()}"
+        if self.trials:
+            head += f" (max relative error {self.max_error:.1e} over {len(self.trials)} random points; sizes {sizes})"
+        return head + (f"\n  {self.message}" if self.message else "")
+
+
+def _kinks_clear(f: Expr, arrays, sizes) -> bool:
+    for node in preorder(f):
+        if isinstance(node, Call) and getattr(node.fn, "kink", False) or (
+            isinstance(node, Call) and node.fn.name == "norm1"
+        ):
+            arg = value_2d(node.args[0], arrays, sizes)
+            if np.min(np.abs(arg)) < KINK_MARGIN:
+                return False
+    return True
+
+
+def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr | None = None, attempts: int = 40):
+    """Random arrays for all symbols of `exprs` where every expression is finite; None if none found."""
+    syms: dict[str, Symbol] = {}
+    for e in exprs:
+        for s in symbols(e):
+            syms.setdefault(s.name, s)
+    for attempt in range(attempts):
+        positive = attempt >= attempts // 3
+        arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
+        try:
+            values = [value_2d(e, arrays, sizes) for e in exprs]
+        except (np.linalg.LinAlgError, ValueError):
+            continue
+        if not all(np.all(np.isfinite(v)) and np.max(np.abs(v), initial=0.0) < MAX_MAGNITUDE for v in values):
+            continue  # undefined here, or so large that finite differences lose all precision
+        if kink_expr is not None and not _kinks_clear(kink_expr, arrays, sizes):
+            continue
+        return arrays
+    return None
+
+
+def finite_difference_jacobian(f: Expr, var: Symbol, arrays: dict[str, np.ndarray], sizes) -> np.ndarray:
+    """∂vec(f)/∂vec(x)ᵀ by central differences (column-major vec)."""
+    x0 = arrays[var.name]
+    flat = x0.reshape(-1, order="F")
+    cols = []
+    for k in range(flat.size):
+        h = 1e-6 * max(1.0, abs(flat[k]))
+        plus, minus = flat.copy(), flat.copy()
+        plus[k] += h
+        minus[k] -= h
+        fp = value_2d(f, {**arrays, var.name: plus.reshape(x0.shape, order="F")}, sizes)
+        fm = value_2d(f, {**arrays, var.name: minus.reshape(x0.shape, order="F")}, sizes)
+        cols.append(((fp - fm) / (2 * h)).reshape(-1, order="F"))
+    return np.stack(cols, axis=1)
+
+
+def relative_error(closed: np.ndarray, numeric: np.ndarray, f_scale: float = 0.0) -> float:
+    """Largest entry-wise difference relative to the derivative's size (floored by the function's size,
+    so that a zero derivative is not failed on finite-difference rounding noise)."""
+    scale = max(
+        float(np.max(np.abs(numeric), initial=0.0)),
+        float(np.max(np.abs(closed), initial=0.0)),
+        1e-3 * (1.0 + f_scale),
+    )
+    return float(np.max(np.abs(closed - numeric), initial=0.0)) / scale
+
+
+def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int = 3, seed: int = 0) -> CheckReport:
+    """Compare `closed` (converted by `to_jacobian(value) -> vec-Jacobian`) with finite differences of f."""
+    rng = np.random.default_rng(seed)
+    names = dim_names_of([f, closed, var])
+    done: list[Trial] = []
+    for t in range(trials):
+        sizes = dict(zip(names, SIZE_SETS[t % len(SIZE_SETS)]))
+        if len(names) > len(SIZE_SETS[0]):
+            sizes.update({n: 2 + i for i, n in enumerate(names[len(SIZE_SETS[0]):])})
+        arrays = sample_point([f, closed], sizes, rng, kink_expr=f)
+        if arrays is None:
+            return CheckReport(
+                "inconclusive", float("nan"), done,
+                "no random point found where the expression and its derivative are defined",
+            )
+        numeric = finite_difference_jacobian(f, var, arrays, sizes)
+        got = to_jacobian(value_2d(closed, arrays, sizes))
+        if got.shape != numeric.shape:
+            return CheckReport("fail", float("inf"), done, f"closed form has {got.shape} entries, expected {numeric.shape}")
+        f_scale = float(np.max(np.abs(value_2d(f, arrays, sizes)), initial=0.0))
+        done.append(Trial(sizes, relative_error(got, numeric, f_scale)))
+    worst = max(t.error for t in done)
+    status = "pass" if worst < TOLERANCE else "fail"
+    return CheckReport(status, worst, done)
+
+
+__all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point", "Dim"]

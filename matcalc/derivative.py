@@ -1,0 +1,193 @@
+"""``derive``: expression and variable in, a :class:`Derivative` out (closed form, steps, check).
+
+The pipeline is parse → differential (:mod:`matcalc.differentiate`) → identification in the requested
+layout (:mod:`matcalc.identify`) → simplification (:mod:`matcalc.rewrite`). Layouts (design.md):
+
+* ``mixed`` (default): a scalar's derivative has the variable's shape; a vector's derivative w.r.t. a
+  vector is the m×n Jacobian.
+* ``numerator``: gradients are rows, Jacobians m×n.
+* ``denominator``: gradients are columns, Jacobians n×m.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checking import CheckReport, check_jacobian
+from .differentiate import Step, differential
+from .errors import MatcalcError, UnsupportedError
+from .expr import Expr, Symbol, Transpose, Zeros, symbols
+from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
+from .numeric import evaluate as evaluate_expr
+from .parser import assumptions, parse
+from .printing import to_latex, to_math, to_text
+from .rewrite import LEMMAS, simplify, tidy
+from .shapes import ONE, describe, is_scalar
+
+LAYOUTS = ("mixed", "numerator", "denominator")
+
+
+@dataclass
+class Derivative:
+    """A derivative in closed form, with the derivation that produced it."""
+
+    expr: Expr
+    f: Expr
+    wrt: Symbol
+    layout: str
+    kind: str  # 'gradient' | 'jacobian' | 'derivative'
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def shape(self):
+        return self.expr.shape
+
+    def __str__(self) -> str:
+        return to_text(self.expr)
+
+    def __repr__(self) -> str:
+        return f"<Derivative d({to_text(self.f)})/d{self.wrt.name} = {to_text(self.expr)}>"
+
+    def latex(self) -> str:
+        return to_latex(self.expr)
+
+    def math(self) -> str:
+        return to_math(self.expr)
+
+    @property
+    def assumptions(self) -> str:
+        return assumptions(self.f)
+
+    @property
+    def convention(self) -> str:
+        """One line saying what the result's shape means."""
+        name = self.wrt.name
+        if self.kind == "gradient":
+            if self.layout == "numerator":
+                return f"numerator layout: the gradient w.r.t. {name} as a row"
+            return f"{self.layout} layout: the gradient has the shape of {name}"
+        if self.kind == "jacobian":
+            if self.layout == "denominator":
+                return f"denominator layout: rows indexed by {name}, columns by the output"
+            return f"{self.layout} layout: Jacobian, rows indexed by the output, columns by {name}"
+        return f"derivative w.r.t. the scalar {name}, entry by entry ({self.layout} layout)"
+
+    def evaluate(self, values, sizes=None):
+        """The closed form's value: a float for a 1×1 result, else a 2-D array."""
+        return evaluate_expr(self.expr, values, sizes)
+
+    def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
+        """Compare with central finite differences at random points of distinct sizes."""
+        return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed)
+
+    def _to_vec_jacobian(self, value: np.ndarray) -> np.ndarray:
+        """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
+        if self.kind == "gradient":
+            g = value.T if self.layout == "numerator" else value
+            return g.reshape(1, -1, order="F")
+        if self.kind == "jacobian":
+            return value.T if self.layout == "denominator" else value
+        d = value.T if (self.layout == "denominator" and value.shape[0] == 1) else value
+        return d.reshape(-1, 1, order="F")
+
+    def steps_text(self) -> str:
+        lines = []
+        for i, s in enumerate(self.steps, 1):
+            lines.append(f"{i:>3}. [{s.rule}] {s.text}")
+        return "\n".join(lines)
+
+    def steps_latex(self) -> str:
+        rows = []
+        for s in self.steps:
+            if s.after is None:
+                continue
+            lhs = to_latex(s.before) if s.before is not None else ""
+            rows.append(rf"{lhs} &\to {to_latex(s.after)} && \text{{{s.rule}}}")
+        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"$\\frac{{\\partial}}{{\\partial {to_latex(self.wrt)}}} = {self.latex()}$"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><code>{html.escape(str(self))}</code><br><small>{html.escape(describe(self.shape))}; "
+            f"{html.escape(self.convention)}; {html.escape(self.assumptions)}</small></div>"
+        )
+
+    def describe(self) -> str:
+        return "\n".join([
+            str(self),
+            f"  shape:   {describe(self.shape)}",
+            f"  layout:  {self.convention}",
+            f"  assumes: {self.assumptions or '(nothing)'}",
+        ])
+
+
+def _variable(f: Expr, wrt: "str | Symbol") -> Symbol:
+    name = wrt.name if isinstance(wrt, Symbol) else wrt
+    if not isinstance(name, str) or not name.isidentifier() and len(name) != 1:
+        raise MatcalcError(f"the variable must be a name, got {wrt!r}")
+    for s in symbols(f):
+        if s.name == name:
+            return s
+    raise MatcalcError(f"{name} does not appear in {to_text(f)}; its derivative is zero")
+
+
+def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
+    """The derivative of `expr` with respect to the variable `wrt`, in closed form."""
+    if layout not in LAYOUTS:
+        raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    f = parse(expr, where)
+    var = _variable(f, wrt)
+    d = differential(f, var)
+    steps = list(d.steps)
+    if d.df is None:
+        result, kind = Zeros(f.shape), "derivative"
+        raise UnsupportedError("zero derivative")  # pragma: no cover
+    trace: list = []
+    df = simplify(d.df, LEMMAS, trace)
+    steps.append(Step("substitute", f"d({to_text(f)}) = {to_text(df)}", f, df))
+    result, kind, rule = _identify(f, var, df, d.dvar, layout)
+    steps.append(Step(rule, f"∂/∂{var.name} = {to_text(result)}", df, result))
+    firings: list = []
+    closed = tidy(result, firings)
+    for name, before, after in firings:
+        steps.append(Step(name, f"{to_text(before)}  ⇒  {to_text(after)}", before, after))
+    return Derivative(closed, f, var, layout, kind, steps)
+
+
+def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str):
+    f_scalar, x_scalar = is_scalar(f.shape), is_scalar(var.shape)
+    f_vectorish = f.shape[0] == ONE or f.shape[1] == ONE
+    x_vectorish = var.shape[0] == ONE or var.shape[1] == ONE
+    if x_scalar:
+        result = scalar_variable_derivative(df, dvar)
+        if layout == "denominator" and f_vectorish and not f_scalar:
+            result = Transpose(result)
+        return result, "derivative", "identify-scalar-variable"
+    if f_scalar:
+        g = gradient_of(df, dvar)
+        return (Transpose(g) if layout == "numerator" else g), "gradient", "identify-gradient"
+    if f_vectorish and x_vectorish:
+        j = vec_jacobian_of(df, dvar)
+        return (Transpose(j) if layout == "denominator" else j), "jacobian", "identify-jacobian"
+    raise UnsupportedError(
+        f"the derivative of a {describe(f.shape)} w.r.t. a {describe(var.shape)} is a tensor "
+        "(tensor-valued derivatives are not supported yet)"
+    )
+
+
+def gradient(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
+    """The gradient of a scalar expression."""
+    d = derive(expr, wrt, layout, where)
+    if not is_scalar(d.f.shape):
+        raise MatcalcError(f"gradient needs a scalar expression; {to_text(d.f)} is {describe(d.f.shape)} (use jacobian)")
+    return d
+
+
+def jacobian(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
+    """The Jacobian of a vector expression with respect to a vector (or scalar)."""
+    return derive(expr, wrt, layout, where)

@@ -1,0 +1,314 @@
+"""Differentials: one rule per node type (and per non-element-wise function), a single entry point.
+
+``differential(f, x)`` returns ``df`` as an expression linear in the placeholder ``dx`` (a symbol of
+x's shape), or None when f does not depend on x. Each rule is the textbook identity named in
+:mod:`matcalc.rules`; each application is recorded as a step, with composite subexpressions given
+intermediate names (``u1 = y - Phi @ theta``) the way the chain rule is taught. The differential is
+then turned into a gradient or Jacobian by :mod:`matcalc.identify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import singledispatch
+from typing import Callable
+
+from .errors import UnsupportedError
+from .expr import (
+    Add, Block, Call, Expr, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
+)
+from .functions import REGISTRY
+from .rules import RULES
+from .shapes import ONE, is_scalar
+
+Diffs = list["Expr | None"]
+
+
+@dataclass
+class Step:
+    """One line of a derivation: the rule or lemma applied and what it produced."""
+
+    rule: str
+    text: str  # human text, NumPy syntax
+    before: Expr | None = None
+    after: Expr | None = None
+
+    @property
+    def statement(self) -> str:
+        rule = RULES.get(self.rule)
+        return rule.statement if rule else ""
+
+
+@dataclass
+class Differential:
+    df: Expr | None
+    dvar: Symbol
+    steps: list[Step] = field(default_factory=list)
+
+
+def differential_symbol(var: Symbol, taken: set[str]) -> Symbol:
+    """The placeholder ``dx`` for a variable x (a fresh name if ``dx`` is taken)."""
+    name = "d" + var.name
+    while name in taken:
+        name = "d_" + name
+    return Symbol(name, var.shape)
+
+
+def differential(f: Expr, var: Symbol, record: bool = True) -> Differential:
+    """df as an expression linear in dx (None when f does not depend on x)."""
+    taken = {s.name for s in preorder(f) if isinstance(s, Symbol)}
+    dvar = differential_symbol(var, taken)
+    run = _Run(var, dvar, taken, record)
+    df = run.d(f)
+    return Differential(df, dvar, run.steps)
+
+
+class _Run:
+    def __init__(self, var: Symbol, dvar: Symbol, taken: set[str], record: bool):
+        self.var, self.dvar, self.taken, self.record = var, dvar, taken, record
+        self.memo: dict[Expr, Expr | None] = {}
+        self.depends: dict[Expr, bool] = {}
+        self.names: dict[Expr, Symbol] = {}
+        self.steps: list[Step] = []
+
+    def depends_on_var(self, e: Expr) -> bool:
+        hit = self.depends.get(e)
+        if hit is None:
+            hit = e == self.var or any(self.depends_on_var(a) for a in e.args)
+            self.depends[e] = hit
+        return hit
+
+    def d(self, e: Expr) -> Expr | None:
+        if e in self.memo:
+            return self.memo[e]
+        if not self.depends_on_var(e):
+            self.memo[e] = None
+            return None
+        if e == self.var:
+            self.memo[e] = self.dvar
+            return self.dvar
+        ds = [self.d(a) for a in e.args]
+        result, rule = _d(e, ds)
+        result = _fit(result, e)
+        if self.record:
+            self._record(e, ds, rule)
+        self.memo[e] = result
+        return result
+
+    # ---- steps with intermediate names
+    def _name(self, e: Expr) -> Expr:
+        """How a child appears in a step: itself if a leaf or constant, else its let-name."""
+        if not e.args or not self.depends_on_var(e) or (isinstance(e, Transpose) and not e.arg.args):
+            return e
+        if e not in self.names:
+            i = len(self.names) + 1
+            while f"u{i}" in self.taken:
+                i += 1
+            sym = Symbol(f"u{i}", e.shape)
+            self.names[e] = sym
+            self.taken.add(sym.name)
+            shown = e.rebuild(*[self._name(a) for a in e.args])
+            self.steps.append(Step("let", f"let {sym.name} = {shown}", sym, e))
+        return self.names[e]
+
+    def _record(self, e: Expr, ds: Diffs, rule: str) -> None:
+        children = [self._name(a) for a in e.args]
+        shown = e.rebuild(*children)
+        dshown = [None if d is None else self._dname(c) for c, d in zip(children, ds)]
+        local, _ = _d(shown, dshown)
+        target = self.names.get(e)
+        lhs = f"d{target.name}" if target is not None else f"d({shown})"
+        self.steps.append(Step(rule, f"{lhs} = {_fit(local, shown)}", shown, local))
+
+    def _dname(self, child: Expr) -> Expr:
+        """How d(child) appears in a step: dx, du1, or dxᵀ."""
+        if child == self.var:
+            return self.dvar
+        if isinstance(child, Transpose):
+            return Transpose(self._dname(child.arg))
+        return Symbol("d" + child.name, child.shape) if isinstance(child, Symbol) else Symbol("d_", child.shape)
+
+
+def _fit(d: Expr, e: Expr) -> Expr:
+    """A scalar differential of a broadcast term takes the node's shape (dz → dz·1)."""
+    if d.shape == e.shape:
+        return d
+    if is_scalar(d.shape):
+        return Mul(d, Ones(e.shape))
+    raise AssertionError(f"differential of shape {d.shape} for node of shape {e.shape}")  # pragma: no cover
+
+
+def _sum(terms: list[Expr]) -> Expr:
+    return terms[0] if len(terms) == 1 else Add(*terms)
+
+
+def _neg(e: Expr) -> Expr:
+    return Mul(Number(-1), e)
+
+
+# ---------------------------------------------------------------- the rules, one per node type
+
+
+@singledispatch
+def _d(e: Expr, ds: Diffs) -> tuple[Expr, str]:
+    raise UnsupportedError(f"no derivative rule for {type(e).__name__}")
+
+
+@_d.register
+def _(e: Symbol, ds):
+    raise AssertionError("symbols are handled by the caller")  # pragma: no cover
+
+
+@_d.register
+def _(e: Add, ds):
+    terms = [d for d in ds if d is not None]
+    broadcast = not is_scalar(e.shape) and any(is_scalar(d.shape) for d in terms)
+    if broadcast:
+        terms = [_fit(d, e) for d in terms]
+    return _sum(terms), ("broadcast" if broadcast else "sum-rule")
+
+
+@_d.register
+def _(e: Mul, ds):
+    terms = []
+    for i, d in enumerate(ds):
+        if d is None:
+            continue
+        factors = list(e.args)
+        factors[i] = d
+        terms.append(Mul(*factors))
+    dependent = [i for i, d in enumerate(ds) if d is not None]
+    if len(dependent) == 1 and all(is_scalar(f.shape) for j, f in enumerate(e.args) if j != dependent[0]):
+        rule = "scaling"
+    else:
+        rule = "hadamard-product-rule"
+    return _sum(terms), rule
+
+
+@_d.register
+def _(e: MatMul, ds):
+    terms = []
+    for i, d in enumerate(ds):
+        if d is None:
+            continue
+        factors = list(e.args)
+        factors[i] = d
+        terms.append(MatMul(*factors))
+    return _sum(terms), _matmul_lemma(e, ds)
+
+
+def _matmul_lemma(e: MatMul, ds: Diffs) -> str:
+    """The lecture lemma this product is an instance of (L1–L7), else the general product rule."""
+    dependent = [i for i, d in enumerate(ds) if d is not None]
+    f = e.args
+    if len(dependent) == 1:
+        i = dependent[0]
+        if is_scalar(e.shape) and isinstance(f[0], Transpose) and len(f) >= 2:
+            return "L3"
+        return "L1" if not f[i].args and isinstance(f[i], Symbol) else "L2"
+    if len(dependent) == 2 and dependent == [0, len(f) - 1] and is_scalar(e.shape) and isinstance(f[0], Transpose):
+        same = f[0].arg == f[-1]
+        if len(f) == 2:
+            return "L6" if same else "L5"
+        return "L4" if same and isinstance(f[-1], Symbol) else "L7"
+    return "product-rule"
+
+
+@_d.register
+def _(e: Power, ds):
+    base, exponent = e.args
+    dbase, dexp = ds
+    if dexp is None:
+        if isinstance(exponent, Number):
+            lowered = Number(exponent.value - 1)
+        else:
+            lowered = Add(exponent, Number(-1))
+        return Mul(exponent, Power(base, lowered), dbase), "power-rule"
+    terms = [Mul(e, Call(REGISTRY["log"], base), dexp)]
+    if dbase is not None:
+        terms.append(Mul(exponent, Power(base, Add(exponent, Number(-1))), dbase))
+    return _sum(terms), "general-power-rule"
+
+
+@_d.register
+def _(e: Transpose, ds):
+    return Transpose(ds[0]), "transpose"
+
+
+@_d.register
+def _(e: Block, ds):
+    items = [d if d is not None else Zeros(a.shape) for a, d in zip(e.args, ds)]
+    return Block(*items, layout=e.layout), "block"
+
+
+@_d.register
+def _(e: Call, ds):
+    fn = e.fn
+    if fn.kind == "elementwise":
+        return Mul(fn.derivative(e.args[0]), ds[0]), "elementwise-chain"
+    rule = CALL_RULES.get(fn.name)
+    if rule is None:
+        raise UnsupportedError(f"no derivative rule for {fn.name}")
+    return rule(e, ds)
+
+
+def _linear(name: str) -> Callable:
+    return lambda e, ds: (Call(e.fn, ds[0]), name)
+
+
+def _inv(a: Expr) -> Expr:
+    return Call(REGISTRY["inv"], a)
+
+
+def _norm_rule(e, ds):
+    (v,), (dv,) = e.args, ds
+    if is_scalar(v.shape):
+        return Mul(Call(REGISTRY["sign"], v), dv), "norm"
+    inner = MatMul(Transpose(v), dv) if v.shape[1] == ONE else MatMul(dv, Transpose(v))
+    return Mul(inner, Power(e, Number(-1))), "norm"
+
+
+def _kron_rule(e, ds):
+    a, b = e.args
+    da, db = ds
+    terms = []
+    if da is not None:
+        terms.append(Call(e.fn, da, b))
+    if db is not None:
+        terms.append(Call(e.fn, a, db))
+    return _sum(terms), "kron"
+
+
+def _softmax_rule(e, ds):
+    (u,), (du,) = e.args, ds
+    if u.shape[1] != ONE:
+        raise UnsupportedError("the derivative of softmax of a row vector (write softmax(u) for a column u)")
+    return Add(Mul(e, du), _neg(MatMul(e, Transpose(e), du))), "softmax"
+
+
+def _logsumexp_rule(e, ds):
+    (u,), (du,) = e.args, ds
+    if u.shape[1] != ONE:
+        raise UnsupportedError("the derivative of logsumexp of a matrix or row vector (only column vectors)")
+    return MatMul(Transpose(Call(REGISTRY["softmax"], u)), du), "logsumexp"
+
+
+CALL_RULES: dict[str, Callable[[Call, Diffs], tuple[Expr, str]]] = {
+    "sum": _linear("sum"),
+    "trace": _linear("trace"),
+    "diag": _linear("diag"),
+    "vec": _linear("vec"),
+    "kron": _kron_rule,
+    "det": lambda e, ds: (Mul(e, Call(REGISTRY["trace"], MatMul(_inv(e.args[0]), ds[0]))), "det"),
+    "logdet": lambda e, ds: (Call(REGISTRY["trace"], MatMul(_inv(e.args[0]), ds[0])), "logdet"),
+    "inv": lambda e, ds: (_neg(MatMul(e, ds[0], e)), "inverse"),
+    "norm": _norm_rule,
+    "norm1": lambda e, ds: (Call(REGISTRY["sum"], Mul(Call(REGISTRY["sign"], e.args[0]), ds[0])), "norm1"),
+    "norm_fro": lambda e, ds: (
+        Mul(Call(REGISTRY["sum"], Mul(e.args[0], ds[0])), Power(e, Number(-1))), "norm-fro"
+    ),
+    "softmax": _softmax_rule,
+    "logsumexp": _logsumexp_rule,
+}
+
+__all__ = ["differential", "Differential", "Step", "CALL_RULES"]

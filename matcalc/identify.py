@@ -1,0 +1,167 @@
+"""Identification: from a differential df (linear in dX) to the derivative.
+
+* scalar f: ``df = sum(G ∘ dX)`` identifies the gradient G (the shape of X). G is found by pulling an
+  adjoint back through the linear operations on the path to dX (reverse mode on df).
+* non-scalar f: ``vec(df) = J vec(dX)`` identifies the vec-Jacobian J, pulled back the same way with a
+  matrix of rows (Kronecker forms where a matrix sits on the path; unit sizes simplify them away).
+* scalar X: ``df = D dx`` gives D directly (substitute dx = 1).
+
+Only linear operations can surround dX in a differential; anything else is an internal error or, for
+constructs not handled yet, an UnsupportedError.
+"""
+
+from __future__ import annotations
+
+from .errors import UnsupportedError
+from .expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, substitute
+from .functions import REGISTRY
+from .shapes import ONE, is_scalar
+
+
+class _Pull:
+    def __init__(self, dvar: Symbol):
+        self.dvar = dvar
+        self.contains: dict[Expr, bool] = {}
+
+    def has(self, e: Expr) -> bool:
+        hit = self.contains.get(e)
+        if hit is None:
+            hit = e == self.dvar or any(self.has(a) for a in e.args)
+            self.contains[e] = hit
+        return hit
+
+    def only(self, e: Expr) -> int:
+        idx = [i for i, a in enumerate(e.args) if self.has(a)]
+        if len(idx) != 1:
+            raise AssertionError("a differential must be linear in dX")  # pragma: no cover
+        return idx[0]
+
+    # ------------------------------------------------------------ scalar output: adjoint G
+    def gradient(self, e: Expr, g: Expr) -> list[Expr]:
+        """Contributions G_X with <g, e> = sum(G_X ∘ dX)."""
+        if e == self.dvar:
+            return [g]
+        if isinstance(e, Add):
+            out = []
+            for t in e.args:
+                if self.has(t):
+                    gt = Call(REGISTRY["sum"], g) if is_scalar(t.shape) and not is_scalar(e.shape) else g
+                    out += self.gradient(t, gt)
+            return out
+        if isinstance(e, Mul):
+            i = self.only(e)
+            child = e.args[i]
+            others = [a for j, a in enumerate(e.args) if j != i]
+            gc = Mul(g, *others)
+            if is_scalar(child.shape) and not is_scalar(gc.shape):
+                gc = Call(REGISTRY["sum"], gc)
+            return self.gradient(child, gc)
+        if isinstance(e, MatMul):
+            i = self.only(e)
+            left, right = e.args[:i], e.args[i + 1 :]
+            parts = []
+            if left:
+                parts.append(Transpose(left[0] if len(left) == 1 else MatMul(*left)))
+            scale = is_scalar(g.shape) and (left or right)  # a 1×1 adjoint of a 1×1 product is a scaling
+            if not scale:
+                parts.append(g)
+            if right:
+                parts.append(Transpose(right[0] if len(right) == 1 else MatMul(*right)))
+            adjoint = parts[0] if len(parts) == 1 else MatMul(*parts)
+            if scale and g != Number(1):
+                adjoint = Mul(g, adjoint)
+            return self.gradient(e.args[i], adjoint)
+        if isinstance(e, Transpose):
+            return self.gradient(e.arg, Transpose(g))
+        if isinstance(e, Call):
+            return self.gradient(e.args[self.only(e)], _call_adjoint(e, g))
+        raise UnsupportedError(f"identifying a gradient through {type(e).__name__}")
+
+    # ------------------------------------------------------------ non-scalar output: vec-Jacobian rows L
+    def jacobian(self, e: Expr, rows: Expr) -> list[Expr]:
+        """Contributions J_X with rows · vec(e) = J_X vec(dX)."""
+        if e == self.dvar:
+            return [rows]
+        if isinstance(e, Add):
+            out = []
+            for t in e.args:
+                if self.has(t):
+                    if is_scalar(t.shape) and not is_scalar(e.shape):
+                        out += self.jacobian(t, MatMul(rows, Ones((_size(e), ONE))))
+                    else:
+                        out += self.jacobian(t, rows)
+            return out
+        if isinstance(e, Mul):
+            i = self.only(e)
+            child = e.args[i]
+            others = [a for j, a in enumerate(e.args) if j != i]
+            c = others[0] if len(others) == 1 else Mul(*others)
+            if is_scalar(c.shape):
+                return self.jacobian(child, Mul(c, rows))
+            if is_scalar(child.shape):  # vec(c * s) = vec(c) s
+                return self.jacobian(child, MatMul(rows, _vec(c)))
+            return self.jacobian(child, MatMul(rows, Call(REGISTRY["diag"], _vec(c))))
+        if isinstance(e, MatMul):
+            i = self.only(e)
+            child = e.args[i]
+            left, right = e.args[:i], e.args[i + 1 :]
+            a = (left[0] if len(left) == 1 else MatMul(*left)) if left else Identity(child.shape[0])
+            b = (right[0] if len(right) == 1 else MatMul(*right)) if right else Identity(child.shape[1])
+            factor = Call(REGISTRY["kron"], Transpose(b), a)  # vec(A X B) = (Bᵀ ⊗ A) vec(X)
+            return self.jacobian(child, MatMul(rows, factor))
+        if isinstance(e, Transpose):
+            if e.arg.shape[0] == ONE or e.arg.shape[1] == ONE:
+                return self.jacobian(e.arg, rows)
+            raise UnsupportedError("the vec-Jacobian through the transpose of a matrix (commutation matrix)")
+        if isinstance(e, Call) and e.fn.name in ("sum", "trace", "vec"):
+            arg = e.args[0]
+            if e.fn.name == "sum":
+                factor = Ones((ONE, _size(arg)))
+            elif e.fn.name == "trace":
+                factor = Transpose(Call(REGISTRY["vec"], Identity(arg.shape[0])))
+            else:
+                factor = None
+            return self.jacobian(arg, rows if factor is None else MatMul(rows, factor))
+        raise UnsupportedError(f"the vec-Jacobian through {_describe(e)}")
+
+
+def _size(e: Expr):
+    return e.shape[0] * e.shape[1]
+
+
+def _vec(e: Expr) -> Expr:
+    return e if e.shape[1] == ONE else Call(REGISTRY["vec"], e)
+
+
+def _describe(e: Expr) -> str:
+    return e.fn.name if isinstance(e, Call) else type(e).__name__
+
+
+def _call_adjoint(e: Call, g: Expr) -> Expr:
+    """Adjoint of the argument of a linear call: <g, f(dA)> = <f*(g), dA>."""
+    name, arg = e.fn.name, e.args[0]
+    if name == "sum":
+        return Mul(g, Ones(arg.shape))
+    if name == "trace":
+        return Mul(g, Identity(arg.shape[0]))
+    if name == "diag":
+        return Call(REGISTRY["diag"], g)  # diag(v)* is "the diagonal of", diag(A)* is "diagonal matrix of"
+    raise UnsupportedError(f"identifying a gradient through {name}")
+
+
+def gradient_of(df: Expr, dvar: Symbol) -> Expr:
+    """G with df = sum(G ∘ dX) for a scalar differential df."""
+    parts = _Pull(dvar).gradient(df, Number(1))
+    fitted = [p if p.shape == dvar.shape else Mul(p, Ones(dvar.shape)) for p in parts]
+    return fitted[0] if len(fitted) == 1 else Add(*fitted)
+
+
+def vec_jacobian_of(df: Expr, dvar: Symbol) -> Expr:
+    """J with vec(df) = J vec(dX)."""
+    parts = _Pull(dvar).jacobian(df, Identity(_size(df)))
+    return parts[0] if len(parts) == 1 else Add(*parts)
+
+
+def scalar_variable_derivative(df: Expr, dvar: Symbol) -> Expr:
+    """D with df = D dx for a scalar dx."""
+    return substitute(df, {dvar: Number(1)})

@@ -1,0 +1,445 @@
+"""Algebraic lemmas: flattening, numbers, zeros and identities, powers, like terms, common factors.
+
+Each lemma returns the rewritten node or None. Termination: flattening, folding and dropping shrink
+the tree; collecting and factoring reduce the number of Add terms; ordering is idempotent.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes
+from ..printing.text import to_text
+from ..shapes import ONE, SCALAR, is_scalar
+from .engine import Lemma
+
+
+def zero_of(shape) -> Expr:
+    return Number(0) if shape == SCALAR else Zeros(shape)
+
+
+def one_of(shape) -> Expr:
+    return Number(1) if shape == SCALAR else Ones(shape)
+
+
+def is_zero(e: Expr) -> bool:
+    return isinstance(e, Zeros) or (isinstance(e, Number) and e.value == 0)
+
+
+def product(factors: list[Expr], cls=Mul, shape=SCALAR) -> Expr:
+    if not factors:
+        return one_of(shape) if cls is Mul else Identity(shape[0])
+    return factors[0] if len(factors) == 1 else cls(*factors)
+
+
+def _flatten(e: Expr) -> Expr | None:
+    if isinstance(e, (Add, Mul, MatMul)) and any(type(a) is type(e) for a in e.args):
+        out = []
+        for a in e.args:
+            out.extend(a.args if type(a) is type(e) else [a])
+        return type(e)(*out)
+    return None
+
+
+def split_coefficient(e: Expr) -> tuple[Fraction, Expr | None]:
+    """term = c * rest with c a number (rest None for a pure number)."""
+    if isinstance(e, Number):
+        return e.value, None
+    if isinstance(e, Mul) and isinstance(e.args[0], Number):
+        rest = e.args[1:]
+        return e.args[0].value, rest[0] if len(rest) == 1 else Mul(*rest)
+    return Fraction(1), e
+
+
+def with_coefficient(c: Fraction, rest: Expr | None) -> Expr:
+    if rest is None:
+        return Number(c)
+    if c == 1:
+        return rest
+    if isinstance(rest, Mul):
+        return Mul(Number(c), *rest.args)
+    return Mul(Number(c), rest)
+
+
+def _fold_mul_numbers(e: Expr) -> Expr | None:
+    if not isinstance(e, Mul):
+        return None
+    numbers = [a for a in e.args if isinstance(a, Number)]
+    if not numbers:
+        return None
+    value = Fraction(1)
+    for n in numbers:
+        value *= n.value
+    others = [a for a in e.args if not isinstance(a, Number)]
+    if value == 0 or any(is_zero(a) for a in others):
+        return zero_of(e.shape)
+    if len(numbers) == 1 and value != 1:
+        return None  # one number: already folded (its place is the business of scalars-first)
+    if value == 1:
+        return _broadcast(product(others), e.shape) if others else one_of(e.shape)
+    return Mul(Number(value), *others) if others else Number(value)
+
+
+def _broadcast(e: Expr, shape) -> Expr:
+    """`e` with the given shape: a scalar is broadcast by a ones array."""
+    return e if e.shape == shape else Mul(e, Ones(shape))
+
+
+def _mul_zero(e: Expr) -> Expr | None:
+    if isinstance(e, (Mul, MatMul)) and any(is_zero(a) for a in e.args):
+        return zero_of(e.shape)
+    return None
+
+
+def _factor_rank(a: Expr) -> int:
+    """Numbers, then monomials (x, x²), then other scalars, then arrays: 2 * x * cos(x**2)."""
+    if isinstance(a, Number):
+        return 0
+    if not is_scalar(a.shape):
+        return 3
+    base = a.base if isinstance(a, Power) and isinstance(a.exponent, Number) else a
+    return 1 if not base.args else 2
+
+
+def _mul_order(e: Expr) -> Expr | None:
+    """The canonical element-wise product: factors ranked by :func:`_factor_rank`, stable within a rank."""
+    if not isinstance(e, Mul):
+        return None
+    ordered = sorted(e.args, key=_factor_rank)
+    return Mul(*ordered) if ordered != list(e.args) else None
+
+
+def _base_exponent(e: Expr) -> tuple[Expr, Fraction | None]:
+    if isinstance(e, Power) and isinstance(e.exponent, Number):
+        return e.base, e.exponent.value
+    return e, Fraction(1)
+
+
+def _power_merge(e: Expr) -> Expr | None:
+    """a ∘ a → a², a ∘ a⁻¹ → 1 (element-wise, for equal bases)."""
+    if not isinstance(e, Mul):
+        return None
+    groups: dict[Expr, Fraction] = {}
+    order: list[Expr] = []
+    for a in e.args:
+        if isinstance(a, Number):
+            continue
+        base, k = _base_exponent(a)
+        if base not in groups:
+            order.append(base)
+            groups[base] = Fraction(0)
+        groups[base] += k
+    if len(order) == sum(1 for a in e.args if not isinstance(a, Number)):
+        return None
+    out = [a for a in e.args if isinstance(a, Number)]
+    for base in order:
+        k = groups[base]
+        if k == 0:
+            continue
+        out.append(base if k == 1 else Power(base, Number(k)))
+    if not out:
+        return one_of(e.shape)
+    return _broadcast(product(out), e.shape)
+
+
+def _add_numbers_and_zeros(e: Expr) -> Expr | None:
+    if not isinstance(e, Add):
+        return None
+    numbers = [a for a in e.args if isinstance(a, Number)]
+    zeros = [a for a in e.args if is_zero(a)]
+    if len(numbers) < 2 and not zeros:
+        return None
+    total = sum((n.value for n in numbers), Fraction(0))
+    rest = [a for a in e.args if not isinstance(a, (Number, Zeros))]
+    if total != 0:
+        rest.append(Number(total))
+    if not rest:
+        return zero_of(e.shape)
+    return _broadcast(rest[0], e.shape) if len(rest) == 1 else _broadcast(Add(*rest), e.shape)
+
+
+def _collect(e: Expr) -> Expr | None:
+    """c₁ t + c₂ t → (c₁ + c₂) t, keeping the first occurrence's place."""
+    if not isinstance(e, Add):
+        return None
+    groups: dict[object, Fraction] = {}
+    order: list[Expr | None] = []
+    for term in e.args:
+        c, rest = split_coefficient(term)
+        key = rest
+        if key not in groups:
+            groups[key] = Fraction(0)
+            order.append(key)
+        groups[key] += c
+    if len(order) == len(e.args):
+        return None
+    out = [with_coefficient(groups[k], k) for k in order if groups[k] != 0]
+    if not out:
+        return zero_of(e.shape)
+    return _broadcast(out[0], e.shape) if len(out) == 1 else _broadcast(Add(*out), e.shape)
+
+
+def _matmul_identity(e: Expr) -> Expr | None:
+    if not isinstance(e, MatMul) or not any(isinstance(a, Identity) for a in e.args):
+        return None
+    rest = [a for a in e.args if not isinstance(a, Identity)]
+    if not rest:
+        return Identity(e.shape[0])
+    return rest[0] if len(rest) == 1 else MatMul(*rest)
+
+
+def _matmul_scalar_factor(e: Expr) -> Expr | None:
+    """A 1×1 factor of a matrix product is a scaling: A s b = s (A b)."""
+    if not isinstance(e, MatMul):
+        return None
+    scalars = [a for a in e.args if is_scalar(a.shape)]
+    if not scalars:
+        return None
+    rest = [a for a in e.args if not is_scalar(a.shape)]
+    return Mul(*scalars, product(rest, MatMul)) if rest else product(scalars)
+
+
+def _matmul_pull_scaling(e: Expr) -> Expr | None:
+    """A (c B) C = c (A B C) for scalar c."""
+    if not isinstance(e, MatMul):
+        return None
+    pulled: list[Expr] = []
+    factors: list[Expr] = []
+    for a in e.args:
+        if isinstance(a, Mul) and any(is_scalar(f.shape) for f in a.args) and not is_scalar(a.shape):
+            scal = [f for f in a.args if is_scalar(f.shape)]
+            arr = [f for f in a.args if not is_scalar(f.shape)]
+            pulled.extend(scal)
+            factors.append(product(arr))
+        else:
+            factors.append(a)
+    if not pulled:
+        return None
+    return Mul(*pulled, MatMul(*factors))
+
+
+def _power_simple(e: Expr) -> Expr | None:
+    if not isinstance(e, Power) or not isinstance(e.exponent, Number):
+        return None
+    k = e.exponent.value
+    if k == 1:
+        return e.base
+    if k == 0:
+        return one_of(e.shape)
+    if isinstance(e.base, Number) and k.denominator == 1 and abs(k) <= 64 and (e.base.value != 0 or k > 0):
+        return Number(e.base.value ** int(k))
+    if isinstance(e.base, Power) and isinstance(e.base.exponent, Number) and k.denominator == 1:
+        return Power(e.base.base, Number(e.base.exponent.value * k))
+    if isinstance(e.base, Ones):
+        return e.base
+    return None
+
+
+def transpose_of(e: Expr) -> Expr:
+    """eᵀ with the transpose pushed through products, sums and leaves (no simplification beyond)."""
+    if is_scalar(e.shape):
+        return e
+    if isinstance(e, Transpose):
+        return e.arg
+    if isinstance(e, MatMul):
+        return MatMul(*[transpose_of(a) for a in reversed(e.args)])
+    if getattr(e, "is_symmetric", False) or isinstance(e, Identity):
+        return e
+    if isinstance(e, (Ones, Zeros)):
+        return type(e)((e.shape[1], e.shape[0]))
+    if isinstance(e, Call) and e.fn.name == "diag" and e.shape[0] == e.shape[1] and e.args[0].shape[1] == ONE:
+        return e
+    return Transpose(e)
+
+
+def _transposes(e: Expr) -> int:
+    from ..expr import preorder
+
+    return sum(1 for n in preorder(e) if isinstance(n, Transpose))
+
+
+def _scalar_orientation(e: Expr) -> Expr | None:
+    """A 1×1 product equals its transpose; pick the form with fewer transposes (then by text)."""
+    if not isinstance(e, MatMul) or not is_scalar(e.shape):
+        return None
+    other = transpose_of(e)
+    if other == e:
+        return None
+    key_e, key_o = (_transposes(e), to_text(e)), (_transposes(other), to_text(other))
+    return other if key_o < key_e else None
+
+
+def _chain(term: Expr) -> tuple[Fraction, list[Expr]]:
+    """A term as coefficient × matrix-product chain."""
+    c, rest = split_coefficient(term)
+    if rest is None:
+        return c, []
+    if isinstance(rest, MatMul):
+        return c, list(rest.args)
+    return c, [rest]
+
+
+def _factor_common(e: Expr) -> Expr | None:
+    """A B + A C → A (B + C) and B A + C A → (B + C) A, for the factor shared by most terms."""
+    if not isinstance(e, Add):
+        return None
+    chains = [_chain(t) for t in e.args]
+    best = None
+    for side in ("right", "left"):
+        counts: dict[Expr, list[int]] = {}
+        for i, (c, ch) in enumerate(chains):
+            if len(ch) < 1:
+                continue
+            f = ch[-1] if side == "right" else ch[0]
+            counts.setdefault(f, []).append(i)
+        for f, idx in counts.items():
+            if len(idx) < 2:
+                continue
+            if all(len(chains[i][1]) == 1 for i in idx):
+                continue  # every term is just f: that is collecting, not factoring
+            if best is None or len(idx) > len(best[2]):
+                best = (side, f, idx)
+    if best is None:
+        return None
+    side, f, idx = best
+    remainders = []
+    for i in idx:
+        c, ch = chains[i]
+        rest = ch[:-1] if side == "right" else ch[1:]
+        if rest:
+            r = product(rest, MatMul)
+        else:
+            r = Identity(f.shape[0] if side == "right" else f.shape[1])
+        remainders.append(with_coefficient(c, r))
+    inner = remainders[0] if len(remainders) == 1 else Add(*remainders)
+    factored = MatMul(inner, f) if side == "right" else MatMul(f, inner)
+    if factored.shape != e.shape:
+        return None
+    out = []
+    for i, t in enumerate(e.args):
+        if i == idx[0]:
+            out.append(factored)
+        elif i not in idx:
+            out.append(t)
+    return out[0] if len(out) == 1 else Add(*out)
+
+
+def _unit_constant(e: Expr) -> Expr | None:
+    """A 1×1 identity or ones array is the number 1; a 1×1 zeros array is 0."""
+    if isinstance(e, (Identity, Ones)) and e.shape == SCALAR:
+        return Number(1)
+    if isinstance(e, Zeros) and e.shape == SCALAR:
+        return Number(0)
+    return None
+
+
+Monomial = tuple[tuple[Expr, int], ...]
+MAX_MONOMIALS = 64
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _poly(e: Expr) -> dict[Monomial, Fraction]:
+    """e as a polynomial in element-wise atoms (anything but +, ∘, numbers and small integer powers)."""
+    if isinstance(e, Number):
+        return {(): e.value}
+    if isinstance(e, Add):
+        out: dict[Monomial, Fraction] = {}
+        for t in e.args:
+            for m, c in _poly(t).items():
+                out[m] = out.get(m, Fraction(0)) + c
+        return out
+    if isinstance(e, Mul):
+        acc: dict[Monomial, Fraction] = {(): Fraction(1)}
+        for f in e.args:
+            acc = _times(acc, _poly(f))
+        return acc
+    if isinstance(e, Power) and isinstance(e.exponent, Number) and e.exponent.value.denominator == 1:
+        k = int(e.exponent.value)
+        if isinstance(e.base, Add) and 0 < k <= 4:
+            acc = {(): Fraction(1)}
+            base = _poly(e.base)
+            for _ in range(k):
+                acc = _times(acc, base)
+            return acc
+        if not isinstance(e.base, (Add, Mul, Number)):
+            return {((e.base, k),): Fraction(1)}
+    return {((e, 1),): Fraction(1)}
+
+
+def _times(a: dict[Monomial, Fraction], b: dict[Monomial, Fraction]) -> dict[Monomial, Fraction]:
+    out: dict[Monomial, Fraction] = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            powers: dict[Expr, int] = dict(ma)
+            for atom, k in mb:
+                powers[atom] = powers.get(atom, 0) + k
+            mono = tuple(sorted(((x, k) for x, k in powers.items() if k != 0), key=lambda p: to_text(p[0])))
+            out[mono] = out.get(mono, Fraction(0)) + ca * cb
+            if len(out) > MAX_MONOMIALS:
+                raise _TooBig
+    return out
+
+
+def _from_poly(poly: dict[Monomial, Fraction], shape) -> Expr:
+    terms = []
+    for mono, c in poly.items():
+        if c == 0:
+            continue
+        factors = [x if k == 1 else Power(x, Number(k)) for x, k in mono]
+        if c != 1 or not factors:
+            factors.insert(0, Number(c))
+        terms.append(product(factors))
+    terms.sort(key=lambda t: split_coefficient(t)[0] < 0)  # positive terms first: s - y, not -y + s
+    if not terms:
+        return zero_of(shape)
+    return _broadcast(terms[0] if len(terms) == 1 else Add(*terms), shape)
+
+
+def _expand_if_smaller(e: Expr) -> Expr | None:
+    """Expand an element-wise polynomial and collect, when that makes it smaller: -y(1-s) + (1-y)s = s - y;
+    a negated difference is written the other way round: -(y - s) = s - y."""
+    if isinstance(e, Mul) and len(e.args) == 2 and e.args[0] == Number(-1) and isinstance(e.args[1], Add):
+        if any(split_coefficient(t)[0] < 0 for t in e.args[1].args):
+            return _from_poly(_poly(e), e.shape)
+        return None
+    if not isinstance(e, Add):
+        return None
+    if not any(isinstance(t, Mul) and any(isinstance(f, Add) for f in t.args) for t in e.args):
+        return None
+    try:
+        expanded = _from_poly(_poly(e), e.shape)
+    except _TooBig:
+        return None
+    return expanded if count_nodes(expanded) < count_nodes(e) else None
+
+
+def _positive_first(e: Expr) -> Expr | None:
+    """A sum is written with a positive term first: -y + s is s - y."""
+    if not isinstance(e, Add) or split_coefficient(e.args[0])[0] >= 0:
+        return None
+    ordered = sorted(e.args, key=lambda t: split_coefficient(t)[0] < 0)
+    return Add(*ordered) if split_coefficient(ordered[0])[0] >= 0 else None
+
+
+LEMMAS = [
+    Lemma("unit-constant", "I₁ = 1₁ₓ₁ = 1; 0₁ₓ₁ = 0", _unit_constant),
+    Lemma("flatten", "(a + b) + c = a + b + c; likewise for ∘ and @", _flatten),
+    Lemma("fold-numbers", "2 ∘ 3 ∘ a = 6 a; 1 ∘ a = a; 0 ∘ a = 0", _fold_mul_numbers),
+    Lemma("zero-factor", "0 ∘ a = 0; A 0 = 0", _mul_zero),
+    Lemma("scalars-first", "a ∘ c = c a for a scalar c (numbers first)", _mul_order),
+    Lemma("power-merge", "a^j ∘ a^k = a^(j+k); a ∘ a⁻¹ = 1", _power_merge),
+    Lemma("add-numbers-zeros", "a + 0 = a; 2 + 3 = 5", _add_numbers_and_zeros),
+    Lemma("collect-like-terms", "c₁ t + c₂ t = (c₁ + c₂) t", _collect),
+    Lemma("identity-factor", "A I = A", _matmul_identity),
+    Lemma("scalar-factor", "A s B = s A B for a 1×1 factor s", _matmul_scalar_factor),
+    Lemma("pull-scaling", "A (c B) = c (A B) for a scalar c", _matmul_pull_scaling),
+    Lemma("power-simplify", "a¹ = a; a⁰ = 1; (a^j)^k = a^(jk) for integer k", _power_simple),
+    Lemma("scalar-orientation", "s = sᵀ for 1×1 s: xᵀa = aᵀx", _scalar_orientation),
+    Lemma("factor-common", "A B + A C = A (B + C); B A + C A = (B + C) A", _factor_common),
+    Lemma("positive-first", "-a + b is written b - a", _positive_first),
+    Lemma("expand-collect", "expand an element-wise polynomial when it gets smaller: -y(1 - s) + (1 - y)s = s - y",
+          _expand_if_smaller),
+]

@@ -1,0 +1,114 @@
+"""Hadamard and diag lemmas: no materialised diag(...) where an element-wise product says it.
+
+``diag(a) b = a ∘ b``, ``bᵀ diag(a) = (b ∘ a)ᵀ``, ``diag(a) diag(b) = diag(a ∘ b)``, ones are the unit
+of ∘, ``sum(diag(A)) = tr(A)``, ``sum(a ∘ b) = aᵀb``, and the unit-size cases of vec, diag, trace and
+kron. Termination: each lemma removes a diag, a ones array, or a call.
+"""
+
+from __future__ import annotations
+
+from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose
+from ..functions import REGISTRY
+from ..shapes import ONE, is_scalar
+from .engine import Lemma
+
+
+def _is_diag_of_vector(e: Expr) -> bool:
+    return isinstance(e, Call) and e.fn.name == "diag" and e.args[0].shape[1] == ONE and not is_scalar(e.shape)
+
+
+def _diag_products(e: Expr) -> Expr | None:
+    if not isinstance(e, MatMul):
+        return None
+    f = list(e.args)
+    for i in range(len(f) - 1):
+        a, b = f[i], f[i + 1]
+        new = None
+        if _is_diag_of_vector(a) and _is_diag_of_vector(b):
+            new = Call(REGISTRY["diag"], Mul(a.args[0], b.args[0]))
+        elif _is_diag_of_vector(a) and b.shape[1] == ONE:
+            new = Mul(a.args[0], b)
+        elif _is_diag_of_vector(b) and a.shape[0] == ONE:
+            new = Transpose(Mul(Transpose(a), b.args[0]))
+        if new is not None:
+            rest = f[:i] + [new] + f[i + 2 :]
+            return rest[0] if len(rest) == 1 else MatMul(*rest)
+    return None
+
+
+def _ones_unit(e: Expr) -> Expr | None:
+    """1 ∘ a = a when a already has the product's shape."""
+    if not isinstance(e, Mul) or not any(isinstance(a, Ones) for a in e.args):
+        return None
+    others = [a for a in e.args if not isinstance(a, Ones)]
+    if not any(a.shape == e.shape for a in others):
+        return None
+    return others[0] if len(others) == 1 else Mul(*others)
+
+
+def _sum_of_diag(e: Expr) -> Expr | None:
+    if isinstance(e, Call) and e.fn.name == "sum":
+        a = e.args[0]
+        if isinstance(a, Call) and a.fn.name == "diag" and a.args[0].shape[0] == a.args[0].shape[1] and not is_scalar(a.args[0].shape):
+            return Call(REGISTRY["trace"], a.args[0])
+    return None
+
+
+def _sum_linear(e: Expr) -> Expr | None:
+    """sum(c A) = c sum(A), tr(c A) = c tr(A) for scalar c."""
+    if isinstance(e, Call) and e.fn.name in ("sum", "trace") and isinstance(e.args[0], Mul):
+        scalars = [f for f in e.args[0].args if is_scalar(f.shape)]
+        arrays = [f for f in e.args[0].args if not is_scalar(f.shape)]
+        if scalars and arrays:
+            inner = arrays[0] if len(arrays) == 1 else Mul(*arrays)
+            return Mul(*scalars, Call(e.fn, inner))
+    return None
+
+
+def _sum_dot(e: Expr) -> Expr | None:
+    """sum(a ∘ b) = aᵀ b for column vectors."""
+    if isinstance(e, Call) and e.fn.name == "sum" and isinstance(e.args[0], Mul):
+        factors = e.args[0].args
+        if len(factors) == 2 and all(f.shape[1] == ONE and not is_scalar(f.shape) for f in factors):
+            return MatMul(Transpose(factors[0]), factors[1])
+    return None
+
+
+def _unit_calls(e: Expr) -> Expr | None:
+    """vec(v) = v for a column, vec(vᵀ) = v; diag, trace of a 1×1 are itself; kron with a 1×1 is scaling."""
+    if not isinstance(e, Call):
+        return None
+    name, args = e.fn.name, e.args
+    if name == "vec":
+        a = args[0]
+        if a.shape[1] == ONE:
+            return a
+        if a.shape[0] == ONE:
+            return Transpose(a)
+    if name in ("diag", "trace") and is_scalar(args[0].shape):
+        return args[0]
+    if name == "kron" and (is_scalar(args[0].shape) or is_scalar(args[1].shape)):
+        return Mul(*args)
+    return None
+
+
+def _ones_dot(e: Expr) -> Expr | None:
+    """1ᵀ v = sum(v) and vᵀ 1 = sum(v) for a column v."""
+    if isinstance(e, MatMul) and len(e.args) == 2 and is_scalar(e.shape):
+        a, b = e.args
+        if isinstance(a, Ones) and not is_scalar(b.shape):
+            return Call(REGISTRY["sum"], b)
+        if isinstance(b, Ones) and not is_scalar(a.shape):
+            return Call(REGISTRY["sum"], a.arg if isinstance(a, Transpose) else a)
+    return None
+
+
+LEMMAS = [
+    Lemma("diag-product", "diag(a) b = a ∘ b; bᵀ diag(a) = (b ∘ a)ᵀ; diag(a) diag(b) = diag(a ∘ b)", _diag_products),
+    Lemma("ones-hadamard", "1 ∘ a = a", _ones_unit),
+    Lemma("sum-of-diag", "sum(diag(A)) = tr(A)", _sum_of_diag),
+    Lemma("sum-scaling", "sum(c A) = c sum(A); tr(c A) = c tr(A)", _sum_linear),
+    Lemma("sum-of-hadamard", "sum(a ∘ b) = aᵀ b", _sum_dot),
+    Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot),
+    Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A", _unit_calls),
+]

@@ -1,0 +1,100 @@
+"""Transpose lemmas: push transposes down to the leaves, where textbooks write them.
+
+Termination: each lemma moves a transpose strictly closer to the leaves or removes it.
+"""
+
+from __future__ import annotations
+
+from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Ones, Symbol, Transpose, Zeros, preorder
+from ..shapes import ONE, is_scalar
+from .engine import Lemma
+
+
+def _double(e: Expr) -> Expr | None:
+    if isinstance(e, Transpose) and isinstance(e.arg, Transpose):
+        return e.arg.arg
+    return None
+
+
+def _scalar(e: Expr) -> Expr | None:
+    if isinstance(e, Transpose) and is_scalar(e.shape):
+        return e.arg
+    return None
+
+
+def _symmetric(e: Expr) -> Expr | None:
+    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, I, and diag(v)."""
+    if not isinstance(e, Transpose):
+        return None
+    a = e.arg
+    if isinstance(a, Symbol) and a.is_symmetric:
+        return a
+    if isinstance(a, Identity):
+        return a
+    if isinstance(a, Call) and a.fn.name == "diag" and a.args[0].shape[1] == ONE and a.shape[0] == a.shape[1]:
+        return a
+    if isinstance(a, (Ones, Zeros)):
+        return type(a)((a.shape[1], a.shape[0]))
+    return None
+
+
+def _product(e: Expr) -> Expr | None:
+    if isinstance(e, Transpose) and isinstance(e.arg, MatMul):
+        return MatMul(*[Transpose(f) for f in reversed(e.arg.args)])
+    return None
+
+
+def _count(e: Expr) -> int:
+    return sum(1 for n in preorder(e) if isinstance(n, Transpose))
+
+
+def _sum(e: Expr) -> Expr | None:
+    """(A + B)ᵀ = Aᵀ + Bᵀ, when that leaves no more transposes: (A + Aᵀ)ᵀ → A + Aᵀ, but (y - Φθ)ᵀ stays."""
+    if isinstance(e, Transpose) and isinstance(e.arg, Add):
+        from .algebra import transpose_of
+
+        pushed = Add(*[transpose_of(t) for t in e.arg.args])
+        if _count(pushed) <= _count(e):
+            return Add(*[Transpose(t) for t in e.arg.args])
+    return None
+
+
+def _scaling(e: Expr) -> Expr | None:
+    """(c U)ᵀ = c Uᵀ for scalar factors c."""
+    if not isinstance(e, Transpose) or not isinstance(e.arg, Mul):
+        return None
+    scalars = [f for f in e.arg.args if is_scalar(f.shape)]
+    arrays = [f for f in e.arg.args if not is_scalar(f.shape)]
+    if not scalars or not arrays:
+        return None
+    inner = arrays[0] if len(arrays) == 1 else Mul(*arrays)
+    return Mul(*scalars, Transpose(inner))
+
+
+def _pair_order(e: Expr) -> Expr | None:
+    """In a sum holding both A and Aᵀ (up to coefficients), write A first: A + Aᵀ, not Aᵀ + A."""
+    if not isinstance(e, Add):
+        return None
+    from .algebra import split_coefficient
+
+    split = [split_coefficient(t) for t in e.args]
+    for i, (ci, r) in enumerate(split):
+        if isinstance(r, Transpose):
+            for j in range(i + 1, len(split)):
+                cj, rj = split[j]
+                if rj == r.arg and (ci < 0) == (cj < 0):
+                    args = list(e.args)
+                    args[i], args[j] = args[j], args[i]
+                    return Add(*args)
+    return None
+
+
+LEMMAS = [
+    Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double),
+    Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar),
+    Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared, I, diag(v)); 1ᵀ is ones", _symmetric),
+    Lemma("transpose-of-product", "(A B)ᵀ = Bᵀ Aᵀ", _product),
+    Lemma("transpose-of-sum", "(A + B)ᵀ = Aᵀ + Bᵀ (when no transposes are added)", _sum),
+    Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling),
+    Lemma("transpose-pair-order", "Aᵀ + A is written A + Aᵀ", _pair_order),
+]
