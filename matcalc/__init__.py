@@ -36,5 +36,6 @@ __all__ = [
 ]
 
 from .derivative import Derivative, derive, gradient, jacobian  # noqa: E402
+from .sympy_bridge import register_function  # noqa: E402  (imports SymPy only when called)
 
-__all__ += ["Derivative", "derive", "gradient", "jacobian"]
+__all__ += ["Derivative", "derive", "gradient", "jacobian", "register_function"]

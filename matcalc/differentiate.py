@@ -220,10 +220,13 @@ def _(e: Power, ds):
     dbase, dexp = ds
     if dexp is None:
         if isinstance(exponent, Number):
-            lowered = Number(exponent.value - 1)
+            k = exponent.value
+            if k == 1:
+                return dbase, "power-rule"
+            power = base if k == 2 else Power(base, Number(k - 1))
         else:
-            lowered = Add(exponent, Number(-1))
-        return Mul(exponent, Power(base, lowered), dbase), "power-rule"
+            power = Power(base, Add(exponent, Number(-1)))
+        return Mul(exponent, power, dbase), "power-rule"
     terms = [Mul(e, Call(REGISTRY["log"], base), dexp)]
     if dbase is not None:
         terms.append(Mul(exponent, Power(base, Add(exponent, Number(-1))), dbase))

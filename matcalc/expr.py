@@ -243,14 +243,12 @@ class MatMul(Expr):
 
 
 class Power(Expr):
-    """Element-wise power ``base ** exponent`` with a scalar exponent."""
+    """Element-wise power ``base ** exponent``: equal shapes, or a scalar on either side."""
 
     __slots__ = ()
 
     def __init__(self, base: Expr, exponent: Expr):
-        if not is_scalar(exponent.shape):
-            raise shape_error("**", base, exponent, "the exponent must be a scalar")
-        self._set((base, exponent), base.shape)
+        self._set((base, exponent), _broadcast_shape("**", (base, exponent)))
 
     @property
     def base(self) -> Expr:

@@ -390,15 +390,12 @@ class Inference:
         return self.infer_chain(Syntax("chain", node.args, ops, node.pos, node.end), want_array)
 
     def infer_power(self, node, want_array):
+        """``a ** b`` element-wise: equal shapes, or a scalar on either side."""
         base, exponent = node.args
         bs, bb = self.infer(base, want_array)
         es, eb = self.infer(exponent)
-        if not self.u.is_scalar(es):
-            raise ShapeError(
-                f"the exponent {self.src(exponent)} must be a scalar, but it is {self.show(es)}",
-                self.text, exponent.pos,
-            )
-        return bs, lambda: Power(bb(), eb())
+        shape = self._elementwise("**", self.src(base), bs, self.src(exponent), es, exponent.pos)
+        return shape, lambda: Power(bb(), eb())
 
     def infer_transpose(self, node, want_array):
         s, b = self.infer(node.args[0], True)

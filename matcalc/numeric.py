@@ -145,7 +145,7 @@ def _(e: MatMul, args, arrays, sizes):
 
 @_eval.register
 def _(e: Power, args, arrays, sizes):
-    return np.power(args[0], args[1][0, 0])
+    return np.power(args[0], args[1])
 
 
 @_eval.register

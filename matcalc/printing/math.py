@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -45,12 +46,16 @@ def _(e: Number):
 
 @_print.register
 def _(e: Ones):
-    return "1", ATOM
+    return ("1ᵀ", POSTFIX) if _is_row(e) else ("1", ATOM)
 
 
 @_print.register
 def _(e: Zeros):
-    return "0", ATOM
+    return ("0ᵀ", POSTFIX) if _is_row(e) else ("0", ATOM)
+
+
+def _is_row(e: Expr) -> bool:
+    return e.shape[0] == 1 and e.shape[1] != 1
 
 
 @_print.register
@@ -105,10 +110,15 @@ def _(e: MatMul):
 
 @_print.register
 def _(e: Power):
-    base = _sub(e.base, POSTFIX)
-    if isinstance(e.exponent, Number) and e.exponent.value.denominator == 1:
-        return base + str(e.exponent.value.numerator).translate(SUPERSCRIPTS), POSTFIX
-    return f"{base}^({_print(e.exponent)[0]})", POWER
+    """``s²`` and ``s^{t}`` for a scalar base; ``x.^2`` element-wise otherwise (``A²`` would be ``A A``)."""
+    exponent = e.exponent
+    if is_scalar(e.base.shape):
+        base = _sub(e.base, POSTFIX + 1)
+        if isinstance(exponent, Number) and exponent.value.denominator == 1:
+            return base + str(exponent.value.numerator).translate(SUPERSCRIPTS), POSTFIX
+        if isinstance(exponent, Symbol) or (isinstance(exponent, Number) and "/" not in _print(exponent)[0]):
+            return f"{base}^{{{_print(exponent)[0]}}}", POSTFIX
+    return f"{_sub(e.base, POWER + 1)}.^{_sub(exponent, POWER)}", POWER
 
 
 @_print.register
@@ -116,7 +126,7 @@ def _(e: Transpose):
     return _sub(e.arg, POSTFIX) + "ᵀ", POSTFIX
 
 
-NORMS = {"norm": ("‖", "‖"), "norm_fro": ("‖", "‖_F"), "norm1": ("‖", "‖₁")}
+NORMS = {"norm": ("‖", "‖"), "norm_fro": ("‖", "‖_F"), "norm1": ("‖", "‖_1")}
 NAMES = {"trace": "tr"}
 
 

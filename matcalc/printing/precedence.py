@@ -12,8 +12,8 @@ from ..expr import Expr, Mul, Number, negate
 
 ADD = 10  # a + b, a - b
 PRODUCT = 20  # a * b, a @ b, a / b, a ∘ b
-JUXT = 25  # math notation: A x, 2 x
 NEG = 30  # -a
+JUXT = 35  # math notation: A x, 2 x (tighter than -: `-A x` is -(A x), and `A (-x)` needs its brackets)
 POWER = 40  # a ** b, a^2
 POSTFIX = 50  # a.T, aᵀ, a⁻¹
 ATOM = 60  # names, numbers, calls, brackets

@@ -416,6 +416,50 @@ def _expand_if_smaller(e: Expr) -> Expr | None:
     return expanded if count_nodes(expanded) < count_nodes(e) else None
 
 
+def _scalar_factors(term: Expr) -> list[Expr]:
+    if isinstance(term, Mul):
+        return [f for f in term.args if is_scalar(f.shape) and not isinstance(f, Number)]
+    return []
+
+
+def _factor_scalar(e: Expr) -> Expr | None:
+    """s a + s b = s (a + b) for a scalar factor s shared by two or more terms (the most shared one)."""
+    if not isinstance(e, Add):
+        return None
+    counts: dict[Expr, list[int]] = {}
+    for i, t in enumerate(e.args):
+        for f in dict.fromkeys(_scalar_factors(t)):
+            counts.setdefault(f, []).append(i)
+    best = max(counts.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    factor, idx = best
+    inner = []
+    for i in idx:
+        args = list(e.args[i].args)
+        args.remove(factor)
+        inner.append(args[0] if len(args) == 1 else Mul(*args))
+    grouped = Mul(factor, Add(*inner))
+    out = []
+    for i, t in enumerate(e.args):
+        if i == idx[0]:
+            out.append(grouped)
+        elif i not in idx:
+            out.append(t)
+    return _broadcast(out[0] if len(out) == 1 else Add(*out), e.shape)
+
+
+def _factor_number(e: Expr) -> Expr | None:
+    """c a + c b = c (a + b) when every term carries the same number c ≠ ±1."""
+    if not isinstance(e, Add):
+        return None
+    split = [split_coefficient(t) for t in e.args]
+    c = split[0][0]
+    if abs(c) == 1 or any(r is None or k != c for k, r in split):
+        return None
+    return Mul(Number(c), Add(*[r for _, r in split]))
+
+
 def _positive_first(e: Expr) -> Expr | None:
     """A sum is written with a positive term first: -y + s is s - y."""
     if not isinstance(e, Add) or split_coefficient(e.args[0])[0] >= 0:
@@ -439,6 +483,8 @@ LEMMAS = [
     Lemma("power-simplify", "a¹ = a; a⁰ = 1; (a^j)^k = a^(jk) for integer k", _power_simple),
     Lemma("scalar-orientation", "s = sᵀ for 1×1 s: xᵀa = aᵀx", _scalar_orientation),
     Lemma("factor-common", "A B + A C = A (B + C); B A + C A = (B + C) A", _factor_common),
+    Lemma("factor-scalar", "s a + s b = s (a + b) for a scalar s", _factor_scalar),
+    Lemma("factor-number", "c a + c b = c (a + b)", _factor_number),
     Lemma("positive-first", "-a + b is written b - a", _positive_first),
     Lemma("expand-collect", "expand an element-wise polynomial when it gets smaller: -y(1 - s) + (1 - y)s = s - y",
           _expand_if_smaller),

@@ -103,7 +103,22 @@ def _ones_dot(e: Expr) -> Expr | None:
     return None
 
 
+def _diag_of_outer(e: Expr) -> Expr | None:
+    """diag(a bᵀ) = a ∘ b for column vectors a, b (the diagonal of an outer product)."""
+    if isinstance(e, Call) and e.fn.name == "diag" and isinstance(e.args[0], MatMul) and not is_scalar(e.args[0].shape):
+        from .algebra import transpose_of
+
+        f = e.args[0].args
+        for k in range(1, len(f)):
+            if f[k - 1].shape[1] == ONE:  # the chain splits into a column times a row here
+                left = f[0] if k == 1 else MatMul(*f[:k])
+                right = f[k] if k == len(f) - 1 else MatMul(*f[k:])
+                return Mul(left, transpose_of(right))
+    return None
+
+
 LEMMAS = [
+    Lemma("diag-of-outer", "diag(a bᵀ) = a ∘ b", _diag_of_outer),
     Lemma("diag-product", "diag(a) b = a ∘ b; bᵀ diag(a) = (b ∘ a)ᵀ; diag(a) diag(b) = diag(a ∘ b)", _diag_products),
     Lemma("ones-hadamard", "1 ∘ a = a", _ones_unit),
     Lemma("sum-of-diag", "sum(diag(A)) = tr(A)", _sum_of_diag),
