@@ -63,17 +63,19 @@ class Derivative:
 
     @property
     def convention(self) -> str:
-        """One line saying what the result's shape means."""
+        """One line saying what the result's shape means in its layout."""
         name = self.wrt.name
         if self.kind == "gradient":
             if self.layout == "numerator":
-                return f"numerator layout: the gradient w.r.t. {name} as a row"
-            return f"{self.layout} layout: the gradient has the shape of {name}"
+                return f"numerator (the gradient w.r.t. {name} as a row)"
+            return f"{self.layout} (the gradient has the shape of {name})"
         if self.kind == "jacobian":
             if self.layout == "denominator":
-                return f"denominator layout: rows indexed by {name}, columns by the output"
-            return f"{self.layout} layout: Jacobian, rows indexed by the output, columns by {name}"
-        return f"derivative w.r.t. the scalar {name}, entry by entry ({self.layout} layout)"
+                return f"denominator (rows indexed by {name}, columns by the output)"
+            return f"{self.layout} (Jacobian: rows indexed by the output, columns by {name})"
+        if self.layout == "denominator" and self.f.shape[1] == ONE and not is_scalar(self.f.shape):
+            return f"denominator (the derivative w.r.t. the scalar {name}, as a row)"
+        return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
 
     def evaluate(self, values, sizes=None):
         """The closed form's value: a float for a 1×1 result, else a 2-D array."""

@@ -31,6 +31,7 @@ Builder = Callable[[], Expr]
 # functions spelled as calls that map to operators, not registry rows
 OPERATOR_CALLS = {"multiply": "*e", "hadamard": "*e", "matmul": "@", "transpose": "T", "power": "**"}
 FILLED = {"vector", "covector", "matrix"}
+POSTFIX_OPS = ("transpose", "caret", "power")
 
 
 class Unifier:
@@ -214,8 +215,44 @@ class Inference:
     # ------------------------------------------------------------ inference, one method per op
 
     def infer(self, node: Syntax, want_array: bool = False) -> tuple[Shape, Builder]:
+        node = self._lift(node)
         method = getattr(self, "infer_" + node.op)
         return method(node, want_array)
+
+    def _lift(self, node: Syntax) -> Syntax:
+        """``A (x)ᵀ`` is ``A`` times ``(x)ᵀ``: a postfix or power after a call that stands for a
+        juxtaposition applies to the bracket, not to the product (which the grammar sees as ``A(x)``)."""
+        if node.op not in POSTFIX_OPS:
+            return node
+        base = node.args[0]
+        lifted = self._lift(base) if base.op in POSTFIX_OPS else self._juxt_call(base)
+        if lifted is None or lifted.op != "juxt":
+            return node
+        name_node, operand = lifted.args
+        applied = Syntax(node.op, [operand, *node.args[1:]], node.data, operand.pos, node.end)
+        return Syntax("juxt", [name_node, applied], None, lifted.pos, node.end)
+
+    def _juxt_call(self, node: Syntax) -> Syntax | None:
+        """The juxtaposition a call like ``A (x + y)`` stands for, or None for a real function call.
+
+        A name that is not a function, followed by one bracketed argument, is a factor when it is
+        declared, uppercase, or separated from the bracket by a space (``x (y + z)ᵀ``).
+        """
+        if node.op != "call" or len(node.args) != 1:
+            return None
+        fname, name_pos = node.data
+        if fname in OPERATOR_CALLS or fname in FILLED or functions.lookup(fname) is not None:
+            return None
+        if not self.text.startswith(fname, name_pos):  # np.something
+            return None
+        spaced = self.text[name_pos + len(fname) : name_pos + len(fname) + 1].isspace()
+        if not (fname in self.decls or not _is_lower(fname) or spaced):
+            return None
+        self.math_markers.append(("juxtaposition", name_pos))
+        name_node = Syntax("name", [], fname, name_pos, name_pos + len(fname))
+        paren_pos = self.text.find("(", name_pos + len(fname))
+        paren = Syntax("paren", [node.args[0]], None, paren_pos, node.end)
+        return Syntax("juxt", [name_node, paren], None, node.pos, node.end)
 
     def infer_paren(self, node, want_array):
         return self.infer(node.args[0], want_array)
@@ -371,6 +408,7 @@ class Inference:
             elif kind == "mul":
                 shape = self._elementwise(label, left_text, shape, right_text, rs, pos)
             else:
+                shape, rs = self.u.settle(shape), self.u.settle(rs)  # `A 1 ⊗ B`: the 1 is a column
                 shape = (shape[0] * rs[0], shape[1] * rs[1])
             if leading_minus:
                 leading_minus = False
@@ -504,12 +542,9 @@ class Inference:
             return self._filled(node, fname, args)
         fn = functions.lookup(fname)
         if fn is None:
-            if fname in self.decls or not _is_lower(fname):
-                if len(args) == 1:  # `A (x + y)`, `c (a + b)`: juxtaposition with a parenthesised factor
-                    self.math_markers.append(("juxtaposition", name_pos))
-                    name_node = Syntax("name", [], fname, name_pos, name_pos + len(fname))
-                    paren = Syntax("paren", [args[0]], None, args[0].pos, node.end)
-                    return self.infer_juxt(Syntax("juxt", [name_node, paren], None, node.pos, node.end), want_array)
+            juxt = self._juxt_call(node)  # `A (x + y)`, `c (a + b)`: juxtaposition with a parenthesised factor
+            if juxt is not None:
+                return self.infer_juxt(juxt, want_array)
             known = ", ".join(sorted(functions.REGISTRY))
             raise ParseError(f"unknown function '{fname}' (known: {known})", self.text, name_pos)
         if len(args) != fn.arity:
