@@ -154,7 +154,7 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
         sizes = dict(zip(names, SIZE_SETS[t % len(SIZE_SETS)]))
         if len(names) > len(SIZE_SETS[0]):
             sizes.update({n: 2 + i for i, n in enumerate(names[len(SIZE_SETS[0]):])})
-        arrays = sample_point([f, closed], sizes, rng, kink_expr=f)
+        arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f)
         if arrays is None:
             return CheckReport(
                 "inconclusive", float("nan"), done,

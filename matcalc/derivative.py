@@ -25,7 +25,7 @@ from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
 from .rewrite import LEMMAS, simplify, tidy
-from .shapes import ONE, describe, is_scalar
+from .shapes import ONE, Dim, describe, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
 
@@ -59,7 +59,10 @@ class Derivative:
 
     @property
     def assumptions(self) -> str:
-        return assumptions(self.f)
+        text = assumptions(self.f)
+        if self.wrt not in symbols(self.f):
+            text += (", " if text else "") + assumptions(self.wrt)
+        return text
 
     @property
     def convention(self) -> str:
@@ -128,14 +131,23 @@ class Derivative:
         ])
 
 
-def _variable(f: Expr, wrt: "str | Symbol") -> Symbol:
+def _variable(f: Expr, wrt: "str | Symbol", where) -> Symbol:
+    """The variable as it appears in f; a name f does not contain gets its own shape (and a zero derivative)."""
     name = wrt.name if isinstance(wrt, Symbol) else wrt
-    if not isinstance(name, str) or not name.isidentifier() and len(name) != 1:
+    if not isinstance(name, str) or not (name.isidentifier() or len(name) == 1):
         raise MatcalcError(f"the variable must be a name, got {wrt!r}")
     for s in symbols(f):
         if s.name == name:
             return s
-    raise MatcalcError(f"{name} does not appear in {to_text(f)}; its derivative is zero")
+    if isinstance(wrt, Symbol):
+        return wrt
+    alone = parse(name, where)
+    if not isinstance(alone, Symbol):
+        raise MatcalcError(f"the variable must be a name, got {wrt!r}")
+    used = {n for s in symbols(f) for d in s.shape for n in d.names()}
+    fresh = (f"{n}{i}" for i in range(1, 1000) for n in "nmpq")
+    rename = {n: Dim.of(next(c for c in fresh if c not in used)) for d in alone.shape for n in d.names() if n in used}
+    return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
 
 
 def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
@@ -143,12 +155,13 @@ def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
     if layout not in LAYOUTS:
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     f = parse(expr, where)
-    var = _variable(f, wrt)
+    var = _variable(f, wrt, where)
     d = differential(f, var)
     steps = list(d.steps)
     if d.df is None:
-        result, kind = Zeros(f.shape), "derivative"
-        raise UnsupportedError("zero derivative")  # pragma: no cover
+        result, kind = _zero(f, var, layout)
+        steps.append(Step("variable", f"{to_text(f)} does not depend on {var.name}: the derivative is zero"))
+        return Derivative(result, f, var, layout, kind, steps)
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
     steps.append(Step("substitute", f"d({to_text(f)}) = {to_text(df)}", f, df))
@@ -159,6 +172,23 @@ def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
     for name, before, after in firings:
         steps.append(Step(name, f"{to_text(before)}  ⇒  {to_text(after)}", before, after))
     return Derivative(closed, f, var, layout, kind, steps)
+
+
+def _zero(f: Expr, var: Symbol, layout: str):
+    """The zero derivative, shaped as :func:`_identify` would shape a non-zero one."""
+    (fr, fc), (xr, xc) = f.shape, var.shape
+    if is_scalar(var.shape):
+        shape = (fc, fr) if layout == "denominator" and fc == ONE and fr != ONE else (fr, fc)
+        return Zeros(shape), "derivative"
+    if is_scalar(f.shape):
+        return Zeros((xc, xr) if layout == "numerator" else (xr, xc)), "gradient"
+    if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE):
+        rows, cols = fr * fc, xr * xc
+        return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), "jacobian"
+    raise UnsupportedError(
+        f"the derivative of a {describe(f.shape)} w.r.t. a {describe(var.shape)} is a tensor "
+        "(tensor-valued derivatives are not supported yet)"
+    )
 
 
 def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str):

@@ -72,10 +72,17 @@ def _(e: Add):
     return "".join(parts), ADD
 
 
+GLUE_BEFORE_BRACKET = set(")]ᵀ‖⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def _juxtapose(texts: list[str]) -> str:
+    """Factors side by side: ``xᵀ(A + Aᵀ)``, ``c (a + b)`` (``c(a + b)`` would read as a call), and a norm
+    after the first factor in brackets (``2 (‖x‖)``: the grammar closes ``‖a b‖`` at the second bar)."""
     out = texts[0]
     for t in texts[1:]:
-        out += t if (t.startswith("(") and not out[-1].isdigit()) else " " + t
+        if t.startswith("‖"):
+            t = f"({t})"
+        out += t if (t.startswith("(") and out[-1] in GLUE_BEFORE_BRACKET) else " " + t
     return out
 
 
@@ -87,12 +94,23 @@ def _(e: Mul):
     scalars = [f for f in e.args if f.shape == (1, 1) and not _is_reciprocal(f)]
     others = [f for f in e.args if f not in scalars and not _is_reciprocal(f)]
     denominators = [f.base for f in e.args if _is_reciprocal(f)]
-    pieces = [_sub(f, JUXT + 1) for f in scalars]
-    if others:
-        hadamard = " ∘ ".join(_sub(f, PRODUCT + 1) for f in others)
-        pieces.append(bracket(hadamard, PRODUCT if len(others) > 1 else _print(others[0])[1], JUXT + 1 if pieces else 0))
-    text = _juxtapose(pieces) if pieces else "1"
-    level = JUXT if len(pieces) > 1 else (PRODUCT if len(others) > 1 else _print(e.args[0])[1])
+    if len(scalars) + len(others) > 1 and any(isinstance(f, Number) and f.value in (0, 1) for f in scalars):
+        # a juxtaposed 1 or 0 reads as an array of ones or zeros: spell this product with ∘
+        text, level = " ∘ ".join(_sub(f, PRODUCT + 1) for f in scalars + others), PRODUCT
+    else:
+        pieces = [_sub(f, JUXT + 1) for f in scalars]
+        if len(others) == 1:
+            pieces.append(_sub(others[0], JUXT + 1 if pieces else 0))
+        elif others:
+            hadamard = " ∘ ".join(_sub(f, PRODUCT + 1) for f in others)
+            pieces.append(bracket(hadamard, PRODUCT, JUXT + 1 if pieces else 0))
+        text = _juxtapose(pieces) if pieces else "1"
+        if len(pieces) > 1:
+            level = JUXT
+        elif len(others) > 1:
+            level = PRODUCT
+        else:
+            level = _print((scalars + others)[0])[1] if pieces else ATOM
     for d in denominators:
         text = bracket(text, level, PRODUCT) + " / " + _sub(d, PRODUCT + 1)
         level = PRODUCT
@@ -118,7 +136,10 @@ def _(e: Power):
             return base + str(exponent.value.numerator).translate(SUPERSCRIPTS), POSTFIX
         if isinstance(exponent, Symbol) or (isinstance(exponent, Number) and "/" not in _print(exponent)[0]):
             return f"{base}^{{{_print(exponent)[0]}}}", POSTFIX
-    return f"{_sub(e.base, POWER + 1)}.^{_sub(exponent, POWER)}", POWER
+    text, level = _print(exponent)  # a name or call after .^ would swallow the next factor: `x.^(t) (y)`
+    if not isinstance(exponent, Number) or level < ATOM:
+        text = f"({text})"
+    return f"{_sub(e.base, POWER + 1)}.^{text}", POWER
 
 
 @_print.register
