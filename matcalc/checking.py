@@ -118,20 +118,47 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
     return None
 
 
-def finite_difference_jacobian(f: Expr, var: Symbol, arrays: dict[str, np.ndarray], sizes) -> np.ndarray:
-    """∂vec(f)/∂vec(x)ᵀ by central differences (column-major vec)."""
+def directions(var: Symbol, shape: tuple[int, int], structured: bool) -> np.ndarray:
+    """Columns vec(D_k): the unit matrices, or a basis of symmetric / diagonal matrices."""
+    rows, cols = shape
+    size = rows * cols
+    if structured and rows == cols and rows > 1 and var.props & {"symmetric", "spd"}:
+        basis = []
+        for j in range(cols):
+            for i in range(j, rows):
+                d = np.zeros(shape)
+                d[i, j] = d[j, i] = 1.0
+                basis.append(d.reshape(-1, order="F"))
+        return np.stack(basis, axis=1)
+    if structured and rows == cols and rows > 1 and "diagonal" in var.props:
+        return np.stack([np.eye(rows)[:, [i]].dot(np.eye(rows)[[i], :]).reshape(-1, order="F") for i in range(rows)], axis=1)
+    return np.eye(size)
+
+
+def finite_difference_jacobian(f: Expr, var: Symbol, arrays: dict[str, np.ndarray], sizes,
+                               basis: np.ndarray | None = None) -> np.ndarray:
+    """∂vec(f)/∂t along each direction vec(D_k) (default: every entry; column-major vec), by central differences."""
     x0 = arrays[var.name]
     flat = x0.reshape(-1, order="F")
+    basis = np.eye(flat.size) if basis is None else basis
     cols = []
-    for k in range(flat.size):
-        h = 1e-6 * max(1.0, abs(flat[k]))
-        plus, minus = flat.copy(), flat.copy()
-        plus[k] += h
-        minus[k] -= h
+    for k in range(basis.shape[1]):
+        h = 1e-6 * max(1.0, float(np.max(np.abs(flat[basis[:, k] != 0]), initial=0.0)))
+        plus, minus = flat + h * basis[:, k], flat - h * basis[:, k]
         fp = value_2d(f, {**arrays, var.name: plus.reshape(x0.shape, order="F")}, sizes)
         fm = value_2d(f, {**arrays, var.name: minus.reshape(x0.shape, order="F")}, sizes)
         cols.append(((fp - fm) / (2 * h)).reshape(-1, order="F"))
     return np.stack(cols, axis=1)
+
+
+def _structure(var: Symbol) -> str:
+    return "diagonal" if "diagonal" in var.props else "symmetric"
+
+
+def _project(value: np.ndarray, var: Symbol) -> np.ndarray:
+    if "diagonal" in var.props:
+        return np.diag(np.diag(value))
+    return (value + value.T) / 2
 
 
 def relative_error(closed: np.ndarray, numeric: np.ndarray, f_scale: float = 0.0) -> float:
@@ -145,8 +172,12 @@ def relative_error(closed: np.ndarray, numeric: np.ndarray, f_scale: float = 0.0
     return float(np.max(np.abs(closed - numeric), initial=0.0)) / scale
 
 
-def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int = 3, seed: int = 0) -> CheckReport:
-    """Compare `closed` (converted by `to_jacobian(value) -> vec-Jacobian`) with finite differences of f."""
+def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int = 3, seed: int = 0,
+                   structured: bool = False) -> CheckReport:
+    """Compare `closed` (converted by `to_jacobian(value) -> vec-Jacobian`) with finite differences of f.
+
+    With `structured`, a symmetric (diagonal) variable is perturbed along symmetric (diagonal)
+    directions and the closed form must be symmetric (diagonal) itself."""
     rng = np.random.default_rng(seed)
     names = dim_names_of([f, closed, var])
     done: list[Trial] = []
@@ -160,10 +191,17 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
                 "inconclusive", float("nan"), done,
                 "no random point found where the expression and its derivative are defined",
             )
-        numeric = finite_difference_jacobian(f, var, arrays, sizes)
-        got = to_jacobian(value_2d(closed, arrays, sizes))
-        if got.shape != numeric.shape:
+        basis = directions(var, arrays[var.name].shape, structured)
+        numeric = finite_difference_jacobian(f, var, arrays, sizes, basis)
+        value = value_2d(closed, arrays, sizes)
+        got = to_jacobian(value)
+        if got.shape[0] != numeric.shape[0] or got.shape[1] != basis.shape[0]:
             return CheckReport("fail", float("inf"), done, f"closed form has {got.shape} entries, expected {numeric.shape}")
+        if basis.shape[1] != basis.shape[0]:
+            structure_error = relative_error(value, _project(value, var))
+            if structure_error > TOLERANCE:
+                return CheckReport("fail", structure_error, done, f"the result is not {_structure(var)} like {var.name}")
+            got = got @ basis
         f_scale = float(np.max(np.abs(value_2d(f, arrays, sizes)), initial=0.0))
         done.append(Trial(sizes, relative_error(got, numeric, f_scale)))
     worst = max(t.error for t in done)

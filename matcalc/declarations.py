@@ -83,4 +83,6 @@ def _validate(names, kind, dims, props) -> None:
         if kind in ("scalar", "vector", "covector"):
             raise DeclarationError(f"{label}: a {kind} cannot be {'/'.join(sorted(props & SQUARE_PROPERTIES))}")
         if dims is not None and len(dims) == 2 and dims[0] != dims[1]:
-            raise DeclarationError(f"{label}: a {'/'.join(sorted(props))} matrix must be square, got matrix{dims}")
+            raise DeclarationError(
+                f"{label}: a {'/'.join(sorted(props))} matrix must be square, got matrix({dims[0]}, {dims[1]})"
+            )

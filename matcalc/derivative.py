@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, differential
 from .errors import MatcalcError, UnsupportedError
-from .expr import Expr, Symbol, Transpose, Zeros, symbols
+from .expr import Add, Call, Expr, Mul, Number, Symbol, Transpose, Zeros, symbols
+from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
@@ -28,6 +30,7 @@ from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
+DIAG = REGISTRY["diag"]
 
 
 @dataclass
@@ -70,7 +73,9 @@ class Derivative:
         name = self.wrt.name
         if self.kind == "gradient":
             if self.layout == "numerator":
-                return f"numerator (the gradient w.r.t. {name} as a row)"
+                if self.wrt.shape[1] == ONE:
+                    return f"numerator (the gradient w.r.t. {name} as a row)"
+                return f"numerator (the transpose of the gradient: the shape of {name}ᵀ)"
             return f"{self.layout} (the gradient has the shape of {name})"
         if self.kind == "jacobian":
             if self.layout == "denominator":
@@ -85,8 +90,12 @@ class Derivative:
         return evaluate_expr(self.expr, values, sizes)
 
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
-        """Compare with central finite differences at random points of distinct sizes."""
-        return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed)
+        """Compare with central finite differences at random points of distinct sizes.
+
+        For a variable declared symmetric (or diagonal) the differences run along symmetric (diagonal)
+        directions, and the result must itself be symmetric (diagonal)."""
+        return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed,
+                              structured=self.kind == "gradient")
 
     def _to_vec_jacobian(self, value: np.ndarray) -> np.ndarray:
         """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
@@ -114,7 +123,9 @@ class Derivative:
         return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
     def _repr_latex_(self) -> str:
-        return f"$\\frac{{\\partial}}{{\\partial {to_latex(self.wrt)}}} = {self.latex()}$"
+        return (
+            rf"$\frac{{\partial}}{{\partial {to_latex(self.wrt)}}} \left({to_latex(self.f)}\right) = {self.latex()}$"
+        )
 
     def _repr_html_(self) -> str:
         return (
@@ -164,7 +175,9 @@ def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
         return Derivative(result, f, var, layout, kind, steps)
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
-    steps.append(Step("substitute", f"d({to_text(f)}) = {to_text(df)}", f, df))
+    text = f"d({to_text(f)}) = {to_text(df)}"
+    if not steps or steps[-1].text != text:
+        steps.append(Step("substitute", text, f, df))
     result, kind, rule = _identify(f, var, df, d.dvar, layout)
     steps.append(Step(rule, f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
@@ -202,7 +215,12 @@ def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str):
         return result, "derivative", "identify-scalar-variable"
     if f_scalar:
         g = gradient_of(df, dvar)
-        return (Transpose(g) if layout == "numerator" else g), "gradient", "identify-gradient"
+        rule = "identify-gradient"
+        if var.props & {"symmetric", "spd"} and not x_vectorish:
+            g, rule = Mul(Number(Fraction(1, 2)), Add(g, Transpose(g))), "symmetric-gradient"
+        elif "diagonal" in var.props and not x_vectorish:
+            g, rule = Call(DIAG, Call(DIAG, g)), "diagonal-gradient"
+        return (Transpose(g) if layout == "numerator" else g), "gradient", rule
     if f_vectorish and x_vectorish:
         j = vec_jacobian_of(df, dvar)
         return (Transpose(j) if layout == "denominator" else j), "jacobian", "identify-jacobian"

@@ -343,6 +343,17 @@ class Inference:
             raise self.mismatch(op, left_text, ls, right_text, rs, pos, "inner dimensions differ")
         return (ls[0], rs[1])
 
+    def _dot(self, left_text, ls, right_text, rs, pos) -> Shape:
+        """``w · x`` is ``wᵀ x`` for two vectors of one length; anything else is refused with the spellings."""
+        vectors = all(self.u.unify(s[1], ONE) for s in (ls, rs))
+        if not (vectors and self.u.unify(ls[0], rs[0])):
+            raise self.mismatch(
+                "·", left_text, ls, right_text, rs, pos,
+                f"· is the dot product of two vectors; write {left_text} @ {right_text} for the matrix product "
+                f"or {left_text} ∘ {right_text} for the element-wise product",
+            )
+        return (ONE, ONE)
+
     def _star_meaning(self, ls: Shape, rs: Shape, pos: int, left_text: str, right_text: str) -> str:
         """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' — design.md's dialect rule."""
         if self.u.is_scalar(ls) or self.u.is_scalar(rs):
@@ -382,6 +393,7 @@ class Inference:
         head = operands[0].args[0] if leading_minus else operands[0]
         shape, first = self.infer(head, ops[0][0] in ("@", "juxt"))
         group_kind, group = None, [first]
+        literal = _is_literal(head)  # is the product so far a literal 1 or 0, maybe scaled (`(2/N) 1ᵀ`)?
         start = operands[0].pos
         for (op, pos), operand in zip(ops, operands[1:]):
             left_text = self.src_span(start, pos if op != "juxt" else operand.pos)
@@ -391,22 +403,34 @@ class Inference:
                 kind = "matmul"
             elif op == "juxt":
                 scalar_side = self.u.is_scalar(shape) or self.u.is_scalar(rs)
-                if not scalar_side and not self.u.unify(shape[1], rs[0]):  # `(1ᵀ v) x`
+                if not scalar_side:  # `(1ᵀ v) x`, `xᵀ 1 y`: a product that may be a scalar scales; `1 μᵀ` stays
+                    scalar_side = (not literal and self.u.settle_scalar(shape)) or (
+                        not _is_literal(operand) and self.u.settle_scalar(rs)
+                    )
+                if not scalar_side and not self.u.unify(shape[1], rs[0]):
                     scalar_side = self.u.settle_scalar(shape) or self.u.settle_scalar(rs)
                 kind = "mul" if scalar_side else "matmul"
             elif op == "*":
                 kind = self._star_meaning(shape, rs, pos, left_text, right_text)
             elif op == "⊗":
                 kind = "kron"
-            else:  # .* ./ / ∘ ⊙
+            elif op == "·":  # `w · x`: the dot product of two vectors, or scaling
+                kind = "mul" if self.u.is_scalar(shape) or self.u.is_scalar(rs) else "dot"
+            else:  # .* ./ / ⊘ ∘ ⊙
                 kind = "mul"
-            if op in ("/", "./"):
+            if op in ("/", "./", "⊘"):
                 rb = _reciprocal(rb)
             label = "juxtaposition" if op == "juxt" else op
+            if kind == "mul":
+                literal = _is_literal(operand) if self.u.is_scalar(shape) else literal
+            else:
+                literal = False
             if kind == "matmul":
                 shape = self._matmul(label, left_text, shape, right_text, rs, pos)
             elif kind == "mul":
                 shape = self._elementwise(label, left_text, shape, right_text, rs, pos)
+            elif kind == "dot":
+                shape = self._dot(left_text, shape, right_text, rs, pos)
             else:
                 shape, rs = self.u.settle(shape), self.u.settle(rs)  # `A 1 ⊗ B`: the 1 is a column
                 shape = (shape[0] * rs[0], shape[1] * rs[1])
@@ -414,8 +438,9 @@ class Inference:
                 leading_minus = False
                 group = [lambda: Number(-1), first] if kind == "mul" else [_negated(first)]
                 group_kind = "mul" if kind == "mul" else None
-            if kind == "kron":
-                group_kind, group = None, [_kron(_group(group_kind, group), rb)]
+            if kind in ("kron", "dot"):
+                combine = _kron if kind == "kron" else _dot
+                group_kind, group = None, [combine(_group(group_kind, group), rb)]
             elif kind == group_kind:
                 group.append(rb)
             else:
@@ -541,6 +566,8 @@ class Inference:
         if fname in FILLED:
             return self._filled(node, fname, args)
         fn = functions.lookup(fname)
+        if fn is None and fname == "max":
+            return self._max(node, args)
         if fn is None:
             juxt = self._juxt_call(node)  # `A (x + y)`, `c (a + b)`: juxtaposition with a parenthesised factor
             if juxt is not None:
@@ -563,6 +590,31 @@ class Inference:
             readable = re.sub(r"\?\d+", "n", e.reason)
             raise ShapeError(f"{readable} (in {self.src(node)})", self.text, node.pos) from None
         return shape, lambda: Call(fn, *[b() for _, b in parts])
+
+    def _max(self, node, args):
+        """``max(0, x)`` is ``relu(x)`` and ``max(0.01 x, x)`` is ``leaky_relu(x)``, as the lecture notes write
+        them; other maxima are not supported."""
+        if len(args) == 2:
+            for a, b in (args, args[::-1]):
+                if a.op == "number" and a.data == 0:
+                    fname = "relu"
+                elif self._scaled(a, b, Fraction(1, 100)):
+                    fname = "leaky_relu"
+                else:
+                    continue
+                return self.infer_call(Syntax("call", [b], (fname, node.data[1]), node.pos, node.end), False)
+        raise UnsupportedError(
+            f"{self.src(node)}: max is supported as max(0, x) (relu) and max(0.01 x, x) (leaky_relu)"
+        )
+
+    def _scaled(self, a: Syntax, b: Syntax, factor: Fraction) -> bool:
+        """Is `a` written as ``factor b`` or ``factor * b``?"""
+        if a.op not in ("juxt", "chain") or len(a.args) != 2 or (a.op == "chain" and a.data[0][0] != "*"):
+            return False
+        number, other = a.args
+        while other.op == "paren":
+            other = other.args[0]
+        return number.op == "number" and number.data == factor and _squash(self.src(other)) == _squash(self.src(b))
 
     def _vectorish(self, s: Shape) -> bool:
         r = self.u.shape(s)
@@ -604,6 +656,17 @@ class Inference:
         return s, build
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _is_literal(node: Syntax) -> bool:
+    """A literal ``1`` or ``0``, maybe bracketed or transposed (``1ᵀ``): an array whose size is inferred."""
+    while node.op in ("paren", "transpose"):
+        node = node.args[0]
+    return node.op == "number"
+
+
 def _is_lower(name: str) -> bool:
     return name[:1].islower()
 
@@ -614,6 +677,10 @@ def _negated(build: Builder) -> Builder:
 
 def _reciprocal(build: Builder) -> Builder:
     return lambda: Power(build(), Number(-1))
+
+
+def _dot(left: Builder, right: Builder) -> Builder:
+    return lambda: MatMul(Transpose(left()), right())
 
 
 def _kron(left: Builder, right: Builder) -> Builder:

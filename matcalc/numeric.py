@@ -18,10 +18,14 @@ from .expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, P
 from .shapes import Dim, describe
 
 
-def bind(e: Expr, values: Mapping[str, object]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
-    """Check `values` against the symbols of `e`; returns (2-D arrays by name, sizes by dim name)."""
+def bind(
+    e: Expr, values: Mapping[str, object], sizes: Mapping[str, int] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Check `values` (and given `sizes`) against the symbols of `e`; returns (2-D arrays by name, sizes by
+    dim name). Compound dimensions (``m + 1``, ``n*p``) are checked once their names are known."""
     arrays: dict[str, np.ndarray] = {}
-    sizes: dict[str, int] = {}
+    sizes = dict(sizes or {})
+    compound: list[tuple[str, tuple, Dim, int, tuple]] = []
     for s in symbols(e):
         if s.name not in values:
             raise EvaluationError(f"no value given for {s.name} ({describe(s.shape)})")
@@ -37,9 +41,47 @@ def bind(e: Expr, values: Mapping[str, object]) -> tuple[dict[str, np.ndarray], 
         elif arr.ndim != 2:
             raise EvaluationError(f"{s.name} must be at most 2-D, got shape {arr.shape}")
         for dim, size in zip(s.shape, arr.shape):
-            _bind_dim(s.name, s.shape, dim, size, sizes, arr.shape)
+            if not dim.is_int and dim.name is None:
+                compound.append((s.name, s.shape, dim, size, arr.shape))
+            else:
+                _bind_dim(s.name, s.shape, dim, size, sizes, arr.shape)
         arrays[s.name] = arr
+    _bind_compound(compound, sizes)
     return arrays, sizes
+
+
+def _bind_compound(pending, sizes: dict[str, int]) -> None:
+    """Check compound dimensions; one unknown name in a linear one (``m + 1`` given 5) is solved for."""
+    while pending:
+        progress, left = False, []
+        for name, shape, dim, size, got in pending:
+            unknown = dim.names() - set(sizes)
+            if not unknown:
+                if dim.evaluate(sizes) != size:
+                    raise EvaluationError(
+                        f"{name} is {describe(shape)} = {describe(_sized(shape, sizes))} here, "
+                        f"but the value has shape {got}"
+                    )
+                progress = True
+                continue
+            (var,) = unknown if len(unknown) == 1 else (None,)
+            coeff = dict(dim.terms).get((var,)) if var else None
+            if coeff in (1, -1) and all(var not in mono or mono == (var,) for mono, _ in dim.terms):
+                rest = (dim + Dim({(var,): -coeff})).evaluate(sizes)
+                value = (size - rest) * coeff
+                if value < 1:
+                    raise EvaluationError(f"{name} is {describe(shape)} but the value has shape {got}")
+                sizes[var] = value
+                progress = True
+                continue
+            left.append((name, shape, dim, size, got))
+        if not progress:
+            return  # not determined by the values; sizes=... may still give them
+        pending = left
+
+
+def _sized(shape, sizes: Mapping[str, int]):
+    return tuple(Dim.of(d.evaluate(sizes)) for d in shape)
 
 
 def _bind_dim(name, shape, dim: Dim, size: int, sizes: dict[str, int], got) -> None:
@@ -59,8 +101,7 @@ def _bind_dim(name, shape, dim: Dim, size: int, sizes: dict[str, int], got) -> N
 
 def evaluate(e: Expr, values: Mapping[str, object] | None = None, sizes: Mapping[str, int] | None = None):
     """The value of `e`: a float for a scalar expression, else a 2-D array of its shape."""
-    arrays, bound = bind(e, values or {})
-    bound.update(sizes or {})
+    arrays, bound = bind(e, values or {}, sizes)
     result = value_2d(e, arrays, bound)
     if result.shape == (1, 1) and e.shape == (Dim.of(1), Dim.of(1)):
         return float(result[0, 0])
@@ -155,7 +196,10 @@ def _(e: Transpose, args, arrays, sizes):
 
 @_eval.register
 def _(e: Call, args, arrays, sizes):
-    out = np.asarray(e.fn.numpy(*args), dtype=float)
+    try:
+        out = np.asarray(e.fn.numpy(*args), dtype=float)
+    except np.linalg.LinAlgError as err:  # inv of a singular matrix
+        raise EvaluationError(f"cannot evaluate {e.fn.name}: {err} (the values make it undefined)") from None
     return out.reshape(1, 1) if out.ndim == 0 else out
 
 

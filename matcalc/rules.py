@@ -57,6 +57,10 @@ _RULES = [
     # identification
     Rule("identify-gradient", "df = tr(Gᵀ dX) = sum(G ∘ dX)  ⇒  ∂f/∂X = G", "Magnus & Neudecker, first identification theorem"),
     Rule("identify-jacobian", "vec(dF) = J vec(dX)  ⇒  ∂vec(F)/∂vec(X)ᵀ = J", "Magnus & Neudecker, first identification theorem"),
+    Rule("symmetric-gradient", "X symmetric: ∂f/∂X = sym(G) = (G + Gᵀ)/2, the gradient within symmetric matrices",
+         "design: the gradient on the subspace of symmetric matrices"),
+    Rule("diagonal-gradient", "X diagonal: ∂f/∂X = I ∘ G, the gradient within diagonal matrices",
+         "the gradient on the subspace of diagonal matrices"),
     Rule("identify-scalar-variable", "dF = D dx for a scalar x  ⇒  ∂F/∂x = D", "definition of the derivative"),
 ]
 

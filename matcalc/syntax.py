@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import limits
@@ -144,8 +144,8 @@ def parse_number(token: Token, text: str) -> Fraction:
 
 
 @v_args(meta=True)
-class _ToSyntax(Transformer):
-    """lark tree → Syntax; one method per grammar alias."""
+class _ToSyntax(Transformer_NonRecursive):
+    """lark tree → Syntax; one method per grammar alias (non-recursive: `x + x + … + x` is a deep lark tree)."""
 
     def __init__(self, text: str):
         super().__init__()

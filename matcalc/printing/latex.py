@@ -75,12 +75,16 @@ def _(e: Number):
 
 @_print.register
 def _(e: Ones):
-    return r"\mathbf{1}", ATOM
+    return (r"\mathbf{1}^{\top}", POSTFIX) if _is_row(e) else (r"\mathbf{1}", ATOM)
 
 
 @_print.register
 def _(e: Zeros):
-    return r"\mathbf{0}", ATOM
+    return (r"\mathbf{0}^{\top}", POSTFIX) if _is_row(e) else (r"\mathbf{0}", ATOM)
+
+
+def _is_row(e: Expr) -> bool:
+    return e.shape[0] == 1 and e.shape[1] != 1
 
 
 @_print.register
@@ -125,7 +129,9 @@ def _(e: MatMul):
 
 @_print.register
 def _(e: Power):
-    return f"{_sub(e.base, POSTFIX + 1)}^{{{_print(e.exponent)[0]}}}", POSTFIX
+    # an element-wise power of an array is a Hadamard power, A^{\circ 2}; A^{2} would read as A A
+    hadamard = "" if is_scalar(e.base.shape) else r"\circ "
+    return f"{_sub(e.base, POSTFIX + 1)}^{{{hadamard}{_print(e.exponent)[0]}}}", POSTFIX
 
 
 @_print.register

@@ -134,7 +134,8 @@ def _(e: Power):
         base = _sub(e.base, POSTFIX + 1)
         if isinstance(exponent, Number) and exponent.value.denominator == 1:
             return base + str(exponent.value.numerator).translate(SUPERSCRIPTS), POSTFIX
-        if isinstance(exponent, Symbol) or (isinstance(exponent, Number) and "/" not in _print(exponent)[0]):
+        simple = isinstance(exponent, Symbol) and is_scalar(exponent.shape)
+        if simple or (isinstance(exponent, Number) and "/" not in _print(exponent)[0]):
             return f"{base}^{{{_print(exponent)[0]}}}", POSTFIX
     text, level = _print(exponent)  # a name or call after .^ would swallow the next factor: `x.^(t) (y)`
     if not isinstance(exponent, Number) or level < ATOM:

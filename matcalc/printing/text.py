@@ -112,7 +112,7 @@ def _(e: Mul, ctx, array_context):
             if len(rest) == 1:
                 return "-" + bracket(text, level, NEG + 1), NEG
             if _p(rest[0], ctx, False)[1] > NEG:
-                return "-" + text, NEG
+                return "-" + text, PRODUCT  # a product: `x @ (-a * b)` needs its brackets
     if not ctx.star_ok and _ambiguous_star(e):
         return "multiply(" + ", ".join(_p(f, ctx, False)[0] for f in e.args) + ")", ATOM
     text, level = _p(first, ctx, False)

@@ -23,7 +23,7 @@ def _scalar(e: Expr) -> Expr | None:
 
 
 def _symmetric(e: Expr) -> Expr | None:
-    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, I, and diag(v)."""
+    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, its inverse, I, and diag(v)."""
     if not isinstance(e, Transpose):
         return None
     a = e.arg
@@ -32,6 +32,8 @@ def _symmetric(e: Expr) -> Expr | None:
     if isinstance(a, Identity):
         return a
     if isinstance(a, Call) and a.fn.name == "diag" and a.args[0].shape[1] == ONE and a.shape[0] == a.shape[1]:
+        return a
+    if isinstance(a, Call) and a.fn.name == "inv" and isinstance(a.args[0], Symbol) and a.args[0].is_symmetric:
         return a
     if isinstance(a, (Ones, Zeros)):
         return type(a)((a.shape[1], a.shape[0]))
@@ -89,10 +91,20 @@ def _pair_order(e: Expr) -> Expr | None:
     return None
 
 
+def _diag_of_transpose(e: Expr) -> Expr | None:
+    """diag(Aᵀ) = diag(A): a square matrix and its transpose share the diagonal."""
+    if isinstance(e, Call) and e.fn.name == "diag" and isinstance(e.args[0], Transpose):
+        a = e.args[0].arg
+        if a.shape[0] == a.shape[1] and not is_scalar(a.shape):
+            return Call(e.fn, a)
+    return None
+
+
 LEMMAS = [
+    Lemma("diag-of-transpose", "diag(Aᵀ) = diag(A)", _diag_of_transpose),
     Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double),
     Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar),
-    Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared, I, diag(v)); 1ᵀ is ones", _symmetric),
+    Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared, S⁻¹, I, diag(v)); 1ᵀ is ones", _symmetric),
     Lemma("transpose-of-product", "(A B)ᵀ = Bᵀ Aᵀ", _product),
     Lemma("transpose-of-sum", "(A + B)ᵀ = Aᵀ + Bᵀ (when no transposes are added)", _sum),
     Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling),
