@@ -10,8 +10,11 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from .errors import DeclarationError, EvaluationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr
 from .numeric import evaluate as _evaluate
-from .parser import assumptions, parse
-from .printing import to_latex, to_math, to_text
+from .parser import assumptions as _assumptions
+from .parser import parse
+from .printing import to_latex as _to_latex
+from .printing import to_math as _to_math
+from .printing import to_text as _to_text
 
 try:
     __version__ = _version("matcalc-engine")
@@ -24,9 +27,27 @@ def evaluate(expr, values=None, where=None, sizes=None):
     return _evaluate(parse(expr, where), values or {}, sizes)
 
 
-def latex(expr, where=None) -> str:
+def to_text(expr, where=None) -> str:
+    """NumPy-syntax text of an expression (string or tree); it parses back to the same tree."""
+    return _to_text(parse(expr, where))
+
+
+def to_math(expr, where=None) -> str:
+    """Unicode math notation of an expression (string or tree)."""
+    return _to_math(parse(expr, where))
+
+
+def to_latex(expr, where=None) -> str:
     """LaTeX of an expression (string or tree)."""
-    return to_latex(parse(expr, where))
+    return _to_latex(parse(expr, where))
+
+
+latex = to_latex
+
+
+def assumptions(expr, where=None) -> str:
+    """What an expression (string or tree) assumes of its names: ``x: vector(n), A: matrix(n, n)``."""
+    return _assumptions(parse(expr, where))
 
 
 __all__ = [

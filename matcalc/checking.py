@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import MatcalcError
 from .expr import Call, Expr, Symbol, preorder, symbols
 from .numeric import value_2d
 from .shapes import Dim
@@ -108,7 +109,7 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
         arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
         try:
             values = [value_2d(e, arrays, sizes) for e in exprs]
-        except (np.linalg.LinAlgError, ValueError):
+        except (np.linalg.LinAlgError, ValueError, MatcalcError):
             continue
         if not all(np.all(np.isfinite(v)) and np.max(np.abs(v), initial=0.0) < MAX_MAGNITUDE for v in values):
             continue  # undefined here, or so large that finite differences lose all precision

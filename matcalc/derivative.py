@@ -20,10 +20,10 @@ import numpy as np
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, differential
 from .errors import MatcalcError, UnsupportedError
-from .expr import Add, Call, Expr, Mul, Number, Symbol, Transpose, Zeros, symbols
+from .expr import Add, Call, Expr, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .numeric import evaluate as evaluate_expr
+from .numeric import bind, evaluate as evaluate_expr
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
 from .rewrite import LEMMAS, simplify, tidy
@@ -86,14 +86,38 @@ class Derivative:
         return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
 
     def evaluate(self, values, sizes=None):
-        """The closed form's value: a float for a 1×1 result, else a 2-D array."""
-        return evaluate_expr(self.expr, values, sizes)
+        """The closed form's value: a float for a 1×1 result, else a 2-D array.
+
+        Sizes are also read from the values of the expression's other names (``sum(x)`` has the
+        constant gradient ``vector(1)``, whose length comes from x)."""
+        known = dict(sizes or {})
+        present = [s for s in [*symbols(self.f), self.wrt] if s.name in (values or {})]
+        for s in present:
+            _, bound = bind(s, {s.name: values[s.name]})
+            for k, v in bound.items():
+                known.setdefault(k, v)
+        return evaluate_expr(self.expr, values, known)
+
+    def expected_shape(self):
+        """The result's shape the layout promises (checked by :meth:`check`)."""
+        (fr, fc), (xr, xc) = self.f.shape, self.wrt.shape
+        if self.kind == "gradient":
+            return (xc, xr) if self.layout == "numerator" else (xr, xc)
+        if self.kind == "jacobian":
+            rows, cols = fr * fc, xr * xc
+            return (cols, rows) if self.layout == "denominator" else (rows, cols)
+        if self.layout == "denominator" and fc == ONE and fr != ONE:
+            return (fc, fr)
+        return (fr, fc)
 
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
         """Compare with central finite differences at random points of distinct sizes.
 
         For a variable declared symmetric (or diagonal) the differences run along symmetric (diagonal)
         directions, and the result must itself be symmetric (diagonal)."""
+        if self.expr.shape != self.expected_shape():
+            return CheckReport("fail", float("inf"), [], f"the result is {describe(self.expr.shape)} but the "
+                               f"{self.layout} layout needs {describe(self.expected_shape())}")
         return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed,
                               structured=self.kind == "gradient")
 
@@ -175,6 +199,10 @@ def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
         return Derivative(result, f, var, layout, kind, steps)
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
+    if d.dvar not in preorder(df):
+        result, kind = _zero(f, var, layout)
+        steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
+        return Derivative(result, f, var, layout, kind, steps)
     text = f"d({to_text(f)}) = {to_text(df)}"
     if not steps or steps[-1].text != text:
         steps.append(Step("substitute", text, f, df))

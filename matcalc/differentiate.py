@@ -15,7 +15,7 @@ from typing import Callable
 
 from .errors import UnsupportedError
 from .expr import (
-    Add, Block, Call, Expr, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
+    Add, Block, Call, Expr, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder, substitute,
 )
 from .functions import REGISTRY
 from .rules import RULES
@@ -59,6 +59,7 @@ def differential(f: Expr, var: Symbol, record: bool = True) -> Differential:
     taken = {s.name for s in preorder(f) if isinstance(s, Symbol)}
     dvar = differential_symbol(var, taken)
     run = _Run(var, dvar, taken, record)
+    run.root = f
     df = run.d(f)
     return Differential(df, dvar, run.steps)
 
@@ -70,6 +71,7 @@ class _Run:
         self.depends: dict[Expr, bool] = {}
         self.names: dict[Expr, Symbol] = {}
         self.steps: list[Step] = []
+        self.root: Expr | None = None
 
     def depends_on_var(self, e: Expr) -> bool:
         hit = self.depends.get(e)
@@ -116,7 +118,11 @@ class _Run:
         shown = e.rebuild(*children)
         dshown = [None if d is None else self._dname(c) for c, d in zip(children, ds)]
         local, _ = _d(shown, dshown)
+        if e is not self.root:
+            self._name(e)  # let u = e comes before du = ...
         target = self.names.get(e)
+        if target is not None:
+            local = substitute(local, {shown: target})  # d‖u‖ = uᵀdu / ‖u‖ reads "u3.T @ du3 / u4"
         lhs = f"d{target.name}" if target is not None else f"d({shown})"
         self.steps.append(Step(rule, f"{lhs} = {_fit(local, shown)}", shown, local))
 
@@ -178,7 +184,9 @@ def _(e: Mul, ds):
         factors[i] = d
         terms.append(Mul(*factors))
     dependent = [i for i, d in enumerate(ds) if d is not None]
-    if len(dependent) == 1 and all(is_scalar(f.shape) for j, f in enumerate(e.args) if j != dependent[0]):
+    if any(isinstance(e.args[i], Power) and e.args[i].exponent == Number(-1) for i in dependent):
+        rule = "quotient-rule"
+    elif len(dependent) == 1 and all(is_scalar(f.shape) for j, f in enumerate(e.args) if j != dependent[0]):
         rule = "scaling"
     else:
         rule = "hadamard-product-rule"

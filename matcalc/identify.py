@@ -33,7 +33,7 @@ class _Pull:
     def only(self, e: Expr) -> int:
         idx = [i for i, a in enumerate(e.args) if self.has(a)]
         if len(idx) != 1:
-            raise AssertionError("a differential must be linear in dX")  # pragma: no cover
+            raise UnsupportedError(f"identification of a term that is not linear in {self.dvar.name}")
         return idx[0]
 
     # ------------------------------------------------------------ scalar output: adjoint G

@@ -534,6 +534,14 @@ class Inference:
         layout = node.data
         if len(set(layout)) != 1:
             raise ShapeError("every block row needs the same number of blocks", self.text, node.pos)
+        if layout[0] == 1 and any(item.op == "juxt" for item in node.args):  # `[x 1]`, as the notes write it
+            item = next(item for item in node.args if item.op == "juxt")
+            parts = " ".join(self.src(a) for a in item.args)
+            raise ParseError(
+                f"[{self.src(item)}] is ambiguous: write [{', '.join(self.src(a) for a in item.args)}] to put the "
+                f"blocks side by side, or [({parts})] for their product",
+                self.text, item.pos,
+            )
         parts = [self.infer(item, True) for item in node.args]
         rows, i = [], 0
         for n in layout:

@@ -79,6 +79,8 @@ def register_function(name: str, definition, variable=None, latex: str | None = 
         variable = free[0]
     elif free and set(free) != {variable}:
         raise MatcalcError(f"the definition of {name} may only use {variable}, uses {free}")
+    real = sp.Symbol(str(variable), real=True)  # element-wise functions act on real numbers
+    definition, variable = definition.subs(variable, real), real
     u = Symbol("u", shape("n", 1))
     body = from_sympy(definition, variable, u)  # checked now, so bad definitions fail at registration
     derivative_body = from_sympy(sp.diff(definition, variable), variable, u)

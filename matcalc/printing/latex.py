@@ -129,8 +129,9 @@ def _(e: MatMul):
 
 @_print.register
 def _(e: Power):
-    # an element-wise power of an array is a Hadamard power, A^{\circ 2}; A^{2} would read as A A
-    hadamard = "" if is_scalar(e.base.shape) else r"\circ "
+    # an element-wise power of a matrix is a Hadamard power, A^{\circ 2}; A^{2} would read as A A
+    rows, cols = e.base.shape
+    hadamard = r"\circ " if rows != 1 and cols != 1 else ""
     return f"{_sub(e.base, POSTFIX + 1)}^{{{hadamard}{_print(e.exponent)[0]}}}", POSTFIX
 
 

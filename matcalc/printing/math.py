@@ -168,4 +168,6 @@ def _(e: Call):
 
 @_print.register
 def _(e: Block):
-    return "[" + "; ".join(", ".join(_print(i)[0] for i in row) for row in e.rows) + "]", ATOM
+    # a lone juxtaposition in a block, [x 1], would read as two blocks side by side: [(x 1)]
+    required = JUXT + 1 if e.layout[0] == 1 else 0
+    return "[" + "; ".join(", ".join(_sub(i, required) for i in row) for row in e.rows) + "]", ATOM

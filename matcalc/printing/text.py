@@ -56,8 +56,8 @@ def _(e: Symbol, ctx, array_context):
 @_print.register
 def _(e: Number, ctx, array_context):
     text = format_number(abs(e.value))
-    if "/" in text:
-        text = f"({text})"
+    if "/" in text:  # a fraction is one bracketed literal, its sign inside: (1/3), (-1/3)
+        return f"({'-' if e.value < 0 else ''}{text})", ATOM
     if e.value < 0:
         return "-" + text, NEG
     return text, ATOM

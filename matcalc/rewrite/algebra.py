@@ -92,13 +92,15 @@ def _mul_zero(e: Expr) -> Expr | None:
 
 
 def _factor_rank(a: Expr) -> int:
-    """Numbers, then monomials (x, x²), then other scalars, then arrays: 2 * x * cos(x**2)."""
+    """Numbers, then monomials (x, x²), then sums, then other scalars, then arrays: 2 * x * cos(x**2)."""
     if isinstance(a, Number):
         return 0
     if not is_scalar(a.shape):
-        return 3
+        return 4
     base = a.base if isinstance(a, Power) and isinstance(a.exponent, Number) else a
-    return 1 if not base.args else 2
+    if not base.args:
+        return 1
+    return 2 if isinstance(base, Add) else 3
 
 
 def _mul_order(e: Expr) -> Expr | None:
@@ -262,7 +264,7 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     """A 1×1 product equals its transpose; pick the form with fewer transposes (then by text)."""
     if not isinstance(e, MatMul) or not is_scalar(e.shape):
         return None
-    other = transpose_of(e)
+    other = MatMul(*[transpose_of(f) for f in reversed(e.args)])
     if other == e:
         return None
     key_e, key_o = (_transposes(e), to_text(e)), (_transposes(other), to_text(other))

@@ -7,7 +7,7 @@ kron. Termination: each lemma removes a diag, a ones array, or a call.
 
 from __future__ import annotations
 
-from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose
+from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose, Zeros
 from ..functions import REGISTRY
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
@@ -87,6 +87,8 @@ def _unit_calls(e: Expr) -> Expr | None:
             return Transpose(a)
     if name in ("diag", "trace") and is_scalar(args[0].shape):
         return args[0]
+    if e.fn.linear and isinstance(args[0], (Zeros, Number)) and (not isinstance(args[0], Number) or args[0].value == 0):
+        return Number(0) if is_scalar(e.shape) else Zeros(e.shape)
     if name == "kron" and (is_scalar(args[0].shape) or is_scalar(args[1].shape)):
         return Mul(*args)
     return None
@@ -105,7 +107,11 @@ def _ones_dot(e: Expr) -> Expr | None:
 
 def _diag_of_outer(e: Expr) -> Expr | None:
     """diag(a bᵀ) = a ∘ b for column vectors a, b (the diagonal of an outer product)."""
-    if isinstance(e, Call) and e.fn.name == "diag" and isinstance(e.args[0], MatMul) and not is_scalar(e.args[0].shape):
+    arg = e.args[0] if isinstance(e, Call) else None
+    if (
+        isinstance(e, Call) and e.fn.name == "diag" and isinstance(arg, MatMul)
+        and arg.shape[0] == arg.shape[1] and not is_scalar(arg.shape)
+    ):
         from .algebra import transpose_of
 
         f = e.args[0].args
@@ -125,5 +131,5 @@ LEMMAS = [
     Lemma("sum-scaling", "sum(c A) = c sum(A); tr(c A) = c tr(A)", _sum_linear),
     Lemma("sum-of-hadamard", "sum(a ∘ b) = aᵀ b", _sum_dot),
     Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot),
-    Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A", _unit_calls),
+    Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A; a linear function of 0 is 0", _unit_calls),
 ]
