@@ -37,7 +37,13 @@ class DeclarationError(MatcalcError):
 
 
 class UnsupportedError(MatcalcError):
-    """The engine cannot (yet) handle this construct; it says which one."""
+    """The engine cannot (yet) handle this construct; it says which one (and where, when known)."""
+
+    def __init__(self, message: str, text: str = "", pos: int | None = None):
+        self.text = text
+        self.pos = pos
+        self.reason = message
+        super().__init__(_with_caret(message, text, pos))
 
 
 class EvaluationError(MatcalcError):

@@ -227,7 +227,7 @@ TANH = _elementwise(
 SIGMOID = _elementwise(
     "sigmoid", _sigmoid, r"\sigma", "logistic sigmoid 1/(1 + e^-x)", lambda sp, x: 1 / (1 + sp.exp(-x)),
     lambda u: Mul(Call(SIGMOID, u), Add(Number(1), Mul(Number(-1), Call(SIGMOID, u)))), "σ' = σ(1 - σ)",
-    aliases=("logistic",),
+    aliases=("logistic", "σ"),
 )
 RELU = _elementwise(
     "relu", lambda x: np.maximum(x, 0.0), r"\operatorname{relu}", "rectifier max(0, x)",

@@ -22,6 +22,7 @@ from .expr import (
     Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, negate,
 )
 from .shapes import ONE, Dim, Shape, describe
+from .printing.precedence import format_number
 from .syntax import MATH_MARKERS, NUMPY_MARKERS, Syntax
 
 NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")
@@ -472,6 +473,11 @@ class Inference:
         rb = self.u.settle(bs)
         base_text = self.src(base)
         if kind == "name":
+            if value not in self.decls and value not in self.symbols:
+                raise ParseError(
+                    f"the exponent {value} in {base_text}^{value} must be declared a scalar: where=\"{value}: scalar\"",
+                    self.text, node.pos,
+                )
             es, _ = self.symbol(value, node, default_kind="scalar")
             if not self.u.is_scalar(es):
                 raise ShapeError(f"the exponent {value} must be a scalar, but it is {self.show(es)}", self.text, node.pos)
@@ -490,16 +496,21 @@ class Inference:
         if not self.u.unify(bs[0], bs[1]):
             raise ShapeError(f"{base_text}^… needs a square matrix, but {base_text} is {self.show(bs)}", self.text, node.pos)
         if kind == "name" or value.denominator != 1:
-            raise UnsupportedError(f"matrix power {base_text}^{value} (only integer powers of a square matrix)")
+            shown = value if kind == "name" else format_number(value)
+            raise UnsupportedError(
+                f"matrix power {base_text}^{shown} (only integer powers of a square matrix)", self.text, node.pos
+            )
         k = int(value)
+        if k == 0:
+            raise UnsupportedError(f"{base_text}^0 is the identity matrix: write I", self.text, node.pos)
         if abs(k) > limits.MAX_MATRIX_POWER:
-            raise UnsupportedError(f"matrix power {base_text}^{k}: at most ±{limits.MAX_MATRIX_POWER}")
+            raise UnsupportedError(
+                f"matrix power {base_text}^{k}: at most ±{limits.MAX_MATRIX_POWER}", self.text, node.pos
+            )
         inv = functions.lookup("inv")
 
         def build():
             b = bb()
-            if k == 0:
-                return Identity(b.shape[0])
             factor = b if k > 0 else Call(inv, b)
             return factor if abs(k) == 1 else MatMul(*([factor] * abs(k)))
 
@@ -595,7 +606,9 @@ class Inference:
         try:
             shape = fn.shape_of(tuple(self.u.shape(s) for s in shapes))
         except ShapeError as e:
-            readable = re.sub(r"\?\d+", "n", e.reason)
+            for s in shapes:
+                self.show(s)  # give the flexible dims of the arguments their display names
+            readable = re.sub(r"\?\d+", lambda m: self.display.get(m.group(0), "n"), e.reason)
             raise ShapeError(f"{readable} (in {self.src(node)})", self.text, node.pos) from None
         return shape, lambda: Call(fn, *[b() for _, b in parts])
 

@@ -54,7 +54,7 @@ def lark_parser() -> Lark:
 
 
 FRIENDLY = {
-    "NAME": "a name", "NUMBER": "a number", "FUNC_NAME": "a function call", "LPAR": "'('",
+    "NAME": "a name", "NUMBER": "a number", "FRACTION": "a number", "FUNC_NAME": "a function call", "LPAR": "'('",
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'", "COMMA": "','",
     "SEMICOLON": "';'", "PLUS": "'+'", "MINUS": "'-'", "PRODUCT_OP": "an operator (* / @ ∘)",
     "POW": "'**'", "EPOW": "'.^'", "CARET": "'^'", "DOT_T": "'.T'", "QUOTE": "'''", "SUP_T": "'ᵀ'",
@@ -110,7 +110,10 @@ def parse_syntax(text: str, start: str = "expr"):
         if e.token.type == "$END":
             raise ParseError("unexpected end of input" + _expected(e.expected), text, len(text)) from None
         pos = e.token.start_pos if e.token.start_pos is not None else len(text)
-        raise ParseError(f"unexpected {str(e.token)!r}" + _expected(e.expected), text, pos) from None
+        hint = ""
+        if e.token.type in ("NORM_BAR", "UNORM_BAR"):
+            hint = "; a norm after a factor needs an operator: write 2 * ||x||, not 2 ||x||"
+        raise ParseError(f"unexpected {str(e.token)!r}" + (hint or _expected(e.expected)), text, pos) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark input errors
         raise ParseError(f"cannot parse: {e}", text, getattr(e, "pos_in_stream", None)) from None
     if start == "where":
@@ -163,6 +166,15 @@ class _ToSyntax(Transformer_NonRecursive):
     # ---- atoms
     def number(self, meta, items):
         return self._node("number", [], meta, parse_number(items[0], self.text))
+
+    def fraction(self, meta, items):
+        token = items[0]
+        numerator, denominator = str(token).split("/")
+        if len(str(token)) > limits.MAX_NUMBER_DIGITS:
+            raise ParseError("number too large or too long", self.text, token.start_pos)
+        if int(denominator) == 0:
+            raise ParseError("division by zero in a literal fraction", self.text, token.start_pos)
+        return self._node("number", [], meta, Fraction(int(numerator), int(denominator)))
 
     def name(self, meta, items):
         return self._node("name", [], meta, str(items[0]))

@@ -96,7 +96,7 @@ USER_ERRORS = [
     (["show", "A*B"], None),
     (["show", "x $ y"], ["unexpected character '$'", "  x $ y", "    ^"]),
     (["show", "x", "--where", "x: blah"], None),
-    (["show", "A^20"], ["matrix power A^20: at most ±16"]),
+    (["show", "A^20"], ["matrix power A^20: at most ±16", "  A^20", "  ^"]),
     (["show", "||X||"], None),
     (["show", "foo(x)"], None),
     (["show", ""], ["empty expression"]),

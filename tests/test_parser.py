@@ -125,7 +125,6 @@ def test_every_seed_expression_parses_to_its_tree(case, text, where, expected):
     assert mc.parse(expected, where=where) == e  # the NumPy spelling is the same tree
 
 
-@pytest.mark.xfail(strict=True, reason="'σ' is no alias of sigmoid in matcalc/functions.py (see report)")
 def test_sigma_spelling_of_the_sigmoid_from_note_002():
     assert mc.to_text(mc.parse("σ(X W1)")) == "sigmoid(X @ W1)"
 

@@ -47,6 +47,11 @@ def is_terminating(value: Fraction) -> bool:
 def format_number(value: Fraction) -> str:
     """Exact, parseable text for a rational: ``2``, ``0.5``, ``1e-30``, or ``1/3`` (caller brackets)."""
     if value.denominator == 1:
+        digits = str(abs(value.numerator))
+        stripped = digits.rstrip("0")
+        if len(digits) > 15 and len(digits) - len(stripped) > 3:  # 1e400, not four hundred digits
+            sign = "-" if value < 0 else ""
+            return f"{sign}{stripped}e{len(digits) - len(stripped)}"
         return str(value.numerator)
     if not is_terminating(value):
         return f"{value.numerator}/{value.denominator}"
