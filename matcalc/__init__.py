@@ -5,7 +5,8 @@ Public API only; see docs/api.md.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 from .errors import DeclarationError, EvaluationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr

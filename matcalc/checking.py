@@ -23,6 +23,7 @@ SIZE_SETS = ((3, 4, 5, 2, 6, 7, 8, 9), (4, 2, 3, 5, 7, 6, 9, 8), (2, 5, 4, 3, 8,
 TOLERANCE = 1e-5
 KINK_MARGIN = 1e-3
 MAX_MAGNITUDE = 1e6
+POINT_ATTEMPTS = 10
 
 
 def dim_names_of(exprs) -> list[str]:
@@ -186,15 +187,22 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
         sizes = dict(zip(names, SIZE_SETS[t % len(SIZE_SETS)]))
         if len(names) > len(SIZE_SETS[0]):
             sizes.update({n: 2 + i for i, n in enumerate(names[len(SIZE_SETS[0]):])})
-        arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f)
+        for _ in range(POINT_ATTEMPTS):
+            arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f)
+            if arrays is None:
+                break
+            basis = directions(var, arrays[var.name].shape, structured)
+            numeric = finite_difference_jacobian(f, var, arrays, sizes, basis)
+            value = value_2d(closed, arrays, sizes)
+            if np.all(np.isfinite(numeric)) and np.all(np.isfinite(value)):
+                break  # a point where both sides are numbers
+        else:
+            arrays = None
         if arrays is None:
             return CheckReport(
                 "inconclusive", float("nan"), done,
-                "no random point found where the expression and its derivative are defined",
+                "no random point found where the expression, its derivative and its finite differences are defined",
             )
-        basis = directions(var, arrays[var.name].shape, structured)
-        numeric = finite_difference_jacobian(f, var, arrays, sizes, basis)
-        value = value_2d(closed, arrays, sizes)
         got = to_jacobian(value)
         if got.shape[0] != numeric.shape[0] or got.shape[1] != basis.shape[0]:
             return CheckReport("fail", float("inf"), done, f"closed form has {got.shape} entries, expected {numeric.shape}")

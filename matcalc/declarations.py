@@ -23,11 +23,11 @@ class Declaration:
 
     name: str
     kind: str | None = None  # 'scalar' | 'vector' | 'covector' | 'matrix' | None
-    dims: tuple["str | int", ...] | None = None
+    dims: tuple[str | int, ...] | None = None
     props: frozenset[str] = frozenset()
 
 
-def parse_where(where: "str | None | dict[str, Declaration]") -> dict[str, Declaration]:
+def parse_where(where: str | None | dict[str, Declaration]) -> dict[str, Declaration]:
     """Parse a declaration string into {name: Declaration}."""
     if where is None:
         return {}
@@ -62,7 +62,7 @@ def parse_where(where: "str | None | dict[str, Declaration]") -> dict[str, Decla
     return out
 
 
-def _dim(tree: Tree) -> "str | int":
+def _dim(tree: Tree) -> str | int:
     token = tree.children[0]
     if token.type == "NUMBER":
         text = str(token)

@@ -23,7 +23,8 @@ from .errors import MatcalcError, UnsupportedError
 from .expr import Add, Call, Expr, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .numeric import bind, evaluate as evaluate_expr
+from .numeric import bind
+from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
 from .rewrite import LEMMAS, simplify, tidy
@@ -166,7 +167,7 @@ class Derivative:
         ])
 
 
-def _variable(f: Expr, wrt: "str | Symbol", where) -> Symbol:
+def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
     """The variable as it appears in f; a name f does not contain gets its own shape (and a zero derivative)."""
     name = wrt.name if isinstance(wrt, Symbol) else wrt
     if not isinstance(name, str) or not (name.isidentifier() or len(name) == 1):

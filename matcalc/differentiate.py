@@ -9,13 +9,26 @@ then turned into a gradient or Jacobian by :mod:`matcalc.identify`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import singledispatch
-from typing import Callable
 
 from .errors import UnsupportedError
 from .expr import (
-    Add, Block, Call, Expr, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder, substitute,
+    Add,
+    Block,
+    Call,
+    Expr,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Symbol,
+    Transpose,
+    Zeros,
+    preorder,
+    substitute,
 )
 from .functions import REGISTRY
 from .rules import RULES

@@ -12,11 +12,12 @@ node whose behaviour comes from a registry row (see ``matcalc.functions``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 from .errors import ShapeError
-from .shapes import ONE, SCALAR, Dim, Shape, describe, is_scalar
+from .shapes import SCALAR, Dim, Shape, describe, is_scalar
 
 PROPERTIES = ("symmetric", "spd", "invertible", "positive", "diagonal")
 
@@ -33,14 +34,14 @@ class Expr:
     """Base of all nodes. Subclasses set ``args`` (child nodes) and ``shape`` in ``__init__``."""
 
     __slots__ = ("args", "shape", "_hash")
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     shape: Shape
 
     def _params(self) -> tuple:
         """Non-expression data that distinguishes nodes with the same args."""
         return ()
 
-    def rebuild(self, *args: "Expr") -> "Expr":
+    def rebuild(self, *args: Expr) -> Expr:
         """A node of the same type and params with new children (shapes re-checked)."""
         return type(self)(*args)
 
@@ -76,23 +77,23 @@ class Expr:
         return to_text(self)
 
     # convenience for building trees in Python (rules, tests); no simplification happens here
-    def __add__(self, other: "Expr") -> "Expr":
+    def __add__(self, other: Expr) -> Expr:
         return Add(self, other)
 
-    def __sub__(self, other: "Expr") -> "Expr":
+    def __sub__(self, other: Expr) -> Expr:
         return Add(self, negate(other))
 
-    def __matmul__(self, other: "Expr") -> "Expr":
+    def __matmul__(self, other: Expr) -> Expr:
         return MatMul(self, other)
 
-    def __mul__(self, other: "Expr") -> "Expr":
+    def __mul__(self, other: Expr) -> Expr:
         return Mul(self, other)
 
-    def __neg__(self) -> "Expr":
+    def __neg__(self) -> Expr:
         return negate(self)
 
     @property
-    def T(self) -> "Expr":
+    def T(self) -> Expr:
         return Transpose(self)
 
 
@@ -130,7 +131,7 @@ class Number(Expr):
 
     __slots__ = ("value",)
 
-    def __init__(self, value: "int | Fraction | str"):
+    def __init__(self, value: int | Fraction | str):
         object.__setattr__(self, "value", Fraction(value))
         self._set((), SCALAR)
 
@@ -176,7 +177,7 @@ class Identity(Expr):
 
     __slots__ = ()
 
-    def __init__(self, size: "Dim | int | str"):
+    def __init__(self, size: Dim | int | str):
         size = Dim.of(size)
         self._set((), (size, size))
 

@@ -8,8 +8,9 @@ is needed) and the domain to sample for numeric checks. The tree uses a row thro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -179,7 +180,7 @@ def _call(name: str) -> Callable[[Expr], Expr]:
     return lambda u: Call(REGISTRY[name], u)
 
 
-def _half(a: "int", b: "int" = 1) -> Number:
+def _half(a: int, b: int = 1) -> Number:
     return Number(a) if b == 1 else Number(f"{a}/{b}")
 
 

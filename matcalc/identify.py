@@ -52,7 +52,8 @@ class _Pull:
             i = self.only(e)
             child = e.args[i]
             others = [a for j, a in enumerate(e.args) if j != i]
-            gc = Mul(*others) if g == Number(1) and len(others) > 1 else others[0] if g == Number(1) else Mul(g, *others)
+            factors = others if g == Number(1) else [g, *others]
+            gc = factors[0] if len(factors) == 1 else Mul(*factors)
             if is_scalar(child.shape) and not is_scalar(gc.shape):
                 gc = Call(REGISTRY["sum"], gc)
             return self.gradient(child, gc)

@@ -12,17 +12,30 @@ position. The result is built from :mod:`matcalc.expr` nodes, which check their 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
 from . import functions, limits
 from .declarations import Declaration
 from .errors import ParseError, ShapeError, UnsupportedError
 from .expr import (
-    Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, negate,
+    Add,
+    Block,
+    Call,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Symbol,
+    Transpose,
+    Zeros,
+    negate,
 )
-from .shapes import ONE, Dim, Shape, describe
 from .printing.precedence import format_number
+from .shapes import ONE, Dim, Shape, describe
 from .syntax import MATH_MARKERS, NUMPY_MARKERS, Syntax
 
 NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")

@@ -8,8 +8,8 @@ scalar expression and a 2-D array otherwise. Random points for checks live here 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import singledispatch
-from typing import Mapping
 
 import numpy as np
 

@@ -15,7 +15,7 @@ from .shapes import describe
 from .syntax import parse_syntax
 
 
-def parse(text: "str | Expr", where: "str | None | dict[str, Declaration]" = None) -> Expr:
+def parse(text: str | Expr, where: str | None | dict[str, Declaration] = None) -> Expr:
     """Parse `text` (NumPy, MATLAB or math notation) into an expression with inferred shapes.
 
     >>> str(parse("x^T A x"))

@@ -7,7 +7,7 @@ A dimension is a :class:`Dim`, a polynomial with integer coefficients in named s
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 Monomial = tuple[str, ...]  # sorted names; () is the constant monomial
 
@@ -26,7 +26,7 @@ class Dim:
         raise AttributeError("Dim is immutable")
 
     @staticmethod
-    def of(value: "int | str | Dim") -> "Dim":
+    def of(value: int | str | Dim) -> Dim:
         if isinstance(value, Dim):
             return value
         if isinstance(value, bool):
@@ -58,7 +58,7 @@ class Dim:
     def names(self) -> set[str]:
         return {s for m, _ in self.terms for s in m}
 
-    def __add__(self, other: "Dim | int") -> "Dim":
+    def __add__(self, other: Dim | int) -> Dim:
         other = Dim.of(other)
         acc = dict(self.terms)
         for m, c in other.terms:
@@ -67,7 +67,7 @@ class Dim:
 
     __radd__ = __add__
 
-    def __mul__(self, other: "Dim | int") -> "Dim":
+    def __mul__(self, other: Dim | int) -> Dim:
         other = Dim.of(other)
         acc: dict[Monomial, int] = {}
         for m1, c1 in self.terms:
@@ -86,7 +86,7 @@ class Dim:
     def __hash__(self) -> int:
         return self._hash
 
-    def substitute(self, mapping: Mapping[str, "Dim"]) -> "Dim":
+    def substitute(self, mapping: Mapping[str, Dim]) -> Dim:
         """Replace names by dimensions."""
         out = Dim({})
         for mono, coeff in self.terms:
@@ -128,7 +128,7 @@ ONE = Dim.of(1)
 Shape = tuple[Dim, Dim]
 
 
-def shape(rows: "int | str | Dim", cols: "int | str | Dim") -> Shape:
+def shape(rows: int | str | Dim, cols: int | str | Dim) -> Shape:
     return (Dim.of(rows), Dim.of(cols))
 
 

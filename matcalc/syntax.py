@@ -28,7 +28,7 @@ class Syntax:
 
     __slots__ = ("op", "args", "data", "pos", "end")
 
-    def __init__(self, op: str, args: list["Syntax"], data=None, pos: int = 0, end: int = 0):
+    def __init__(self, op: str, args: list[Syntax], data=None, pos: int = 0, end: int = 0):
         self.op, self.args, self.data, self.pos, self.end = op, args, data, pos, end
 
     def __repr__(self) -> str:

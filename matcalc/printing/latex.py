@@ -154,7 +154,9 @@ def _(e: Call):
     if name == "kron":
         return rf"{_sub(e.args[0], PRODUCT + 1)} \otimes {_sub(e.args[1], PRODUCT + 1)}", PRODUCT
     if name == "sum":
-        return rf"\mathbf{{1}}^{{\top}} {_sub(e.args[0], JUXT + 1)}" if e.args[0].shape[1] == 1 else rf"\operatorname{{sum}}\left({args[0]}\right)", JUXT
+        if e.args[0].shape[1] == 1:  # the sum of a vector's entries is 1ᵀx
+            return rf"\mathbf{{1}}^{{\top}} {_sub(e.args[0], JUXT + 1)}", JUXT
+        return rf"\operatorname{{sum}}\left({args[0]}\right)", ATOM
     return rf"{e.fn.latex}\left({', '.join(args)}\right)", ATOM
 
 

@@ -12,7 +12,21 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..expr import (
-    negate, Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, preorder,
+    Add,
+    Block,
+    Call,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Symbol,
+    Transpose,
+    Zeros,
+    negate,
+    preorder,
 )
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import ShapeError
 from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes
 from ..printing.text import to_text
 from ..shapes import ONE, SCALAR, is_scalar
@@ -289,8 +290,8 @@ def _factor_common(e: Expr) -> Expr | None:
     best = None
     for side in ("right", "left"):
         counts: dict[Expr, list[int]] = {}
-        for i, (c, ch) in enumerate(chains):
-            if len(ch) < 1:
+        for i, (_, ch) in enumerate(chains):
+            if len(ch) < 1 or e.args[i].shape != e.shape:  # a broadcast scalar term has no factor to share
                 continue
             f = ch[-1] if side == "right" else ch[0]
             counts.setdefault(f, []).append(i)
@@ -313,8 +314,11 @@ def _factor_common(e: Expr) -> Expr | None:
         else:
             r = Identity(f.shape[0] if side == "right" else f.shape[1])
         remainders.append(with_coefficient(c, r))
-    inner = remainders[0] if len(remainders) == 1 else Add(*remainders)
-    factored = MatMul(inner, f) if side == "right" else MatMul(f, inner)
+    try:
+        inner = remainders[0] if len(remainders) == 1 else Add(*remainders)
+        factored = MatMul(inner, f) if side == "right" else MatMul(f, inner)
+    except ShapeError:
+        return None
     if factored.shape != e.shape:
         return None
     out = []

@@ -7,8 +7,8 @@ expression; a firing budget bounds the work. Each firing is recorded as ``(name,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from ..expr import Expr, map_args
 
@@ -19,9 +19,9 @@ MAX_FIRINGS = 50_000
 class Lemma:
     name: str
     statement: str
-    apply: Callable[[Expr], "Expr | None"]
+    apply: Callable[[Expr], Expr | None]
 
-    def __call__(self, e: Expr) -> "Expr | None":
+    def __call__(self, e: Expr) -> Expr | None:
         return self.apply(e)
 
 

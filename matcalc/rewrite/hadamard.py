@@ -49,7 +49,8 @@ def _ones_unit(e: Expr) -> Expr | None:
 def _sum_of_diag(e: Expr) -> Expr | None:
     if isinstance(e, Call) and e.fn.name == "sum":
         a = e.args[0]
-        if isinstance(a, Call) and a.fn.name == "diag" and a.args[0].shape[0] == a.args[0].shape[1] and not is_scalar(a.args[0].shape):
+        square = a.args[0].shape[0] == a.args[0].shape[1] if isinstance(a, Call) else False
+        if isinstance(a, Call) and a.fn.name == "diag" and square and not is_scalar(a.args[0].shape):
             return Call(REGISTRY["trace"], a.args[0])
     return None
 
