@@ -41,10 +41,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="mixed (default): gradients have the variable's shape; numerator: gradients are rows; "
                              "denominator: Jacobians are transposed")
     derive.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
+    derive.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
+                        help="order of matrix entries in a tensor-valued derivative (vec-Jacobian): col = column by "
+                             "column (default), row = row by row (note 000); a pair gives the output's, then the "
+                             "variable's order")
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")
     derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
     derive.set_defaults(run=_derive)
+
+    hess = sub.add_parser("hessian", help="the Hessian of a scalar expression w.r.t. a variable, in closed form")
+    hess.add_argument("expr", metavar="EXPR", help='a scalar expression, e.g. "0.5*||A@x - b||^2"')
+    hess.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
+    hess.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
+    hess.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
+    hess.add_argument("--vec", choices=["col", "row"], default="col",
+                      help="for a matrix variable: flatten it column by column (default) or row by row")
+    hess.add_argument("--steps", action="store_true", help="print the derivation")
+    hess.add_argument("--latex", action="store_true", help="also print LaTeX")
+    hess.add_argument("--check", action="store_true", help="verify against finite differences")
+    hess.set_defaults(run=_hessian, layout="mixed")
     return parser
 
 
@@ -62,7 +78,17 @@ def _show(args) -> int:
 def _derive(args) -> int:
     from .derivative import derive
 
-    d = derive(args.expr, args.var, layout=args.layout, where=args.where)
+    return _report(derive(args.expr, args.var, layout=args.layout, where=args.where, vec=args.vec), args)
+
+
+def _hessian(args) -> int:
+    from .derivative import hessian
+
+    return _report(hessian(args.expr, args.var, where=args.where, vec=args.vec), args)
+
+
+def _report(d, args) -> int:
+    """Print a derivative with what was asked for (LaTeX, steps, check)."""
     print(d.describe())
     if args.latex:
         print(f"  latex:   {d.latex()}")

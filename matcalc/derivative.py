@@ -19,14 +19,15 @@ import numpy as np
 
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, differential
-from .errors import MatcalcError, UnsupportedError
-from .expr import Add, Call, Expr, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
+from .errors import MatcalcError
+from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .numeric import bind
+from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
+from .printing.lets import with_lets
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
 
@@ -42,8 +43,9 @@ class Derivative:
     f: Expr
     wrt: Symbol
     layout: str
-    kind: str  # 'gradient' | 'jacobian' | 'derivative'
+    kind: str  # 'gradient' | 'jacobian' | 'derivative' | 'tensor'
     steps: list[Step] = field(default_factory=list)
+    vec: tuple[str, str] = ("col", "col")  # vec order of the output and of the variable (tensor results)
 
     @property
     def shape(self):
@@ -78,6 +80,17 @@ class Derivative:
                     return f"numerator (the gradient w.r.t. {name} as a row)"
                 return f"numerator (the transpose of the gradient: the shape of {name}ᵀ)"
             return f"{self.layout} (the gradient has the shape of {name})"
+        if self.kind == "tensor":
+            order = {"col": "column by column (vec)", "row": "row by row"}
+            f_text = to_text(self.f)
+            text = f"vec-Jacobian ∂vec({f_text})/∂vec({name})ᵀ"
+            if self.f.shape[0] != ONE and self.f.shape[1] != ONE:
+                text += f"; the output flattened {order[self.vec[0]]}"
+            if self.wrt.shape[0] != ONE and self.wrt.shape[1] != ONE:
+                text += f"; {name} flattened {order[self.vec[1]]}"
+            if self.layout == "denominator":
+                text += "; transposed: rows indexed by " + name
+            return f"{self.layout} ({text})"
         if self.kind == "jacobian":
             if self.layout == "denominator":
                 return f"denominator (rows indexed by {name}, columns by the output)"
@@ -87,7 +100,9 @@ class Derivative:
         return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
 
     def evaluate(self, values, sizes=None):
-        """The closed form's value: a float for a 1×1 result, else a 2-D array.
+        """The closed form's value: a float for a 1×1 result, else a 2-D array; a tensor-valued
+        derivative gives the full tensor, axes out_shape + in_shape (in_shape + out_shape in
+        denominator layout), a vector's axis being one axis.
 
         Sizes are also read from the values of the expression's other names (``sum(x)`` has the
         constant gradient ``vector(1)``, whose length comes from x)."""
@@ -97,14 +112,22 @@ class Derivative:
             _, bound = bind(s, {s.name: values[s.name]})
             for k, v in bound.items():
                 known.setdefault(k, v)
-        return evaluate_expr(self.expr, values, known)
+        value = evaluate_expr(self.expr, values, known)
+        if self.kind != "tensor":
+            return value
+        j = self._to_vec_jacobian(np.asarray(value), known)
+        out_shape, in_shape = natural_shape(self.f, known), natural_shape(self.wrt, known)
+        tensor = j.reshape(out_shape + in_shape, order="F")
+        if self.layout == "denominator":
+            tensor = np.transpose(tensor, [*range(len(out_shape), tensor.ndim), *range(len(out_shape))])
+        return tensor
 
     def expected_shape(self):
         """The result's shape the layout promises (checked by :meth:`check`)."""
         (fr, fc), (xr, xc) = self.f.shape, self.wrt.shape
         if self.kind == "gradient":
             return (xc, xr) if self.layout == "numerator" else (xr, xc)
-        if self.kind == "jacobian":
+        if self.kind in ("jacobian", "tensor"):
             rows, cols = fr * fc, xr * xc
             return (cols, rows) if self.layout == "denominator" else (rows, cols)
         if self.layout == "denominator" and fc == ONE and fr != ONE:
@@ -122,8 +145,16 @@ class Derivative:
         return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed,
                               structured=self.kind == "gradient")
 
-    def _to_vec_jacobian(self, value: np.ndarray) -> np.ndarray:
+    def _to_vec_jacobian(self, value: np.ndarray, sizes) -> np.ndarray:
         """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
+        if self.kind == "tensor":
+            j = value.T if self.layout == "denominator" else value
+            if self.vec[0] == "row":  # the value is K(p, q) J for the output F (p×q)
+                j = commutation_matrix(*(size_of(d, sizes) for d in self.f.shape)).T @ j
+            if self.vec[1] == "row":  # the value is J K(n, m) for the variable X (m×n)
+                m, n = (size_of(d, sizes) for d in self.wrt.shape)
+                j = j @ commutation_matrix(n, m).T
+            return j
         if self.kind == "gradient":
             g = value.T if self.layout == "numerator" else value
             return g.reshape(1, -1, order="F")
@@ -158,9 +189,15 @@ class Derivative:
             f"{html.escape(self.convention)}; {html.escape(self.assumptions)}</small></div>"
         )
 
+    def text_with_lets(self) -> str:
+        """The closed form with every shared subexpression defined once (t1 = ..., then the result)."""
+        definitions, body = with_lets(self.expr)
+        lines = [f"{sym.name} = {to_text(definition)}" for sym, definition in definitions]
+        return "\n".join([*lines, to_text(body)])
+
     def describe(self) -> str:
         return "\n".join([
-            str(self),
+            self.text_with_lets(),
             f"  shape:   {describe(self.shape)}",
             f"  layout:  {self.convention}",
             f"  assumes: {self.assumptions or '(nothing)'}",
@@ -186,10 +223,17 @@ def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
     return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
 
 
-def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
-    """The derivative of `expr` with respect to the variable `wrt`, in closed form."""
+def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivative:
+    """The derivative of `expr` with respect to the variable `wrt`, in closed form.
+
+    `vec` orders the entries of matrices in a tensor-valued derivative: "col" (column-major,
+    the default), "row" (row by row, as note 000), or "col,row" / ("col", "row") for the output's and
+    the variable's order separately."""
     if layout not in LAYOUTS:
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    vec = _vec_orders(vec)
+    if isinstance(expr, Derivative):  # mixed second derivatives: derive(derive(f, "x"), "y")
+        expr = expr.expr
     f = parse(expr, where)
     var = _variable(f, wrt, where)
     d = differential(f, var)
@@ -197,43 +241,50 @@ def derive(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
     if d.df is None:
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"{to_text(f)} does not depend on {var.name}: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps)
+        return Derivative(result, f, var, layout, kind, steps, vec)
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
     if d.dvar not in preorder(df):
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps)
+        return Derivative(result, f, var, layout, kind, steps, vec)
     text = f"d({to_text(f)}) = {to_text(df)}"
     if not steps or steps[-1].text != text:
         steps.append(Step("substitute", text, f, df))
-    result, kind, rule = _identify(f, var, df, d.dvar, layout)
+    result, kind, rule = _identify(f, var, df, d.dvar, layout, vec)
     steps.append(Step(rule, f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
     closed = tidy(result, firings)
     for name, before, after in firings:
         steps.append(Step(name, f"{to_text(before)}  ⇒  {to_text(after)}", before, after))
-    return Derivative(closed, f, var, layout, kind, steps)
+    return Derivative(closed, f, var, layout, kind, steps, vec)
 
 
 def _zero(f: Expr, var: Symbol, layout: str):
     """The zero derivative, shaped as :func:`_identify` would shape a non-zero one."""
     (fr, fc), (xr, xc) = f.shape, var.shape
+    if is_scalar(var.shape) and is_scalar(f.shape):
+        return Number(0), "derivative"
     if is_scalar(var.shape):
         shape = (fc, fr) if layout == "denominator" and fc == ONE and fr != ONE else (fr, fc)
         return Zeros(shape), "derivative"
     if is_scalar(f.shape):
         return Zeros((xc, xr) if layout == "numerator" else (xr, xc)), "gradient"
-    if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE):
-        rows, cols = fr * fc, xr * xc
-        return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), "jacobian"
-    raise UnsupportedError(
-        f"the derivative of a {describe(f.shape)} w.r.t. a {describe(var.shape)} is a tensor "
-        "(tensor-valued derivatives are not supported yet)"
-    )
+    rows, cols = fr * fc, xr * xc
+    kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
+    return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), kind
 
 
-def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str):
+def _vec_orders(vec) -> tuple[str, str]:
+    parts = tuple(p.strip() for p in vec.split(",")) if isinstance(vec, str) else tuple(vec)
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or any(p not in ("col", "row") for p in parts):
+        raise MatcalcError(f"vec must be 'col', 'row' or 'col,row' (output, variable), not {vec!r}")
+    return parts
+
+
+def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str, vec=("col", "col")):
     f_scalar, x_scalar = is_scalar(f.shape), is_scalar(var.shape)
     f_vectorish = f.shape[0] == ONE or f.shape[1] == ONE
     x_vectorish = var.shape[0] == ONE or var.shape[1] == ONE
@@ -250,13 +301,24 @@ def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str):
         elif "diagonal" in var.props and not x_vectorish:
             g, rule = Call(DIAG, Call(DIAG, g)), "diagonal-gradient"
         return (Transpose(g) if layout == "numerator" else g), "gradient", rule
+    j = vec_jacobian_of(df, dvar)
     if f_vectorish and x_vectorish:
-        j = vec_jacobian_of(df, dvar)
         return (Transpose(j) if layout == "denominator" else j), "jacobian", "identify-jacobian"
-    raise UnsupportedError(
-        f"the derivative of a {describe(f.shape)} w.r.t. a {describe(var.shape)} is a tensor "
-        "(tensor-valued derivatives are not supported yet)"
-    )
+    if vec[0] == "row" and not f_vectorish:  # vec_r(F) = K(p, q) vec(F)
+        j = MatMul(Commutation(*f.shape), j)
+    if vec[1] == "row" and not x_vectorish:  # vec(X) = K(n, m) vec_r(X)
+        j = MatMul(j, Commutation(var.shape[1], var.shape[0]))
+    return (Transpose(j) if layout == "denominator" else j), "tensor", "identify-jacobian"
+
+
+def natural_shape(e: Expr, sizes) -> tuple[int, ...]:
+    """The axes an array of e's shape contributes to a tensor: () scalar, (n,) vector, (p, q) matrix."""
+    rows, cols = (size_of(d, sizes) for d in e.shape)
+    if rows == 1 and cols == 1:
+        return ()
+    if e.shape[0] == ONE or e.shape[1] == ONE:
+        return (rows * cols,)
+    return (rows, cols)
 
 
 def gradient(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
@@ -270,3 +332,54 @@ def gradient(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
 def jacobian(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
     """The Jacobian of a vector expression with respect to a vector (or scalar)."""
     return derive(expr, wrt, layout, where)
+
+
+@dataclass
+class Hessian(Derivative):
+    """The Hessian of a scalar expression: the derivative of its gradient.
+
+    For a vector x it is the n×n matrix ∂²f/∂x∂xᵀ; for a matrix X the vec-Hessian
+    ∂vec(∇f)/∂vec(X)ᵀ (mn×mn, in the stated vec order). ``check`` verifies the gradient against
+    finite differences of f, the Hessian against finite differences of the gradient, and symmetry.
+    """
+
+    gradient: Derivative | None = None
+    inner: Derivative | None = None  # the Hessian as a derivative of the gradient expression
+
+    @property
+    def convention(self) -> str:
+        name = self.wrt.name
+        if is_scalar(self.wrt.shape):
+            return f"second derivative w.r.t. the scalar {name}"
+        if self.wrt.shape[1] == ONE:
+            return f"Hessian ∂²f/∂{name}∂{name}ᵀ (symmetric)"
+        order = {"col": "column by column (vec)", "row": "row by row"}[self.vec[1]]
+        return f"vec-Hessian ∂vec(∇f)/∂vec({name})ᵀ; {name} flattened {order}"
+
+    def expected_shape(self):
+        return self.inner.expected_shape()
+
+    def evaluate(self, values, sizes=None):
+        return self.inner.evaluate(values, sizes)
+
+    def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
+        first = self.gradient.check(trials, seed)
+        if not first.passed:
+            first.message = ("the gradient " + (first.message or "does not match f")).strip()
+            return first
+        second = self.inner.check(trials, seed)
+        second.message = "; ".join(m for m in ("gradient checked against f", second.message) if m)
+        return second
+
+
+def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Hessian:
+    """The Hessian of a scalar expression w.r.t. a scalar, vector or matrix variable, in closed form."""
+    if isinstance(expr, Derivative):
+        expr = expr.expr
+    f = parse(expr, where)
+    if not is_scalar(f.shape):
+        raise MatcalcError(f"a Hessian needs a scalar expression; {to_text(f)} is {describe(f.shape)}")
+    g = derive(f, wrt, "mixed", where, vec)
+    inner = derive(g.expr, g.wrt, layout, where, vec)
+    steps = [*g.steps, Step("hessian", f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
+    return Hessian(inner.expr, f, g.wrt, layout, "hessian", steps, inner.vec, gradient=g, inner=inner)

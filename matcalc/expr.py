@@ -188,6 +188,23 @@ class Identity(Expr):
         return self
 
 
+class Commutation(Expr):
+    """The commutation matrix K(m, n), mn×mn: K(m, n) vec(A) = vec(Aᵀ) for an m×n matrix A."""
+
+    __slots__ = ("dims",)
+
+    def __init__(self, rows: Dim | int | str, cols: Dim | int | str):
+        object.__setattr__(self, "dims", (Dim.of(rows), Dim.of(cols)))
+        size = self.dims[0] * self.dims[1]
+        self._set((), (size, size))
+
+    def _params(self):
+        return self.dims
+
+    def rebuild(self, *args):
+        return self
+
+
 # ---------------------------------------------------------------- operators
 
 
@@ -342,7 +359,7 @@ class Block(Expr):
 
 
 NODE_TYPES: tuple[type[Expr], ...] = (
-    Symbol, Number, Ones, Zeros, Identity, Add, Mul, MatMul, Power, Transpose, Call, Block,
+    Symbol, Number, Ones, Zeros, Identity, Commutation, Add, Mul, MatMul, Power, Transpose, Call, Block,
 )
 
 

@@ -13,7 +13,22 @@ constructs not handled yet, an UnsupportedError.
 from __future__ import annotations
 
 from .errors import UnsupportedError
-from .expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, substitute
+from .expr import (
+    Add,
+    Block,
+    Call,
+    Commutation,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Symbol,
+    Transpose,
+    Zeros,
+    substitute,
+)
 from .functions import REGISTRY
 from .shapes import ONE, is_scalar
 
@@ -76,6 +91,15 @@ class _Pull:
             return self.gradient(e.arg, Transpose(g))
         if isinstance(e, Call):
             return self.gradient(e.args[self.only(e)], _call_adjoint(e, g))
+        if isinstance(e, Block):  # [.. A_ij ..] = Σ E_i A_ij F_j, so G_ij = E_iᵀ G F_jᵀ
+            out = []
+            for k, item in enumerate(e.args):
+                if self.has(item):
+                    rows, cols = _selectors(e, k)
+                    parts = ([Transpose(rows)] if rows is not None else []) + [g]
+                    parts += [Transpose(cols)] if cols is not None else []
+                    out += self.gradient(item, parts[0] if len(parts) == 1 else MatMul(*parts))
+            return out
         raise UnsupportedError(f"identifying a gradient through {type(e).__name__}")
 
     # ------------------------------------------------------------ non-scalar output: vec-Jacobian rows L
@@ -113,7 +137,24 @@ class _Pull:
         if isinstance(e, Transpose):
             if e.arg.shape[0] == ONE or e.arg.shape[1] == ONE:
                 return self.jacobian(e.arg, rows)
-            raise UnsupportedError("the vec-Jacobian through the transpose of a matrix (commutation matrix)")
+            return self.jacobian(e.arg, MatMul(rows, Commutation(*e.arg.shape)))  # vec(Fᵀ) = K vec(F)
+        if isinstance(e, Block):  # vec(E A F) = (Fᵀ ⊗ E) vec(A)
+            out = []
+            for k, item in enumerate(e.args):
+                if self.has(item):
+                    sel_rows, sel_cols = _selectors(e, k)
+                    left = sel_rows if sel_rows is not None else Identity(e.shape[0])
+                    right = Transpose(sel_cols) if sel_cols is not None else Identity(item.shape[1])
+                    out += self.jacobian(item, MatMul(rows, Call(REGISTRY["kron"], right, left)))
+            return out
+        if isinstance(e, Call) and e.fn.name == "diag" and not is_scalar(e.args[0].shape):
+            arg = e.args[0]
+            n = arg.shape[0]
+            select = Call(REGISTRY["diag"], Call(REGISTRY["vec"], Identity(n)))  # keeps the diagonal of an n×n
+            if arg.shape[1] == ONE:  # vec(diag(v)) = diag(vec(I)) (I ⊗ 1) v
+                return self.jacobian(arg, MatMul(rows, select, Call(REGISTRY["kron"], Identity(n), Ones((n, ONE)))))
+            # diag(A) = (I ⊗ 1ᵀ) diag(vec(I)) vec(A)
+            return self.jacobian(arg, MatMul(rows, Call(REGISTRY["kron"], Identity(n), Ones((ONE, n))), select))
         if isinstance(e, Call) and e.fn.name in ("sum", "trace", "vec"):
             arg = e.args[0]
             if e.fn.name == "sum":
@@ -124,6 +165,26 @@ class _Pull:
                 factor = None
             return self.jacobian(arg, rows if factor is None else MatMul(rows, factor))
         raise UnsupportedError(f"the vec-Jacobian through {_describe(e)}")
+
+
+def _selectors(e: Block, k: int) -> tuple[Expr | None, Expr | None]:
+    """(E, F) with block k of e placed by E A F: E stacks zeros around I (None when e has one block row),
+    F puts I among zero columns (None when e has one block column)."""
+    rows = e.rows
+    n_cols = e.layout[0]
+    i, j = divmod(k, n_cols)
+    heights = [r[0].shape[0] for r in rows]
+    widths = [a.shape[1] for a in rows[0]]
+    sel_rows = None
+    if len(rows) > 1:
+        h = heights[i]
+        sel_rows = Block(*[Identity(h) if r == i else Zeros((heights[r], h)) for r in range(len(rows))],
+                         layout=(1,) * len(rows))
+    sel_cols = None
+    if n_cols > 1:
+        w = widths[j]
+        sel_cols = Block(*[Identity(w) if c == j else Zeros((w, widths[c])) for c in range(n_cols)])
+    return sel_rows, sel_cols
 
 
 def _size(e: Expr):

@@ -22,6 +22,7 @@ from .expr import (
     Add,
     Block,
     Call,
+    Commutation,
     Expr,
     Identity,
     MatMul,
@@ -86,6 +87,9 @@ class Unifier:
             name = var_side.name
             if name and name.startswith(FLEX_PREFIX) and self._bind(name, other):
                 return True
+        common = _common_factor(a, b)
+        if common is not None:  # m·p = m·n  ⇒  p = n (sizes are positive)
+            return self.unify(_divide(a, common), _divide(b, common))
         diff = a + b * -1
         # otherwise solve the linear equation for one flexible dim, literal ones' dims last
         terms = sorted(diff.terms, key=lambda t: (len(t[0]) == 1 and t[0][0] in self.default_one))
@@ -255,7 +259,7 @@ class Inference:
         if node.op != "call" or len(node.args) != 1:
             return None
         fname, name_pos = node.data
-        if fname in OPERATOR_CALLS or fname in FILLED or functions.lookup(fname) is not None:
+        if fname in OPERATOR_CALLS or fname in FILLED or fname == "commutation" or functions.lookup(fname) is not None:
             return None
         if not self.text.startswith(fname, name_pos):  # np.something
             return None
@@ -597,6 +601,8 @@ class Inference:
             return self._operator_call(node, fname, args)
         if fname in FILLED:
             return self._filled(node, fname, args)
+        if fname == "commutation":
+            return self._commutation(node, args)
         fn = functions.lookup(fname)
         if fn is None and fname == "max":
             return self._max(node, args)
@@ -668,6 +674,21 @@ class Inference:
         chain = Syntax("chain", operands, [(symbol, a.pos) for a in args[1:]], node.pos, node.end)
         return self.infer_chain(chain, False)
 
+    def _commutation(self, node, args):
+        """``commutation(m, n)``: the mn×mn matrix with K vec(A) = vec(Aᵀ) for an m×n A; m, n are sizes."""
+        dims = []
+        for a in args:
+            if a.op == "name":
+                dims.append(Dim.of(a.data))
+            elif a.op == "number" and a.data.denominator == 1 and a.data >= 1:
+                dims.append(Dim.of(int(a.data)))
+            else:
+                raise ParseError("commutation(m, n) takes two sizes (names or positive integers)", self.text, a.pos)
+        if len(dims) != 2:
+            raise ParseError("commutation(m, n) takes two sizes", self.text, node.pos)
+        size = dims[0] * dims[1]
+        return (size, size), lambda: Commutation(*dims)
+
     def _filled(self, node, fname, args):
         """``vector(c)`` / ``covector(c)`` / ``matrix(c)``: an array filled with the constant c, its size inferred."""
         if len(args) != 1 or args[0].op != "number":
@@ -699,6 +720,24 @@ def _is_literal(node: Syntax) -> bool:
     while node.op in ("paren", "transpose"):
         node = node.args[0]
     return node.op == "number"
+
+
+def _common_factor(a: Dim, b: Dim) -> str | None:
+    """A name dividing every term of both dimensions (m in m·p and m·n), if any."""
+    terms = [mono for mono, _ in a.terms + b.terms]
+    if not terms or not all(terms):
+        return None
+    shared = set(terms[0]).intersection(*map(set, terms[1:]))
+    return min(shared) if shared else None
+
+
+def _divide(d: Dim, name: str) -> Dim:
+    out = {}
+    for mono, coeff in d.terms:
+        rest = list(mono)
+        rest.remove(name)
+        out[tuple(rest)] = coeff
+    return Dim(out)
 
 
 def _is_lower(name: str) -> bool:

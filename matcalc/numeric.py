@@ -14,7 +14,23 @@ from functools import singledispatch
 import numpy as np
 
 from .errors import EvaluationError
-from .expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros, symbols
+from .expr import (
+    Add,
+    Block,
+    Call,
+    Commutation,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Symbol,
+    Transpose,
+    Zeros,
+    symbols,
+)
 from .shapes import Dim, describe
 
 
@@ -153,6 +169,20 @@ def _(e: Ones, args, arrays, sizes):
 @_eval.register
 def _(e: Zeros, args, arrays, sizes):
     return np.zeros((size_of(e.shape[0], sizes), size_of(e.shape[1], sizes)))
+
+
+def commutation_matrix(m: int, n: int) -> np.ndarray:
+    """K(m, n): K vec(A) = vec(Aᵀ) for an m×n matrix A (column-major vec)."""
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[j + n * i, i + m * j] = 1.0  # vec(A)[i + m j] = A[i, j] = vec(Aᵀ)[j + n i]
+    return k
+
+
+@_eval.register
+def _(e: Commutation, args, arrays, sizes):
+    return commutation_matrix(*(size_of(d, sizes) for d in e.dims))
 
 
 @_eval.register

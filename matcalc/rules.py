@@ -61,6 +61,8 @@ _RULES = [
          "design: the gradient on the subspace of symmetric matrices"),
     Rule("diagonal-gradient", "X diagonal: ∂f/∂X = I ∘ G, the gradient within diagonal matrices",
          "the gradient on the subspace of diagonal matrices"),
+    Rule("hessian", "H = ∂(∇f)/∂xᵀ: the Jacobian of the gradient (vec-Hessian for a matrix variable)",
+         "note 001, Hessian"),
     Rule("identify-scalar-variable", "dF = D dx for a scalar x  ⇒  ∂F/∂x = D", "definition of the derivative"),
 ]
 

@@ -54,7 +54,7 @@ def lark_parser() -> Lark:
 
 
 FRIENDLY = {
-    "NAME": "a name", "NUMBER": "a number", "FRACTION": "a number", "FUNC_NAME": "a function call", "LPAR": "'('",
+    "NAME": "a name", "NUMBER": "a number", "FUNC_NAME": "a function call", "LPAR": "'('",
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'", "COMMA": "','",
     "SEMICOLON": "';'", "PLUS": "'+'", "MINUS": "'-'", "PRODUCT_OP": "an operator (* / @ ∘)",
     "POW": "'**'", "EPOW": "'.^'", "CARET": "'^'", "DOT_T": "'.T'", "QUOTE": "'''", "SUP_T": "'ᵀ'",
@@ -167,15 +167,6 @@ class _ToSyntax(Transformer_NonRecursive):
     def number(self, meta, items):
         return self._node("number", [], meta, parse_number(items[0], self.text))
 
-    def fraction(self, meta, items):
-        token = items[0]
-        numerator, denominator = str(token).split("/")
-        if len(str(token)) > limits.MAX_NUMBER_DIGITS:
-            raise ParseError("number too large or too long", self.text, token.start_pos)
-        if int(denominator) == 0:
-            raise ParseError("division by zero in a literal fraction", self.text, token.start_pos)
-        return self._node("number", [], meta, Fraction(int(numerator), int(denominator)))
-
     def name(self, meta, items):
         return self._node("name", [], meta, str(items[0]))
 
@@ -224,10 +215,31 @@ class _ToSyntax(Transformer_NonRecursive):
             self._mark("@", op.start_pos)
         elif op_text in (".*", "./"):
             self._mark(op_text, op.start_pos)
+        folded = self._fraction_factor(left, op, right, meta)
+        if folded is not None:
+            return folded
         if left.op == "chain":
             ops = left.data + [(op_text, op.start_pos)]
             return self._node("chain", left.args + [right], meta, ops)
         return self._node("chain", [left, right], meta, [(op_text, op.start_pos)])
+
+    def _fraction_factor(self, left, op, right, meta):
+        """``1/2 e^T e`` is ½ eᵀe: a literal fraction written without spaces scales the juxtaposition after it.
+
+        Only number/number with the slash touching both digits, followed by a juxtaposition; ``x**2/2``,
+        ``2/3**2`` and ``1 / 2 x`` keep the ordinary meaning."""
+        if str(op) != "/" or right.op != "juxt" or right.args[0].op != "number":
+            return None
+        last = left.args[-1] if left.op == "chain" else left
+        denominator = right.args[0]
+        touching = last.end == op.start_pos and denominator.pos == op.end_pos
+        if last.op != "number" or not touching or denominator.data == 0:
+            return None
+        fraction = Syntax("number", [], last.data / denominator.data, last.pos, denominator.end)
+        rest = right.args[1:]
+        rest_node = rest[0] if len(rest) == 1 else Syntax("juxt", rest, None, rest[0].pos, right.end)
+        head_args, head_ops = (left.args[:-1], left.data) if left.op == "chain" else ([], [])
+        return self._node("chain", [*head_args, fraction, rest_node], meta, [*head_ops, ("juxt", rest_node.pos)])
 
     def juxt(self, meta, items):
         left, right = items

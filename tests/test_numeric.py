@@ -44,7 +44,7 @@ VALUES = {
     "D": rng.normal(size=(P, Q)), "S": spd(N), "X": rng.uniform(0.2, 0.9, size=(N, M)),
     "W": rng.normal(size=(2, M)), "Z": rng.normal(size=(N, P)), "v": rng.normal(size=P + 1),
 }
-WHERE_NUMERIC = "s, t, c: scalar; u: covector; S: spd; v: vector"
+WHERE_NUMERIC = "s, t, c: scalar; u: covector; S: spd; v: vector; X: matrix(n, m)"
 x, y, z, w, u = (np.asarray(VALUES[k], dtype=float).reshape(-1, 1) for k in "xyzwu")
 u = u.T
 s, t, c = 0.7, 1.3, 0.4
@@ -98,6 +98,9 @@ NODES = [
     ("norm", "||x - y||^2", lambda: np.sum((x - y) ** 2)),
     ("dot", "x · y", lambda: (x.T @ y).item()),
     ("kron", "A ⊗ u", lambda: np.kron(A, u)),
+    # K(m, n) vec(A) = vec(Aᵀ) for an m×n A: here vec(Xᵀ), X being n×m
+    ("Commutation", "commutation(n, m) @ vec(X)", lambda: X.T.reshape(-1, 1, order="F")),
+    ("Commutation transposed", "commutation(m, n).T @ vec(X)", lambda: X.T.reshape(-1, 1, order="F")),
 ]
 
 

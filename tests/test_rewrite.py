@@ -22,7 +22,8 @@ from random_exprs import any_expr
 
 import matcalc as mc
 from matcalc.checking import dim_names_of, random_value
-from matcalc.expr import Identity, MatMul, Ones, Power, Transpose, Zeros, preorder, symbols
+from matcalc.expr import Call, Identity, MatMul, Ones, Power, Symbol, Transpose, Zeros, preorder, symbols
+from matcalc.functions import REGISTRY
 from matcalc.numeric import evaluate
 from matcalc.rewrite import LEMMAS, PRESENTATION, simplify, tidy
 from matcalc.shapes import ONE, SCALAR, Dim
@@ -81,9 +82,28 @@ def _ones_cubed():
     return Power(Ones((N, ONE)), mc.parse("3"))
 
 
+def _kron_of_identities():
+    """kron(I(n), I(m))"""
+    return Call(REGISTRY["kron"], Identity(N), Identity(Dim.of("m")))
+
+
+def _kron_inner_sizes_differ():
+    """kron(A, B) @ kron(C, D) with A m×n, B p×q, C (n q)×r, D 1×m: the product is defined, the factors do not fit"""
+    m, n, p, q, r = (Dim.of(c) for c in "mnpqr")
+    a, b = Symbol("A", (m, n)), Symbol("B", (p, q))
+    c, d = Symbol("C", (n * q, r)), Symbol("D", (ONE, m))
+    kron = REGISTRY["kron"]
+    return MatMul(Call(kron, a, b), Call(kron, c, d))
+
+
 # lemma name -> {"fires": [...], "skips": [...]}
 CASES: dict[str, dict[str, list[Case]]] = {
     # ---- transpose.py
+    "block-transpose": {
+        "fires": [Case("[1, 0].T", expect="[1; 0]"),
+                  Case("[eye, matrix(0); matrix(0), eye].T")],
+        "skips": [Case("[x, 1].T"), Case("[A, B].T")],
+    },
     "diag-of-transpose": {
         "fires": [Case("diag(A.T)", "A: matrix(n, n)", expect="diag(A)"), Case("diag((A@B).T)", "B: matrix(m, n)")],
         "skips": [Case("diag(A)", "A: matrix(n, n)"), Case("diag(x.T.T)"), Case("diag(x)")],
@@ -256,6 +276,65 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   Case("vec(matrix(0))", expect="vector(0)")],
         "skips": [Case("vec(A)"), Case("diag(x)"), Case("kron(A, B)"), Case("sum(vector(1))"), Case("trace(A)"),
                   Case("sum(x)")],
+    },
+    # ---- kronecker.py (K(m, n) is commutation(m, n): K vec(A) = vec(Aᵀ) for an m×n A)
+    "commutation-unit": {
+        "fires": [Case("commutation(1, n)", expect="I"), Case("commutation(n, 1)", expect="I"),
+                  Case("commutation(1, 1)", expect="I")],
+        "skips": [Case("commutation(n, m)"), Case("commutation(n, n)"), Case("A @ commutation(1, n)")],
+    },
+    "kron-transpose": {
+        "fires": [Case("commutation(m, n).T", expect="commutation(n, m)"),
+                  Case("kron(A, B).T", expect="kron(A.T, B.T)"), Case("kron(x, A).T", expect="kron(x.T, A.T)")],
+        "skips": [Case("commutation(m, n)"), Case("kron(A.T, B.T)"), Case("(A@B).T")],
+    },
+    "kron-products": {
+        "fires": [
+            # K(m, n) K(n, m) = I
+            Case("commutation(m, n) @ commutation(n, m)", expect="I"),
+            Case("commutation(n, m) @ commutation(m, n) @ x", expect="I @ x"),
+            # K(p, m) (A ⊗ B) K(n, q) = B ⊗ A for A m×n, B p×q
+            Case("commutation(p, m) @ kron(A, B) @ commutation(n, q)", "A: matrix(m, n); B: matrix(p, q)",
+                 expect="kron(B, A)"),
+            Case("commutation(p, m) @ kron(A, B) @ commutation(n, q) @ C", "A: matrix(m, n); B: matrix(p, q)",
+                 expect="kron(B, A) @ C"),
+            # the one-sided forms: (A ⊗ B) K(n, q) = B ⊗ A when A or B is a row; K(p, m) (A ⊗ B) = B ⊗ A for a column
+            Case("kron(x.T, A) @ commutation(n, q)", "A: matrix(p, q); x: vector(n)", expect="kron(A, x.T)"),
+            Case("kron(A, x.T) @ commutation(n, m)", "A: matrix(p, n); x: vector(m)", expect="kron(x.T, A)"),
+            Case("commutation(p, m) @ kron(x, B)", "x: vector(m); B: matrix(p, q)", expect="kron(B, x)"),
+            Case("commutation(m, p) @ kron(B, x)", "x: vector(m); B: matrix(p, q)", expect="kron(x, B)"),
+            # the mixed product (A ⊗ B)(C ⊗ D) = AC ⊗ BD
+            Case("kron(A, B) @ kron(C, D)", "A: matrix(m, n); B: matrix(p, q); C: matrix(n, r); D: matrix(q, m)",
+                 expect="kron(A @ C, B @ D)"),
+            Case("kron(x.T, A) @ kron(y, B)", "x, y: vector(n); A: matrix(p, q); B: matrix(q, m)",
+                 expect="kron(x.T @ y, A @ B)"),
+        ],
+        "skips": [
+            Case("commutation(m, n) @ commutation(m, n)"),  # K(m, n)² is not I unless m = n
+            Case("commutation(m, p) @ kron(A, B) @ commutation(n, q)", "A: matrix(m, n); B: matrix(p, q)"),
+            Case("commutation(p, m) @ kron(A, B) @ commutation(q, n)", "A: matrix(m, n); B: matrix(p, q)"),
+            Case("commutation(p, m) @ kron(A, B)", "A: matrix(m, n); B: matrix(p, q)"),  # K(n, q) ≠ I on the right
+            Case("kron(A, B) @ commutation(n, q)", "A: matrix(m, n); B: matrix(p, q)"),  # K(p, m) ≠ I on the left
+            Case("kron(A, B) @ C", "A: matrix(m, n); B: matrix(p, q)"),
+            Case(_kron_inner_sizes_differ),
+        ],
+    },
+    "commutation-distribute": {
+        "fires": [Case("commutation(m, n) @ (P + Q)", expect="commutation(m, n) @ P + commutation(m, n) @ Q"),
+                  Case("(P + Q) @ commutation(m, n)", expect="P @ commutation(m, n) + Q @ commutation(m, n)"),
+                  Case("R @ (P + Q) @ commutation(p, q)",
+                       expect="R @ (P @ commutation(p, q) + Q @ commutation(p, q))")],
+        "skips": [Case("A @ (P + Q)"), Case("commutation(m, n) @ P"),
+                  Case("commutation(m, n) @ P + commutation(m, n) @ Q")],
+    },
+    "kron-identities": {
+        "fires": [Case(_kron_of_identities, expect="I")],
+        "skips": [Case("kron(A, I)", "A: matrix(n, m)"), Case("kron(I, x)"), Case("kron(A, B)")],
+    },
+    "kron-scaling": {
+        "fires": [Case("kron(2*A, B)", expect="2 * kron(A, B)"), Case("kron(A, s*B)", "s: scalar", expect="s * kron(A, B)"),
+                  Case("kron(s*t*A, x)", "s, t: scalar", expect="s * t * kron(A, x)")],
+        "skips": [Case("kron(A, B)"), Case("kron(A ∘ C, B)"), Case("2 * kron(A, B)")],
     },
     # ---- presentation.py
     "coefficient-into-product": {

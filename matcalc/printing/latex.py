@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import singledispatch
 
-from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, PRODUCT, format_number, positive_form
 
@@ -85,6 +85,11 @@ def _(e: Zeros):
 
 def _is_row(e: Expr) -> bool:
     return e.shape[0] == 1 and e.shape[1] != 1
+
+
+@_print.register
+def _(e: Commutation):
+    return f"K_{{{e.dims[0]},{e.dims[1]}}}", ATOM
 
 
 @_print.register

@@ -15,6 +15,7 @@ from ..expr import (
     Add,
     Block,
     Call,
+    Commutation,
     Expr,
     Identity,
     MatMul,
@@ -96,6 +97,11 @@ def _(e: Ones, ctx, array_context):
 @_print.register
 def _(e: Zeros, ctx, array_context):
     return _filled(e, "0", array_context)
+
+
+@_print.register
+def _(e: Commutation, ctx, array_context):
+    return f"commutation({e.dims[0]}, {e.dims[1]})", ATOM
 
 
 @_print.register

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import ShapeError
-from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes
+from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes
 from ..printing.text import to_text
 from ..shapes import ONE, SCALAR, is_scalar
 from .engine import Lemma
@@ -294,6 +294,8 @@ def _factor_common(e: Expr) -> Expr | None:
             if len(ch) < 1 or e.args[i].shape != e.shape:  # a broadcast scalar term has no factor to share
                 continue
             f = ch[-1] if side == "right" else ch[0]
+            if isinstance(f, Commutation):
+                continue  # commutation matrices are distributed into sums, not factored out
             counts.setdefault(f, []).append(i)
         for f, idx in counts.items():
             if len(idx) < 2:

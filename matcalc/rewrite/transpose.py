@@ -5,7 +5,7 @@ Termination: each lemma moves a transpose strictly closer to the leaves or remov
 
 from __future__ import annotations
 
-from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Ones, Symbol, Transpose, Zeros, preorder
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, preorder
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
 
@@ -100,7 +100,22 @@ def _diag_of_transpose(e: Expr) -> Expr | None:
     return None
 
 
+def _block(e: Expr) -> Expr | None:
+    """[A, B; C, D]ᵀ = [Aᵀ, Cᵀ; Bᵀ, Dᵀ], for blocks of constants (I, 0, 1) such as the selector [I, 0]."""
+    if not (isinstance(e, Transpose) and isinstance(e.arg, Block)):
+        return None
+    if not all(isinstance(a, (Identity, Zeros, Ones, Number)) for a in e.arg.args):
+        return None
+    from .algebra import transpose_of
+
+    rows = e.arg.rows
+    n_rows, n_cols = len(rows), len(rows[0])
+    items = [transpose_of(rows[i][j]) for j in range(n_cols) for i in range(n_rows)]
+    return Block(*items, layout=(n_rows,) * n_cols)
+
+
 LEMMAS = [
+    Lemma("block-transpose", "[A, B; C, D]ᵀ = [Aᵀ, Cᵀ; Bᵀ, Dᵀ] (blocks of constants)", _block),
     Lemma("diag-of-transpose", "diag(Aᵀ) = diag(A)", _diag_of_transpose),
     Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double),
     Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar),

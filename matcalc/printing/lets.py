@@ -1,0 +1,103 @@
+"""Let-bindings: print shared subexpressions once.
+
+A derivative of a deep network repeats its forward pass (``sigmoid(W1 @ x + b1)`` appears in every
+layer's gradient); printed as one tree its text grows much faster than the network. ``with_lets``
+names every non-trivial subexpression that the expanded tree contains more than once, innermost
+first, and returns the definitions and the expression in terms of those names, so the printed size
+grows linearly with depth.
+"""
+
+from __future__ import annotations
+
+from ..expr import Expr, Number, Symbol, Transpose, substitute
+
+
+def _order(e: Expr) -> list[Expr]:
+    """Distinct subexpressions, parents before children (reverse post-order)."""
+    seen: set[Expr] = set()
+    post: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            post.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args))
+    return post[::-1]
+
+
+def _trivial(e: Expr) -> bool:
+    return not e.args or isinstance(e, Number) or (isinstance(e, Transpose) and not e.arg.args)
+
+
+def with_lets(e: Expr, prefix: str = "t") -> tuple[list[tuple[Symbol, Expr]], Expr]:
+    """([(name, definition), ...], body): definitions in dependency order, each shared subexpression once."""
+    order = _order(e)
+    count: dict[Expr, int] = {e: 1}
+    for node in order:  # occurrences in the expanded tree, parents first
+        for a in node.args:
+            count[a] = count.get(a, 0) + count.get(node, 0)
+    taken = {s.name for s in order if isinstance(s, Symbol)}
+    shared = [n for n in reversed(order) if count.get(n, 0) > 1 and not _trivial(n)]  # children first
+    names: dict[Expr, Symbol] = {}
+    definitions: list[tuple[Symbol, Expr]] = []
+    i = 0
+    for node in shared:
+        i += 1
+        sym = Symbol(f"_{prefix}{i}", node.shape)
+        definitions.append((sym, substitute(node, names) if node.args else node))
+        names[node] = sym
+    body = substitute(e, names)
+    definitions, body = _inline_single_uses(definitions, body)
+    return _renumber(definitions, body, prefix, taken)
+
+
+def _inline_single_uses(definitions, body):
+    """A name used once (e.g. only inside another shared definition) is put back in place."""
+    changed = True
+    while changed:
+        changed = False
+        texts = [d for _, d in definitions] + [body]
+        for k, (sym, definition) in enumerate(definitions):
+            uses = sum(_uses(t, sym) for t in texts)
+            if uses <= 1:
+                definitions = definitions[:k] + definitions[k + 1 :]
+                definitions = [(s, substitute(d, {sym: definition})) for s, d in definitions]
+                body = substitute(body, {sym: definition})
+                changed = True
+                break
+    return definitions, body
+
+
+def _uses(e: Expr, sym: Symbol) -> int:
+    """How often `sym` occurs in the expanded tree of `e` (memoised over shared subtrees)."""
+    memo: dict[Expr, int] = {}
+
+    def go(node: Expr) -> int:
+        if node == sym:
+            return 1
+        hit = memo.get(node)
+        if hit is None:
+            hit = memo[node] = sum(go(a) for a in node.args)
+        return hit
+
+    return go(e)
+
+
+def _renumber(definitions, body, prefix, taken):
+    """Names t1, t2, … in order of definition."""
+    mapping: dict[Expr, Symbol] = {}
+    out = []
+    i = 0
+    for sym, definition in definitions:
+        i += 1
+        while f"{prefix}{i}" in taken:
+            i += 1
+        new = Symbol(f"{prefix}{i}", sym.shape)
+        out.append((new, substitute(definition, mapping)))
+        mapping[sym] = new
+    return out, substitute(body, mapping)
