@@ -99,6 +99,21 @@ class Derivative:
             return f"denominator (the derivative w.r.t. the scalar {name}, as a row)"
         return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
 
+    def _sizes(self, values, sizes=None) -> dict[str, int]:
+        """Dimension sizes from `sizes` and from the values of the expression's names (and the variable)."""
+        known = dict(sizes or {})
+        for s in [*symbols(self.f), self.wrt]:
+            if s.name in (values or {}):
+                _, bound = bind(s, {s.name: values[s.name]})
+                for k, v in bound.items():
+                    known.setdefault(k, v)
+        return known
+
+    def matrix(self, values, sizes=None):
+        """The closed form's value as it is printed: for a tensor-valued derivative the vec-Jacobian
+        matrix in the chosen vec order and layout. Sizes also come from the expression's other names."""
+        return evaluate_expr(self.expr, values, self._sizes(values, sizes))
+
     def evaluate(self, values, sizes=None):
         """The closed form's value: a float for a 1×1 result, else a 2-D array; a tensor-valued
         derivative gives the full tensor, axes out_shape + in_shape (in_shape + out_shape in
@@ -106,12 +121,7 @@ class Derivative:
 
         Sizes are also read from the values of the expression's other names (``sum(x)`` has the
         constant gradient ``vector(1)``, whose length comes from x)."""
-        known = dict(sizes or {})
-        present = [s for s in [*symbols(self.f), self.wrt] if s.name in (values or {})]
-        for s in present:
-            _, bound = bind(s, {s.name: values[s.name]})
-            for k, v in bound.items():
-                known.setdefault(k, v)
+        known = self._sizes(values, sizes)
         value = evaluate_expr(self.expr, values, known)
         if self.kind != "tensor":
             return value
@@ -361,6 +371,9 @@ class Hessian(Derivative):
 
     def evaluate(self, values, sizes=None):
         return self.inner.evaluate(values, sizes)
+
+    def matrix(self, values, sizes=None):
+        return self.inner.matrix(values, sizes)
 
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
         first = self.gradient.check(trials, seed)

@@ -71,6 +71,14 @@ def register_function(name: str, definition, variable=None, latex: str | None = 
         raise MatcalcError(f"a function name must be an identifier, not {name!r}")
     if lookup(name) is not None:
         raise MatcalcError(f"{name} is already a function")
+    from .syntax import parse_syntax
+
+    try:  # the name must be one the grammar reads as a function call
+        node, _ = parse_syntax(f"{name}(x)")
+    except MatcalcError:
+        node = None
+    if node is None or node.op != "call" or node.data[0] != name:
+        raise MatcalcError(f"{name!r} cannot be written as a function call in matcalc's syntax; use an ASCII name")
     definition = sp.sympify(definition) if not isinstance(definition, sp.Basic) else definition
     free = sorted(definition.free_symbols, key=str)
     if variable is None:

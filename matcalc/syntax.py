@@ -243,6 +243,11 @@ class _ToSyntax(Transformer_NonRecursive):
 
     def juxt(self, meta, items):
         left, right = items
+        if right.op == "block" and left.op in ("name", "transpose") and left.end == right.pos:
+            raise ParseError(
+                "indexing such as x[1] is not supported; for a product with a block write x @ [..] or leave a space",
+                self.text, right.pos,
+            )
         self._mark("juxtaposition", right.pos)
         if left.op == "juxt":
             return self._node("juxt", left.args + [right], meta)
