@@ -218,6 +218,10 @@ class _ToSyntax(Transformer_NonRecursive):
         folded = self._fraction_factor(left, op, right, meta)
         if folded is not None:
             return folded
+        if op_text in ("/", "./", "⊘") and left.op == "number" and left.data == 1 and right.op != "number":
+            # 1 / b is the reciprocal b**-1 (and 1 / b * a is b**-1 * a)
+            minus_one = Syntax("number", [], Fraction(-1), op.start_pos, op.end_pos)
+            return self._node("power", [right, minus_one], meta, "**")
         if left.op == "chain":
             ops = left.data + [(op_text, op.start_pos)]
             return self._node("chain", left.args + [right], meta, ops)

@@ -44,7 +44,7 @@ RULE_CASES: dict[str, list[tuple[str, str, str | None]]] = {
     "scaling": [("3*x", "x", None), ("s*x", "x", "s: scalar")],
     "hadamard-product-rule": [("x ∘ y", "x", None), ("x ∘ x", "x", None), ("s*x", "s", "s: scalar")],
     "power-rule": [("x**3", "x", None), ("w / x", "x", None)],
-    "quotient-rule": [("w / x", "x", None), ("1 / x", "x", None), ("x / s", "s", "s: scalar"),
+    "quotient-rule": [("w / x", "x", None), ("2 / x", "x", None), ("x / s", "s", "s: scalar"),
                       ("sum(y / (A@x))", "x", None)],
     "general-power-rule": [("x**s", "s", "s: scalar"), ("s**s", "s", "s: scalar")],
     "transpose": [("x.T", "x", None), ("x.T@a", "x", None)],

@@ -106,7 +106,7 @@ SEEDS = [
      "-(y * log(s) + (1 - y) * log(1 - s))"),
     ("Eg11 dL/dz", "s - y", "y, s: scalar", "s - y"),
     ("Eg12 ReLU neuron MSE", "(1/N) sum((y - max(0, X w + b))**2)", "N, b: scalar",
-     "(1 / N) * sum((y - relu(X @ w + b))**2)"),
+     "1 / N * sum((y - relu(X @ w + b))**2)"),
     ("Eg12 dC/dw", "(2/N) X^T e", "N: scalar", "(2 / N) * X.T @ e"),
     ("Eg12 dC/db", "(2/N) 1^T e", "N: scalar", "(2 / N) * vector(1).T @ e"),
     ("Eg12 masked", "(2/N) X^T ((X w + b - y) ∘ step(X w + b))", "N, b: scalar",

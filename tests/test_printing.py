@@ -87,7 +87,7 @@ TRICKY = [  # trees whose text once came back different; built directly, as a di
     (Mul(Mul(Number(-1), Symbol("x", (Dim.of("n"), ONE))), Symbol("x", (Dim.of("n"), ONE))), "multiply(-x, x)"),
     (Mul(Symbol("x", (Dim.of("n"), ONE)), Symbol("x", (Dim.of("n"), ONE)), Symbol("x", (Dim.of("n"), ONE))),
      "multiply(x, x, x)"),
-    (Power(Symbol("x", (Dim.of("n"), ONE)), Number(-1)), "x**-1"),
+    (Power(Symbol("x", (Dim.of("n"), ONE)), Number(-1)), "1 / x"),
     (Power(Power(Symbol("s", (ONE, ONE)), Number(2)), Number(3)), "(s**2)**3"),
 ]
 

@@ -173,6 +173,8 @@ def _(e: MatMul, ctx, array_context):
 
 @_print.register
 def _(e: Power, ctx, array_context):
+    if e.exponent == Number(-1):  # the parser reads `1 / b` back as b**-1
+        return "1 / " + _sub(e.base, ctx, PRODUCT + 1), PRODUCT
     base = _sub(e.base, ctx, POWER + 1)
     etext, elevel = _p(e.exponent, ctx, False)
     exponent = bracket(etext, elevel, NEG) if elevel == NEG else bracket(etext, elevel, POWER)
