@@ -23,6 +23,7 @@ from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
+from .limits import deep_recursion
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
@@ -32,6 +33,7 @@ from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
+SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
 DIAG = REGISTRY["diag"]
 
 
@@ -144,6 +146,7 @@ class Derivative:
             return (fc, fr)
         return (fr, fc)
 
+    @deep_recursion
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
         """Compare with central finite differences at random points of distinct sizes.
 
@@ -206,8 +209,9 @@ class Derivative:
         return "\n".join([*lines, to_text(body)])
 
     def describe(self) -> str:
+        plain = str(self)
         return "\n".join([
-            self.text_with_lets(),
+            plain if len(plain) <= SHORT_RESULT else self.text_with_lets(),
             f"  shape:   {describe(self.shape)}",
             f"  layout:  {self.convention}",
             f"  assumes: {self.assumptions or '(nothing)'}",
@@ -233,6 +237,7 @@ def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
     return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
 
 
+@deep_recursion
 def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivative:
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
 
@@ -385,6 +390,7 @@ class Hessian(Derivative):
         return second
 
 
+@deep_recursion
 def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Hessian:
     """The Hessian of a scalar expression w.r.t. a scalar, vector or matrix variable, in closed form."""
     if isinstance(expr, Derivative):

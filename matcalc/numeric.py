@@ -31,6 +31,7 @@ from .expr import (
     Zeros,
     symbols,
 )
+from .limits import deep_recursion
 from .shapes import Dim, describe
 
 
@@ -115,6 +116,7 @@ def _bind_dim(name, shape, dim: Dim, size: int, sizes: dict[str, int], got) -> N
     sizes[dim.name] = size
 
 
+@deep_recursion
 def evaluate(e: Expr, values: Mapping[str, object] | None = None, sizes: Mapping[str, int] | None = None):
     """The value of `e`: a float for a scalar expression, else a 2-D array of its shape."""
     arrays, bound = bind(e, values or {}, sizes)

@@ -11,10 +11,12 @@ from .declarations import Declaration, parse_where
 from .errors import MatcalcError
 from .expr import Expr, symbols
 from .infer import infer_tree
+from .limits import deep_recursion
 from .shapes import describe
 from .syntax import parse_syntax
 
 
+@deep_recursion
 def parse(text: str | Expr, where: str | None | dict[str, Declaration] = None) -> Expr:
     """Parse `text` (NumPy, MATLAB or math notation) into an expression with inferred shapes.
 

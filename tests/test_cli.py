@@ -100,7 +100,7 @@ USER_ERRORS = [
     (["show", "||X||"], None),
     (["show", "foo(x)"], None),
     (["show", ""], ["empty expression"]),
-    (["show", "x" + "'" * 3000], ["expression too deeply nested"]),
+    (["show", "x" + "'" * 19990], ["expression too deeply nested"]),
 ]
 
 
