@@ -183,13 +183,12 @@ class Derivative:
         return "\n".join(lines)
 
     def steps_latex(self) -> str:
-        rows = []
-        for s in self.steps:
-            if s.after is None:
-                continue
-            lhs = to_latex(s.before) if s.before is not None else ""
-            rows.append(rf"{lhs} &\to {to_latex(s.after)} && \text{{{s.rule}}}")
-        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+        """The derivation as one LaTeX ``aligned`` block, each line naming its rule."""
+        return steps_latex(self.steps)
+
+    def show_steps(self) -> "Steps":
+        """The steps as an object that renders as an aligned derivation in Jupyter."""
+        return Steps(self.steps)
 
     def _repr_latex_(self) -> str:
         return (
@@ -288,6 +287,27 @@ def _zero(f: Expr, var: Symbol, layout: str):
     rows, cols = fr * fc, xr * xc
     kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
     return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), kind
+
+
+def steps_latex(steps) -> str:
+    rows = []
+    for s in steps:
+        if s.after is None:
+            continue
+        lhs = to_latex(s.before) if s.before is not None else ""
+        rule = s.rule.replace("-", r"\text{-}")
+        rows.append(rf"{lhs} &\to {to_latex(s.after)} && \text{{{rule}}}")
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+class Steps(list):
+    """A derivation: a list of :class:`Step` that prints as numbered text and renders as LaTeX."""
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i:>3}. [{s.rule}] {s.text}" for i, s in enumerate(self, 1))
+
+    def _repr_latex_(self) -> str:
+        return "$$" + steps_latex(self) + "$$"
 
 
 def _vec_orders(vec) -> tuple[str, str]:
