@@ -61,3 +61,7 @@ from .derivative import Derivative, Hessian, derive, gradient, hessian, jacobian
 from .sympy_bridge import register_function  # noqa: E402  (imports SymPy only when called)
 
 __all__ += ["Derivative", "Hessian", "derive", "gradient", "hessian", "jacobian", "register_function"]
+
+from .answers import Verdict, check_answer  # noqa: E402
+
+__all__ += ["check_answer", "Verdict"]

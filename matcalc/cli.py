@@ -1,14 +1,18 @@
 """The ``matcalc`` command: a thin front end over the public API.
 
-Exit status: 0 success, 1 user error (parse, shape, declaration, unsupported), 2 bad usage.
-A user error prints one message (with a caret under the position where there is one), never a
-traceback.
+Exit status: 0 success, 1 user error (parse, shape, declaration, unsupported), 2 bad usage, and for
+``matcalc check`` 3 when the answer is not correct. A user error prints one message (with a caret
+under the position where there is one), never a traceback. ``matcalc grade`` reads a CSV of answers
+and writes a report (CSV or Markdown) with a verdict per row and a summary.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
+from pathlib import Path
 
 from . import __version__
 from .errors import MatcalcError
@@ -16,7 +20,7 @@ from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
 from .shapes import describe
 
-EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +65,33 @@ def build_parser() -> argparse.ArgumentParser:
     hess.add_argument("--latex", action="store_true", help="also print LaTeX")
     hess.add_argument("--check", action="store_true", help="verify against finite differences")
     hess.set_defaults(run=_hessian, layout="mixed")
+
+    check = sub.add_parser("check", help="judge a proposed derivative: correct, or how it is wrong (exit 3)")
+    check.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x.T@A@x"')
+    check.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
+    check.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
+    check.add_argument("--answer", required=True, help='the proposed derivative, e.g. "(A + A.T) @ x"; it may use '
+                       "EXPR's names, with EXPR's shapes (write --answer=... if it starts with '-' and has no space)")
+    check.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
+    check.add_argument("--layout", choices=["any", *LAYOUT_CHOICES], default="any",
+                       help="the layout the answer must use; any (default): accept every layout and say which one")
+    check.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
+                       help="vec order expected of a tensor-valued derivative (as for derive)")
+    check.add_argument("--steps", action="store_true", help="also print the derivation of the correct closed form")
+    check.set_defaults(run=_check)
+
+    grade = sub.add_parser("grade", help="grade a CSV of answers (id, expression, wrt, answer[, where][, layout])")
+    grade.add_argument("file", metavar="FILE", help="a CSV file with a header row: id, expression, wrt, answer, "
+                       "and optionally where and layout")
+    grade.add_argument("--output", "-o", default=None, metavar="REPORT",
+                       help="write the report there (default: standard output)")
+    grade.add_argument("--format", choices=["csv", "markdown"], default=None,
+                       help="report format; default: markdown for a REPORT ending in .md, else csv")
+    grade.set_defaults(run=_grade)
     return parser
+
+
+LAYOUT_CHOICES = ("mixed", "numerator", "denominator")
 
 
 def _show(args) -> int:
@@ -100,6 +130,155 @@ def _report(d, args) -> int:
         print(report)
         if not report.passed and report.status == "fail":
             return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from .answers import check_answer
+
+    layout = None if args.layout == "any" else args.layout
+    verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=args.vec,
+                           steps=args.steps)
+    print(verdict)
+    return EXIT_OK if verdict.correct else EXIT_WRONG
+
+
+# ------------------------------------------------------------------------------------- matcalc grade
+
+REQUIRED_COLUMNS = ("id", "expression", "wrt", "answer")
+REPORT_COLUMNS = ("id", "correct", "diagnosis", "message", "expected", "expression", "wrt", "answer", "where", "layout")
+
+
+def read_answers(path: str) -> list[dict[str, str]]:
+    """The rows of a grading CSV (header names are matched case-insensitively); MatcalcError if unreadable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise MatcalcError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise MatcalcError(f"{path}: the header row needs the columns {', '.join(REQUIRED_COLUMNS)} "
+                               f"(and optionally where, layout); missing: {', '.join(missing)}")
+        rows = []
+        for raw in reader:
+            rows.append({key: (raw.get(name) or "").strip() for key, name in header.items()})
+    except csv.Error as err:
+        raise MatcalcError(f"{path}: not a readable CSV file ({err})") from None
+    return rows
+
+
+def grade_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A verdict per row: the report rows. Derivations and random points are shared by the rows of one
+    question (see matcalc.answers.question), and identical answers to one question are judged once."""
+    from .answers import check_answer
+
+    seen: dict[tuple, dict[str, str]] = {}
+    out = []
+    for row in rows:
+        layout = row.get("layout") or None
+        where = row.get("where") or None
+        key = (row.get("expression"), row.get("wrt"), where, layout, row.get("answer"))
+        result = seen.get(key)
+        if result is None:
+            result = seen[key] = _grade_one(row, where, layout, check_answer)
+        out.append({"id": row.get("id", ""), **result, "expression": row.get("expression", ""),
+                    "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": where or "",
+                    "layout": layout or ""})
+    return out
+
+
+def _grade_one(row, where, layout, check_answer) -> dict[str, str]:
+    missing = [c for c in ("expression", "wrt", "answer") if not row.get(c)]
+    if missing:
+        return _error_row(f"the row has no {' or '.join(missing)}")
+    if layout is not None and layout not in (*LAYOUT_CHOICES, "any"):
+        return _error_row(f"layout must be one of {', '.join(LAYOUT_CHOICES)} or any, not {layout!r}")
+    try:
+        v = check_answer(row["expression"], row["wrt"], row["answer"], where=where,
+                         layout=None if layout == "any" else layout)
+    except MatcalcError as err:
+        message = _one_line(err)
+        return _error_row(message if message.startswith("in the answer") else f"in the question: {message}")
+    except Exception as err:  # a bug in matcalc: report the row, grade the others
+        return _error_row(f"internal error ({type(err).__name__}): {err}")
+    return {"correct": "yes" if v.correct else "no", "diagnosis": v.diagnosis, "message": v.message.replace("\n  ", "; "),
+            "expected": str(v.derivative)}
+
+
+def _error_row(message: str) -> dict[str, str]:
+    return {"correct": "no", "diagnosis": "error", "message": message, "expected": ""}
+
+
+def _one_line(err: MatcalcError) -> str:
+    """An error message without its caret lines (the position, when known, is given as a column)."""
+    reason = getattr(err, "reason", None)
+    if reason is None:
+        return str(err).split("\n", 1)[0]
+    pos = getattr(err, "pos", None)
+    return reason + (f" (at column {pos + 1})" if pos is not None else "")
+
+
+def summary(report: list[dict[str, str]]) -> list[tuple[str, int]]:
+    """Counts per diagnosis, in the order of matcalc.answers.DIAGNOSES, errors last."""
+    from .answers import DIAGNOSES
+
+    counts: dict[str, int] = {}
+    for row in report:
+        counts[row["diagnosis"]] = counts.get(row["diagnosis"], 0) + 1
+    order = [*DIAGNOSES, "error"]
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+def summary_text(report: list[dict[str, str]]) -> str:
+    right = sum(row["correct"] == "yes" for row in report)
+    lines = [f"{len(report)} answers, {right} correct"]
+    lines += [f"  {name:<15} {count}" for name, count in summary(report)]
+    return "\n".join(lines)
+
+
+def report_csv(report: list[dict[str, str]]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report)
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: list[dict[str, str]], title: str) -> str:
+    lines = [f"# Grading report: {title}", "", "| id | correct | diagnosis | answer | message |", "|---|---|---|---|---|"]
+    for row in report:
+        cells = [row["id"], row["correct"], row["diagnosis"], f"`{row['answer']}`" if row["answer"] else "", row["message"]]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    right = sum(row["correct"] == "yes" for row in report)
+    lines += ["", "## Summary", "", f"{len(report)} answers, {right} correct.", "", "| diagnosis | count |", "|---|---|"]
+    lines += [f"| {name} | {count} |" for name, count in summary(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _grade(args) -> int:
+    rows = read_answers(args.file)
+    report = grade_rows(rows)
+    fmt = args.format or ("markdown" if (args.output or "").lower().endswith((".md", ".markdown")) else "csv")
+    text = report_csv(report) if fmt == "csv" else report_markdown(report, Path(args.file).name)
+    if args.output is None:
+        sys.stdout.write(text)
+        if fmt == "csv":
+            sys.stdout.flush()
+            print(summary_text(report), file=sys.stderr)
+        return EXIT_OK
+    try:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as err:
+        raise MatcalcError(f"cannot write {args.output}: {err.strerror or err}") from None
+    print(summary_text(report))
+    print(f"report written to {args.output}")
     return EXIT_OK
 
 

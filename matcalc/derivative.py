@@ -186,7 +186,7 @@ class Derivative:
         """The derivation as one LaTeX ``aligned`` block, each line naming its rule."""
         return steps_latex(self.steps)
 
-    def show_steps(self) -> "Steps":
+    def show_steps(self) -> Steps:
         """The steps as an object that renders as an aligned derivation in Jupyter."""
         return Steps(self.steps)
 
