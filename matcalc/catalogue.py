@@ -40,20 +40,20 @@ def catalogue() -> str:
         "",
         "Applied bottom-up to a fixpoint, in this order; each is sound for all shapes it accepts.",
         "",
-        "| name | identity |",
-        "|---|---|",
+        "| name | identity | source |",
+        "|---|---|---|",
     ]
-    lines += [f"| `{lemma.name}` | {lemma.statement} |" for lemma in LEMMAS]
+    lines += [f"| `{lemma.name}` | {lemma.statement} | {lemma.source} |" for lemma in LEMMAS]
     lines += [
         "",
         "## Presentation",
         "",
         "Run once at the end, top-down; they change how a result is laid out, not its value.",
         "",
-        "| name | identity |",
-        "|---|---|",
+        "| name | identity | source |",
+        "|---|---|---|",
     ]
-    lines += [f"| `{lemma.name}` | {lemma.statement} |" for lemma in PRESENTATION]
+    lines += [f"| `{lemma.name}` | {lemma.statement} | {lemma.source} |" for lemma in PRESENTATION]
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ the tree; collecting and factoring reduce the number of Add terms; ordering is i
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from ..errors import ShapeError
@@ -497,3 +498,5 @@ LEMMAS = [
     Lemma("expand-collect", "expand an element-wise polynomial when it gets smaller: -y(1 - s) + (1 - y)s = s - y",
           _expand_if_smaller),
 ]
+SOURCE = 'matrix algebra: associativity, distributivity, the commutative element-wise product'
+LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

@@ -20,6 +20,7 @@ class Lemma:
     name: str
     statement: str
     apply: Callable[[Expr], Expr | None]
+    source: str = ""  # where the identity comes from (set per theme module)
 
     def __call__(self, e: Expr) -> Expr | None:
         return self.apply(e)

@@ -7,6 +7,8 @@ kron. Termination: each lemma removes a diag, a ones array, or a call.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose, Zeros
 from ..functions import REGISTRY
 from ..shapes import ONE, is_scalar
@@ -134,3 +136,5 @@ LEMMAS = [
     Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot),
     Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A; a linear function of 0 is 0", _unit_calls),
 ]
+SOURCE = 'Hadamard and diag identities (Magnus & Neudecker, ch. 3; note 003)'
+LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

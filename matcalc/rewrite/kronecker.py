@@ -8,6 +8,8 @@ or a Kronecker product, or moves a transpose inward.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Transpose
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
@@ -114,3 +116,5 @@ LEMMAS = [
     Lemma("kron-identities", "I(m) ⊗ I(n) = I(mn)", _identities),
     Lemma("kron-scaling", "(c A) ⊗ B = c (A ⊗ B)", _scaling),
 ]
+SOURCE = 'Kronecker product and commutation matrix (Magnus & Neudecker, ch. 3)'
+LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

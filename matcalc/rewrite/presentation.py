@@ -8,6 +8,8 @@ run with the other lemmas, so they run as one top-down pass of their own.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..expr import Add, Expr, MatMul, Mul, Number, Power, map_args
 from ..shapes import is_scalar
 from .engine import Firing, Lemma
@@ -46,6 +48,8 @@ LEMMAS = [
     Lemma("coefficient-into-product", "c (A B) is written (c A) B", _coefficient_into_product),
     Lemma("divisors-last", "s⁻¹ a is written a / s", _divisors_last),
 ]
+SOURCE = 'layout only: the value is unchanged'
+LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]
 _INTO, _LAST = LEMMAS
 
 

@@ -5,6 +5,8 @@ Termination: each lemma moves a transpose strictly closer to the leaves or remov
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, preorder
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
@@ -125,3 +127,5 @@ LEMMAS = [
     Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling),
     Lemma("transpose-pair-order", "Aᵀ + A is written A + Aᵀ", _pair_order),
 ]
+SOURCE = 'properties of the transpose (Matrix Cookbook, §1)'
+LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]
