@@ -389,7 +389,10 @@ class Hessian(Derivative):
         if self.wrt.shape[1] == ONE:
             return f"Hessian ∂²f/∂{name}∂{name}ᵀ (symmetric)"
         order = {"col": "column by column (vec)", "row": "row by row"}[self.vec[1]]
-        return f"vec-Hessian ∂vec(∇f)/∂vec({name})ᵀ; {name} flattened {order}"
+        text = f"vec-Hessian ∂vec(∇f)/∂vec({name})ᵀ; {name} flattened {order}"
+        if self.wrt.props & {"symmetric", "spd", "diagonal"}:
+            text += f"; valid along directions that keep {name} {'diagonal' if 'diagonal' in self.wrt.props else 'symmetric'}"
+        return text
 
     def expected_shape(self):
         return self.inner.expected_shape()
