@@ -17,7 +17,6 @@ import numpy as np
 from .errors import MatcalcError
 from .expr import Call, Expr, Symbol, preorder, symbols
 from .numeric import value_2d
-from .shapes import Dim
 
 SIZE_SETS = (
     (3, 4, 5, 2, 6, 7, 8, 9), (4, 2, 3, 5, 7, 6, 9, 8), (2, 5, 4, 3, 8, 9, 6, 7),
@@ -246,4 +245,4 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
     return CheckReport(status, worst, done)
 
 
-__all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point", "Dim"]
+__all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point"]

@@ -27,6 +27,7 @@ from .expr import (
     Symbol,
     Transpose,
     Zeros,
+    nary,
     preorder,
     substitute,
 )
@@ -157,10 +158,6 @@ def _fit(d: Expr, e: Expr) -> Expr:
     raise AssertionError(f"differential of shape {d.shape} for node of shape {e.shape}")  # pragma: no cover
 
 
-def _sum(terms: list[Expr]) -> Expr:
-    return terms[0] if len(terms) == 1 else Add(*terms)
-
-
 def _neg(e: Expr) -> Expr:
     return Mul(Number(-1), e)
 
@@ -184,7 +181,7 @@ def _(e: Add, ds):
     broadcast = not is_scalar(e.shape) and any(is_scalar(d.shape) for d in terms)
     if broadcast:
         terms = [_fit(d, e) for d in terms]
-    return _sum(terms), ("broadcast" if broadcast else "sum-rule")
+    return nary(Add, terms), ("broadcast" if broadcast else "sum-rule")
 
 
 @_d.register
@@ -203,7 +200,7 @@ def _(e: Mul, ds):
         rule = "scaling"
     else:
         rule = "hadamard-product-rule"
-    return _sum(terms), rule
+    return nary(Add, terms), rule
 
 
 @_d.register
@@ -215,7 +212,7 @@ def _(e: MatMul, ds):
         factors = list(e.args)
         factors[i] = d
         terms.append(MatMul(*factors))
-    return _sum(terms), _matmul_lemma(e, ds)
+    return nary(Add, terms), _matmul_lemma(e, ds)
 
 
 def _matmul_lemma(e: MatMul, ds: Diffs) -> str:
@@ -251,7 +248,7 @@ def _(e: Power, ds):
     terms = [Mul(e, Call(REGISTRY["log"], base), dexp)]
     if dbase is not None:
         terms.append(Mul(exponent, Power(base, Add(exponent, Number(-1))), dbase))
-    return _sum(terms), "general-power-rule"
+    return nary(Add, terms), "general-power-rule"
 
 
 @_d.register
@@ -300,7 +297,7 @@ def _kron_rule(e, ds):
         terms.append(Call(e.fn, da, b))
     if db is not None:
         terms.append(Call(e.fn, a, db))
-    return _sum(terms), "kron"
+    return nary(Add, terms), "kron"
 
 
 def _softmax_rule(e, ds):

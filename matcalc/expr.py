@@ -386,11 +386,17 @@ def negate(e: Expr) -> Expr:
         c = -e.args[0].value
         rest = e.args[1:]
         if c == 1:
-            return rest[0] if len(rest) == 1 else Mul(*rest)
+            return nary(Mul, rest)
         return Mul(Number(c), *rest)
     if isinstance(e, Mul):
         return Mul(Number(-1), *e.args)
     return Mul(Number(-1), e)
+
+
+def nary(cls: type[Expr], items) -> Expr:
+    """``cls(*items)`` for an n-ary node (Add, Mul, MatMul), or the item itself when there is one."""
+    items = list(items)
+    return items[0] if len(items) == 1 else cls(*items)
 
 
 def preorder(e: Expr) -> Iterator[Expr]:

@@ -27,6 +27,7 @@ from .expr import (
     Symbol,
     Transpose,
     Zeros,
+    nary,
     substitute,
 )
 from .functions import REGISTRY
@@ -68,7 +69,7 @@ class _Pull:
             child = e.args[i]
             others = [a for j, a in enumerate(e.args) if j != i]
             factors = others if g == Number(1) else [g, *others]
-            gc = factors[0] if len(factors) == 1 else Mul(*factors)
+            gc = nary(Mul, factors)
             if is_scalar(child.shape) and not is_scalar(gc.shape):
                 gc = Call(REGISTRY["sum"], gc)
             return self.gradient(child, gc)
@@ -77,13 +78,13 @@ class _Pull:
             left, right = e.args[:i], e.args[i + 1 :]
             parts = []
             if left:
-                parts.append(Transpose(left[0] if len(left) == 1 else MatMul(*left)))
+                parts.append(Transpose(nary(MatMul, left)))
             scale = is_scalar(g.shape) and (left or right)  # a 1×1 adjoint of a 1×1 product is a scaling
             if not scale:
                 parts.append(g)
             if right:
-                parts.append(Transpose(right[0] if len(right) == 1 else MatMul(*right)))
-            adjoint = parts[0] if len(parts) == 1 else MatMul(*parts)
+                parts.append(Transpose(nary(MatMul, right)))
+            adjoint = nary(MatMul, parts)
             if scale and g != Number(1):
                 adjoint = Mul(g, adjoint)
             return self.gradient(e.args[i], adjoint)
@@ -98,7 +99,7 @@ class _Pull:
                     rows, cols = _selectors(e, k)
                     parts = ([Transpose(rows)] if rows is not None else []) + [g]
                     parts += [Transpose(cols)] if cols is not None else []
-                    out += self.gradient(item, parts[0] if len(parts) == 1 else MatMul(*parts))
+                    out += self.gradient(item, nary(MatMul, parts))
             return out
         raise UnsupportedError(f"identifying a gradient through {type(e).__name__}")
 
@@ -120,7 +121,7 @@ class _Pull:
             i = self.only(e)
             child = e.args[i]
             others = [a for j, a in enumerate(e.args) if j != i]
-            c = others[0] if len(others) == 1 else Mul(*others)
+            c = nary(Mul, others)
             if is_scalar(c.shape):
                 return self.jacobian(child, Mul(c, rows))
             if is_scalar(child.shape):  # vec(c * s) = vec(c) s
@@ -130,8 +131,8 @@ class _Pull:
             i = self.only(e)
             child = e.args[i]
             left, right = e.args[:i], e.args[i + 1 :]
-            a = (left[0] if len(left) == 1 else MatMul(*left)) if left else Identity(child.shape[0])
-            b = (right[0] if len(right) == 1 else MatMul(*right)) if right else Identity(child.shape[1])
+            a = (nary(MatMul, left)) if left else Identity(child.shape[0])
+            b = (nary(MatMul, right)) if right else Identity(child.shape[1])
             factor = Call(REGISTRY["kron"], Transpose(b), a)  # vec(A X B) = (Bᵀ ⊗ A) vec(X)
             return self.jacobian(child, MatMul(rows, factor))
         if isinstance(e, Transpose):
@@ -215,13 +216,13 @@ def gradient_of(df: Expr, dvar: Symbol) -> Expr:
     """G with df = sum(G ∘ dX) for a scalar differential df."""
     parts = _Pull(dvar).gradient(df, Number(1))
     fitted = [p if p.shape == dvar.shape else Mul(p, Ones(dvar.shape)) for p in parts]
-    return fitted[0] if len(fitted) == 1 else Add(*fitted)
+    return nary(Add, fitted)
 
 
 def vec_jacobian_of(df: Expr, dvar: Symbol) -> Expr:
     """J with vec(df) = J vec(dX)."""
     parts = _Pull(dvar).jacobian(df, Identity(_size(df)))
-    return parts[0] if len(parts) == 1 else Add(*parts)
+    return nary(Add, parts)
 
 
 def scalar_variable_derivative(df: Expr, dvar: Symbol) -> Expr:

@@ -771,4 +771,4 @@ def infer_tree(text: str, node: Syntax, markers, decls: dict[str, Declaration]) 
     return Inference(text, decls, markers).run(node)
 
 
-__all__ = ["infer_tree", "Unifier", "Fraction"]
+__all__ = ["infer_tree", "Unifier"]

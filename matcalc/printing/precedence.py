@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from ..expr import Expr, Mul, Number, negate
+from ..expr import Expr, Mul, Number, nary, negate
 
 ADD = 10  # a + b, a - b
 PRODUCT = 20  # a * b, a @ b, a / b, a ∘ b
@@ -31,7 +31,7 @@ def positive_form(e: Expr) -> Expr | None:
     if isinstance(e, Mul) and isinstance(e.args[0], Number) and e.args[0].value < 0:
         c = -e.args[0].value
         rest = e.args[1:]
-        p = (rest[0] if len(rest) == 1 else Mul(*rest)) if c == 1 else Mul(Number(c), *rest)
+        p = (nary(Mul, rest)) if c == 1 else Mul(Number(c), *rest)
         return p if negate(p) == e else None
     return None
 

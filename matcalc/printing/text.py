@@ -26,6 +26,7 @@ from ..expr import (
     Symbol,
     Transpose,
     Zeros,
+    nary,
     negate,
     preorder,
 )
@@ -128,7 +129,7 @@ def _(e: Mul, ctx, array_context):
     first, rest = e.args[0], e.args[1:]
     if first == Number(-1):
         # -a prints as "-a"; -1 * a * b as "-a * b", which the parser reads back as one product
-        positive = rest[0] if len(rest) == 1 else Mul(*rest)
+        positive = nary(Mul, rest)
         if negate(positive) == e and not isinstance(rest[0], Number):
             text, level = _p(positive, ctx, False)
             if len(rest) == 1:

@@ -10,7 +10,7 @@ import dataclasses
 from fractions import Fraction
 
 from ..errors import ShapeError
-from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes
+from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, count_nodes, nary
 from ..printing.text import to_text
 from ..shapes import ONE, SCALAR, is_scalar
 from .engine import Lemma
@@ -29,9 +29,10 @@ def is_zero(e: Expr) -> bool:
 
 
 def product(factors: list[Expr], cls=Mul, shape=SCALAR) -> Expr:
+    """The product of `factors`; the unit (1 or I) when there are none."""
     if not factors:
         return one_of(shape) if cls is Mul else Identity(shape[0])
-    return factors[0] if len(factors) == 1 else cls(*factors)
+    return nary(cls, factors)
 
 
 def _flatten(e: Expr) -> Expr | None:
@@ -49,7 +50,7 @@ def split_coefficient(e: Expr) -> tuple[Fraction, Expr | None]:
         return e.value, None
     if isinstance(e, Mul) and isinstance(e.args[0], Number):
         rest = e.args[1:]
-        return e.args[0].value, rest[0] if len(rest) == 1 else Mul(*rest)
+        return e.args[0].value, nary(Mul, rest)
     return Fraction(1), e
 
 
@@ -189,7 +190,7 @@ def _matmul_identity(e: Expr) -> Expr | None:
     rest = [a for a in e.args if not isinstance(a, Identity)]
     if not rest:
         return Identity(e.shape[0])
-    return rest[0] if len(rest) == 1 else MatMul(*rest)
+    return nary(MatMul, rest)
 
 
 def _matmul_scalar_factor(e: Expr) -> Expr | None:
@@ -318,7 +319,7 @@ def _factor_common(e: Expr) -> Expr | None:
             r = Identity(f.shape[0] if side == "right" else f.shape[1])
         remainders.append(with_coefficient(c, r))
     try:
-        inner = remainders[0] if len(remainders) == 1 else Add(*remainders)
+        inner = nary(Add, remainders)
         factored = MatMul(inner, f) if side == "right" else MatMul(f, inner)
     except ShapeError:
         return None
@@ -330,7 +331,7 @@ def _factor_common(e: Expr) -> Expr | None:
             out.append(factored)
         elif i not in idx:
             out.append(t)
-    return out[0] if len(out) == 1 else Add(*out)
+    return nary(Add, out)
 
 
 def _unit_constant(e: Expr) -> Expr | None:
@@ -404,7 +405,7 @@ def _from_poly(poly: dict[Monomial, Fraction], shape) -> Expr:
     terms.sort(key=lambda t: split_coefficient(t)[0] < 0)  # positive terms first: s - y, not -y + s
     if not terms:
         return zero_of(shape)
-    return _broadcast(terms[0] if len(terms) == 1 else Add(*terms), shape)
+    return _broadcast(nary(Add, terms), shape)
 
 
 def _expand_if_smaller(e: Expr) -> Expr | None:
@@ -447,7 +448,7 @@ def _factor_scalar(e: Expr) -> Expr | None:
     for i in idx:
         args = list(e.args[i].args)
         args.remove(factor)
-        inner.append(args[0] if len(args) == 1 else Mul(*args))
+        inner.append(nary(Mul, args))
     grouped = Mul(factor, Add(*inner))
     out = []
     for i, t in enumerate(e.args):
@@ -455,7 +456,7 @@ def _factor_scalar(e: Expr) -> Expr | None:
             out.append(grouped)
         elif i not in idx:
             out.append(t)
-    return _broadcast(out[0] if len(out) == 1 else Add(*out), e.shape)
+    return _broadcast(nary(Add, out), e.shape)
 
 
 def _factor_number(e: Expr) -> Expr | None:

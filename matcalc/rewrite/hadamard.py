@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose, Zeros
+from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose, Zeros, nary
 from ..functions import REGISTRY
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
@@ -34,7 +34,7 @@ def _diag_products(e: Expr) -> Expr | None:
             new = Transpose(Mul(Transpose(a), b.args[0]))
         if new is not None:
             rest = f[:i] + [new] + f[i + 2 :]
-            return rest[0] if len(rest) == 1 else MatMul(*rest)
+            return nary(MatMul, rest)
     return None
 
 
@@ -45,7 +45,7 @@ def _ones_unit(e: Expr) -> Expr | None:
     others = [a for a in e.args if not isinstance(a, Ones)]
     if not any(a.shape == e.shape for a in others):
         return None
-    return others[0] if len(others) == 1 else Mul(*others)
+    return nary(Mul, others)
 
 
 def _sum_of_diag(e: Expr) -> Expr | None:
@@ -63,7 +63,7 @@ def _sum_linear(e: Expr) -> Expr | None:
         scalars = [f for f in e.args[0].args if is_scalar(f.shape)]
         arrays = [f for f in e.args[0].args if not is_scalar(f.shape)]
         if scalars and arrays:
-            inner = arrays[0] if len(arrays) == 1 else Mul(*arrays)
+            inner = nary(Mul, arrays)
             return Mul(*scalars, Call(e.fn, inner))
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Transpose
+from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Transpose, nary
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
 
@@ -38,7 +38,7 @@ def _transpose(e: Expr) -> Expr | None:
 
 def _replace(e: MatMul, i: int, j: int, new: Expr) -> Expr:
     rest = list(e.args[:i]) + [new] + list(e.args[j:])
-    return rest[0] if len(rest) == 1 else MatMul(*rest)
+    return nary(MatMul, rest)
 
 
 def _products(e: Expr) -> Expr | None:
@@ -103,7 +103,7 @@ def _scaling(e: Expr) -> Expr | None:
             scalars = [f for f in arg.args if is_scalar(f.shape)]
             arrays = [f for f in arg.args if not is_scalar(f.shape)]
             rest = list(e.args)
-            rest[k] = arrays[0] if len(arrays) == 1 else Mul(*arrays)
+            rest[k] = nary(Mul, arrays)
             return Mul(*scalars, Call(e.fn, *rest))
     return None
 

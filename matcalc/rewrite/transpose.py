@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, preorder
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, nary, preorder
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
 
@@ -71,7 +71,7 @@ def _scaling(e: Expr) -> Expr | None:
     arrays = [f for f in e.arg.args if not is_scalar(f.shape)]
     if not scalars or not arrays:
         return None
-    inner = arrays[0] if len(arrays) == 1 else Mul(*arrays)
+    inner = nary(Mul, arrays)
     return Mul(*scalars, Transpose(inner))
 
 
