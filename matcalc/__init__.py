@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from .errors import DeclarationError, EvaluationError, MatcalcError, ParseError, ShapeError, UnsupportedError
+from .errors import DeclarationError, EvaluationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr
 from .numeric import evaluate as _evaluate
 from .parser import assumptions as _assumptions
@@ -53,7 +53,7 @@ def assumptions(expr, where=None) -> str:
 
 __all__ = [
     "parse", "evaluate", "latex", "assumptions", "to_text", "to_math", "to_latex", "Expr",
-    "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "UnsupportedError", "EvaluationError",
+    "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "UnsupportedError", "EvaluationError", "LimitError",
     "__version__",
 ]
 

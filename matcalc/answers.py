@@ -45,9 +45,9 @@ import numpy as np
 from .checking import SIZE_SETS, dim_names_of, sample_point
 from .declarations import Declaration, parse_where
 from .derivative import LAYOUTS, Derivative, derive
-from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
+from .errors import DeclarationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr, Symbol, preorder, substitute, symbols
-from .limits import deep_recursion
+from .limits import bounded
 from .numeric import value_2d
 from .parser import parse
 from .printing import to_latex, to_text
@@ -309,9 +309,13 @@ class _Question:
             return parse(answer, self.pins), None
         except RecursionError:
             raise MatcalcError("the answer is too deeply nested") from None
+        except LimitError:
+            raise
         except MatcalcError as err:
             try:
                 parse(answer, self.user_decls)
+            except LimitError:
+                raise
             except MatcalcError:
                 raise _in_answer(err) from None
             # it reads on its own, but not with the question's shapes: it cannot be the derivative
@@ -334,6 +338,8 @@ class _Question:
             sizes = _sizes(self.dim_names, t)
             try:
                 arrays = sample_point(exprs, sizes, rng, kink_expr=kink)
+            except LimitError:
+                raise
             except (MatcalcError, ValueError, np.linalg.LinAlgError):
                 arrays = None
             if arrays is None:
@@ -393,6 +399,8 @@ class _Question:
         # symbolic: the simplifier gives the very tree derived
         try:
             simple = tidy(a)
+        except LimitError:
+            raise
         except (MatcalcError, RecursionError):
             simple = None
         for g in self.primary():
@@ -493,6 +501,8 @@ class _Question:
             sizes.update({n: SIZE_SETS[t % len(SIZE_SETS)][k % 8] for k, n in enumerate(free)})
             try:
                 out.append(value_2d(a, d.arrays, sizes))
+            except LimitError:
+                raise
             except (MatcalcError, ValueError, np.linalg.LinAlgError):
                 return None
         return out
@@ -792,7 +802,7 @@ def question(expr, wrt, where=None, layout: str | None = None, vec="col", seed: 
 # ------------------------------------------------------------------------------------------- API
 
 
-@deep_recursion
+@bounded
 def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="col", steps: bool = False,
                  seed: int = 0) -> Verdict:
     """Judge `answer`, a proposed closed form of the derivative of `expr` with respect to `wrt`.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import MatcalcError
+from .errors import LimitError, MatcalcError
 from .expr import Call, Expr, Symbol, preorder, symbols
 from .numeric import value_2d
 
@@ -125,6 +125,8 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
         arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
         try:
             values = [value_2d(e, arrays, sizes) for e in exprs]
+        except LimitError:
+            raise
         except (np.linalg.LinAlgError, ValueError, MatcalcError):
             continue
         if not all(np.all(np.isfinite(v)) and np.max(np.abs(v), initial=0.0) < MAX_MAGNITUDE for v in values):

@@ -23,7 +23,7 @@ from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .limits import deep_recursion
+from .limits import bounded, check_size
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
@@ -146,7 +146,7 @@ class Derivative:
             return (fc, fr)
         return (fr, fc)
 
-    @deep_recursion
+    @bounded
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
         """Compare with central finite differences at random points of distinct sizes.
 
@@ -236,7 +236,7 @@ def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
     return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
 
 
-@deep_recursion
+@bounded
 def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivative:
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
 
@@ -256,6 +256,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivativ
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"{to_text(f)} does not depend on {var.name}: the derivative is zero"))
         return Derivative(result, f, var, layout, kind, steps, vec)
+    check_size(d.df, f"the differential with respect to {var.name}")
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
     if d.dvar not in preorder(df):
@@ -266,6 +267,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivativ
     if not steps or steps[-1].text != text:
         steps.append(Step("substitute", text, f, df))
     result, kind, rule = _identify(f, var, df, d.dvar, layout, vec)
+    check_size(result, f"the derivative with respect to {var.name}")
     steps.append(Step(rule, f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
     closed = tidy(result, firings)
@@ -413,7 +415,7 @@ class Hessian(Derivative):
         return second
 
 
-@deep_recursion
+@bounded
 def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Hessian:
     """The Hessian of a scalar expression w.r.t. a scalar, vector or matrix variable, in closed form."""
     if isinstance(expr, Derivative):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import singledispatch
 
+from . import limits
 from .errors import UnsupportedError
 from .expr import (
     Add,
@@ -104,6 +105,7 @@ class _Run:
             self.memo[e] = self.dvar
             return self.dvar
         ds = [self.d(a) for a in e.args]
+        limits.tick()
         result, rule = _d(e, ds)
         result = _fit(result, e)
         if self.record:
@@ -190,6 +192,7 @@ def _(e: Mul, ds):
     for i, d in enumerate(ds):
         if d is None:
             continue
+        limits.tick()
         factors = list(e.args)
         factors[i] = d
         terms.append(Mul(*factors))
@@ -209,6 +212,7 @@ def _(e: MatMul, ds):
     for i, d in enumerate(ds):
         if d is None:
             continue
+        limits.tick()
         factors = list(e.args)
         factors[i] = d
         terms.append(MatMul(*factors))

@@ -63,3 +63,7 @@ def _with_caret(message: str, text: str, pos: int | None) -> str:
         line = ("…" if lo else "") + line[lo : lo + 120]
         col = col - lo + (1 if lo else 0)
     return f"{message}\n  {line}\n  {' ' * col}^"
+
+
+class LimitError(MatcalcError):
+    """The input or the work it asks for exceeds one of the limits in :mod:`matcalc.limits`."""

@@ -1,34 +1,90 @@
 """The resource limits matcalc enforces, in one place (see docs/limits.md).
 
-Each limit turns input that would exhaust time or memory into a clear :class:`MatcalcError`.
+Each limit turns input that would exhaust time or memory into a clear :class:`MatcalcError`:
+the text limits are checked before parsing, the size limit on every parsed expression and every
+derivative, and the time limit while a derivation, a check or a grading runs.
 """
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import time
 
 MAX_INPUT_LENGTH = 20_000  # characters in one expression or declaration
 MAX_NESTING_DEPTH = 200  # brackets/parentheses/norm bars nested inside each other
 MAX_NUMBER_DIGITS = 400  # digits in one numeric literal, exponent included
 MAX_NUMBER_EXPONENT = 400  # |e| in 1e±e
 MAX_MATRIX_POWER = 16  # A^k with a square matrix A is spelled out as k factors
+MAX_TREE_SIZE = 200_000  # nodes in an expression or a derivative, shared subexpressions counted each time
+MAX_SECONDS = 60.0  # wall-clock time for one derivation, check or grading
+MAX_REWRITES = 50_000  # lemma applications in one simplification (it stops there, still sound)
 
 RECURSION_LIMIT = 30000  # Python frames allowed while matcalc walks a deep tree
 
+_state = threading.local()
 
-def deep_recursion(fn):
-    """Run `fn` with room for deep trees; a tree too deep even for that is a clear MatcalcError."""
-    import functools
-    import sys
+
+def tree_size(e) -> int:
+    """Number of nodes of `e` written out as a tree (a shared subexpression counts each time it occurs)."""
+    sizes: dict = {}
+    stack = [e]
+    while stack:
+        node = stack[-1]
+        if node in sizes:
+            stack.pop()
+            continue
+        pending = [a for a in node.args if a not in sizes]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        sizes[node] = 1 + sum(sizes[a] for a in node.args)
+    return sizes[e]
+
+
+def check_size(e, what: str):
+    """Refuse `e` (the expression, the differential, the derivative …) when it exceeds MAX_TREE_SIZE."""
+    from .errors import LimitError
+
+    n = tree_size(e)
+    if n > MAX_TREE_SIZE:
+        raise LimitError(f"{what} has {n:,} nodes; the limit is {MAX_TREE_SIZE:,} (see MAX_TREE_SIZE)")
+    return e
+
+
+def tick() -> None:
+    """Raise LimitError when the running operation has used up MAX_SECONDS (called in the hot loops)."""
+    deadline = getattr(_state, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        from .errors import LimitError
+
+        raise LimitError(f"gave up after {MAX_SECONDS:g} s (see MAX_SECONDS); the expression is too large to finish")
+
+
+def bounded(fn):
+    """Run `fn` with room for deep trees and within MAX_SECONDS (the outermost call sets the clock).
+
+    A tree too deep even for RECURSION_LIMIT frames is a clear MatcalcError, not a RecursionError."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from .errors import MatcalcError
 
+        outermost = getattr(_state, "deadline", None) is None
         old = sys.getrecursionlimit()
         if old < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
+        if outermost:
+            _state.deadline = time.monotonic() + MAX_SECONDS
         try:
             return fn(*args, **kwargs)
         except RecursionError:
             raise MatcalcError("expression too deeply nested") from None
         finally:
+            if outermost:
+                _state.deadline = None
             if old < RECURSION_LIMIT:
                 sys.setrecursionlimit(old)
 

@@ -13,6 +13,7 @@ from functools import singledispatch
 
 import numpy as np
 
+from . import limits
 from .errors import EvaluationError
 from .expr import (
     Add,
@@ -31,7 +32,7 @@ from .expr import (
     Zeros,
     symbols,
 )
-from .limits import deep_recursion
+from .limits import bounded
 from .shapes import Dim, describe
 
 
@@ -116,7 +117,7 @@ def _bind_dim(name, shape, dim: Dim, size: int, sizes: dict[str, int], got) -> N
     sizes[dim.name] = size
 
 
-@deep_recursion
+@bounded
 def evaluate(e: Expr, values: Mapping[str, object] | None = None, sizes: Mapping[str, int] | None = None):
     """The value of `e`: a float for a scalar expression, else a 2-D array of its shape."""
     arrays, bound = bind(e, values or {}, sizes)
@@ -133,6 +134,7 @@ def value_2d(e: Expr, arrays: Mapping[str, np.ndarray], sizes: Mapping[str, int]
     def go(node: Expr) -> np.ndarray:
         hit = memo.get(node)
         if hit is None:
+            limits.tick()
             hit = _eval(node, [go(a) for a in node.args], arrays, sizes)
             memo[node] = hit
         return hit

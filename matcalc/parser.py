@@ -11,12 +11,12 @@ from .declarations import Declaration, parse_where
 from .errors import MatcalcError
 from .expr import Expr, symbols
 from .infer import infer_tree
-from .limits import deep_recursion
+from .limits import bounded, check_size
 from .shapes import describe
 from .syntax import parse_syntax
 
 
-@deep_recursion
+@bounded
 def parse(text: str | Expr, where: str | None | dict[str, Declaration] = None) -> Expr:
     """Parse `text` (NumPy, MATLAB or math notation) into an expression with inferred shapes.
 
@@ -30,7 +30,7 @@ def parse(text: str | Expr, where: str | None | dict[str, Declaration] = None) -
     decls = parse_where(where)
     node, markers = parse_syntax(text)
     try:
-        return infer_tree(text, node, markers, decls)
+        return check_size(infer_tree(text, node, markers, decls), "the expression")
     except RecursionError:
         raise MatcalcError("expression too deeply nested") from None
 

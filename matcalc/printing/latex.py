@@ -10,7 +10,7 @@ import re
 from functools import singledispatch
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
-from ..limits import deep_recursion
+from ..limits import bounded
 from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, PRODUCT, format_number, positive_form
 
@@ -24,7 +24,7 @@ UNICODE_GREEK = dict(zip(
 ))
 
 
-@deep_recursion
+@bounded
 def to_latex(e: Expr) -> str:
     """The expression as LaTeX (math mode, without delimiters)."""
     return _print(e)[0]

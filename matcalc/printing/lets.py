@@ -10,7 +10,7 @@ grows linearly with depth.
 from __future__ import annotations
 
 from ..expr import Expr, Number, Symbol, Transpose, substitute
-from ..limits import deep_recursion
+from ..limits import bounded
 
 
 def _order(e: Expr) -> list[Expr]:
@@ -35,7 +35,7 @@ def _trivial(e: Expr) -> bool:
     return not e.args or isinstance(e, Number) or (isinstance(e, Transpose) and not e.arg.args)
 
 
-@deep_recursion
+@bounded
 def with_lets(e: Expr, prefix: str = "t") -> tuple[list[tuple[Symbol, Expr]], Expr]:
     """([(name, definition), ...], body): definitions in dependency order, each shared subexpression once."""
     order = _order(e)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
-from ..limits import deep_recursion
+from ..limits import bounded
 from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-@deep_recursion
+@bounded
 def to_math(e: Expr) -> str:
     """The expression in Unicode math notation."""
     return _print(e)[0]

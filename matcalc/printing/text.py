@@ -30,7 +30,7 @@ from ..expr import (
     negate,
     preorder,
 )
-from ..limits import deep_recursion
+from ..limits import bounded
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
@@ -42,7 +42,7 @@ class _Ctx:
         self.star_ok = star_ok
 
 
-@deep_recursion
+@bounded
 def to_text(e: Expr) -> str:
     """The expression in matcalc's NumPy syntax."""
     star_ok = any(

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .. import limits
 from ..expr import Expr, map_args
-
-MAX_FIRINGS = 50_000
 
 
 @dataclass(frozen=True)
@@ -32,12 +31,13 @@ Firing = tuple[str, Expr, Expr]
 def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None) -> Expr:
     """Rewrite `e` with `lemmas` (children first, then the node, repeatedly) to a fixpoint."""
     memo: dict[Expr, Expr] = {}
-    budget = [MAX_FIRINGS]
+    budget = [limits.MAX_REWRITES]
 
     def go(node: Expr) -> Expr:
         hit = memo.get(node)
         if hit is not None:
             return hit
+        limits.tick()
         current = map_args(node, go)
         while budget[0] > 0:
             for lemma in lemmas:
