@@ -28,6 +28,7 @@ from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
+from .printing.code import function_source
 from .printing.lets import with_lets
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
@@ -35,6 +36,7 @@ from .shapes import ONE, Dim, describe, is_scalar
 LAYOUTS = ("mixed", "numerator", "denominator")
 SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
 DIAG = REGISTRY["diag"]
+FUNCTION_NAMES = {"gradient": "gradient", "jacobian": "jacobian", "hessian": "hessian"}
 
 
 @dataclass
@@ -175,6 +177,35 @@ class Derivative:
             return value.T if self.layout == "denominator" else value
         d = value.T if (self.layout == "denominator" and value.shape[0] == 1) else value
         return d.reshape(-1, 1, order="F")
+
+    def to_source(self, name: str | None = None) -> str:
+        """The source of a standalone NumPy function computing this derivative (see docs/api.md).
+
+        It takes the expression's names (and the variable) as keyword arguments and returns what
+        :meth:`matrix` returns."""
+        name = name or FUNCTION_NAMES.get(self.kind, "derivative")
+        params = list(symbols(self.f))
+        if self.wrt not in params:
+            params.append(self.wrt)
+        closed = to_text(self.expr)
+        doc = f"∂({to_text(self.f)})/∂{self.wrt.name}, {self.convention}"
+        if len(closed) <= SHORT_RESULT:
+            doc += f":\n{closed}"
+        shape = self.expr.shape
+        args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
+        returns = f"Arguments (NumPy arrays; a vector may be 1-D): {args}.\n" + (
+            "Returns a float." if is_scalar(shape) else
+            f"Returns a 2-D array of shape ({shape[0]}, {shape[1]}).")
+        return function_source(self.expr, params, name, doc, returns)
+
+    def to_function(self, name: str | None = None):
+        """This derivative as a Python function of NumPy arrays (the code of :meth:`to_source`)."""
+        source = self.to_source(name)
+        namespace: dict = {"__name__": "matcalc.generated"}
+        exec(compile(source, f"<matcalc {name or FUNCTION_NAMES.get(self.kind, 'derivative')}>", "exec"), namespace)
+        fn = namespace[name or FUNCTION_NAMES.get(self.kind, "derivative")]
+        fn.source = source
+        return fn
 
     def steps_text(self) -> str:
         lines = []

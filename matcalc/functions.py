@@ -40,6 +40,11 @@ class Function:
     derivative: Callable[[Expr], Expr] | None = None
     derivative_text: str = ""
     kink: bool = False  # not differentiable at 0 (relu, abs, ...): checks keep away from 0
+    # generated NumPy code: a template in the argument {0}, and the source of a helper it calls, if any
+    code: str = ""
+    code_helper: str = ""
+    # a user's function: its definition as a matcalc expression of an argument (for generated code)
+    definition: Callable[[Expr], Expr] | None = None
 
     def shape_of(self, arg_shapes: tuple[Shape, ...]) -> Shape:
         if len(arg_shapes) != self.arity:
@@ -172,8 +177,18 @@ def _elementwise(name, numpy, latex, doc, sympy, derivative, derivative_text, do
                  kink=False):
     return register(Function(
         name, "elementwise", 1, numpy, _same, latex, doc, tuple(aliases), sympy, domain,
-        derivative=derivative, derivative_text=derivative_text, kink=kink,
+        derivative=derivative, derivative_text=derivative_text, kink=kink, code=ELEMENTWISE_CODE[name],
     ))
+
+
+# generated code for the element-wise rows: the NumPy ufunc, or a stable formula
+ELEMENTWISE_CODE = {
+    "exp": "np.exp({0})", "log": "np.log({0})", "sin": "np.sin({0})", "cos": "np.cos({0})", "tan": "np.tan({0})",
+    "arcsin": "np.arcsin({0})", "arccos": "np.arccos({0})", "arctan": "np.arctan({0})", "tanh": "np.tanh({0})",
+    "sigmoid": "0.5 + 0.5 * np.tanh(0.5 * {0})", "relu": "np.maximum({0}, 0.0)", "step": "np.heaviside({0}, 0.0)",
+    "leaky_relu": "np.where({0} > 0, {0}, 0.01 * {0})", "softplus": "np.logaddexp(0.0, {0})",
+    "abs": "np.abs({0})", "sign": "np.sign({0})", "sqrt": "np.sqrt({0})", "square": "np.square({0})",
+}
 
 
 def _call(name: str) -> Callable[[Expr], Expr]:
@@ -268,43 +283,53 @@ SQUARE = _elementwise(
 
 # ---------------------------------------------------------------- reductions and matrix functions
 
+LOGSUMEXP_CODE = """def _logsumexp(u):
+    top = np.max(u)
+    return top + np.log(np.sum(np.exp(u - top)))
+"""
+SOFTMAX_CODE = """def _softmax(u):
+    z = np.exp(u - np.max(u))
+    return z / np.sum(z)
+"""
+
 SUM = register(Function(
     "sum", "reduction", 1, lambda x: _scalar(np.sum(x)), _to_scalar, r"\operatorname{sum}",
-    "sum of all entries", linear=True,
+    "sum of all entries", linear=True, code="np.sum({0})",
 ))
 TRACE = register(Function(
     "trace", "reduction", 1, lambda x: _scalar(np.trace(x)), _square("trace"), r"\operatorname{tr}",
-    "trace (sum of the diagonal)", aliases=("tr",), linear=True,
+    "trace (sum of the diagonal)", aliases=("tr",), linear=True, code="np.trace({0})",
 ))
 DET = register(Function(
-    "det", "reduction", 1, lambda x: _scalar(np.linalg.det(x)), _square("det"), r"\det", "determinant",
+    "det", "reduction", 1, lambda x: _scalar(np.linalg.det(x)), _square("det"), r"\det", "determinant", code="np.linalg.det({0})",
 ))
 LOGDET = register(Function(
-    "logdet", "reduction", 1, _logdet, _square("logdet"), r"\log\det", "log of the determinant",
+    "logdet", "reduction", 1, _logdet, _square("logdet"), r"\log\det", "log of the determinant", code="np.linalg.slogdet({0})[1]",
 ))
 NORM = register(Function(
     "norm", "reduction", 1, lambda x: _scalar(np.linalg.norm(x)),
     _vector_only("norm", "scalar", "for a matrix write norm_fro(X) or ||X||_F"), r"\|\cdot\|_2",
-    "Euclidean 2-norm of a vector", aliases=("norm2",),
+    "Euclidean 2-norm of a vector", aliases=("norm2",), code="np.linalg.norm({0})",
 ))
 NORM1 = register(Function(
     "norm1", "reduction", 1, lambda x: _scalar(np.sum(np.abs(x))),
     _vector_only("norm1", "scalar", "norm1 is the vector 1-norm"), r"\|\cdot\|_1", "1-norm of a vector",
+    code="np.sum(np.abs({0}))",
 ))
 NORM_FRO = register(Function(
     "norm_fro", "reduction", 1, lambda x: _scalar(np.linalg.norm(x)), _to_scalar, r"\|\cdot\|_F",
-    "Frobenius norm", aliases=("frobenius",),
+    "Frobenius norm", aliases=("frobenius",), code="np.linalg.norm({0})",
 ))
 LOGSUMEXP = register(Function(
     "logsumexp", "reduction", 1, _logsumexp, _to_scalar, r"\operatorname{logsumexp}",
-    "log of the sum of exponentials of all entries",
+    "log of the sum of exponentials of all entries", code="_logsumexp({0})", code_helper=LOGSUMEXP_CODE,
 ))
 SOFTMAX = register(Function(
     "softmax", "matrix", 1, _softmax, _vector_only("softmax", "same", "softmax takes a vector"),
-    r"\operatorname{softmax}", "exp(x) / sum(exp(x))",
+    r"\operatorname{softmax}", "exp(x) / sum(exp(x))", code="_softmax({0})", code_helper=SOFTMAX_CODE,
 ))
 INV = register(Function(
-    "inv", "matrix", 1, np.linalg.inv, _square("inv"), r"^{-1}", "matrix inverse",
+    "inv", "matrix", 1, np.linalg.inv, _square("inv"), r"^{-1}", "matrix inverse", code="np.linalg.inv({0})",
 ))
 DIAG = register(Function(
     "diag", "matrix", 1, _diag, _diag_rule, r"\operatorname{diag}",
@@ -315,7 +340,7 @@ VEC = register(Function(
     linear=True,
 ))
 KRON = register(Function(
-    "kron", "matrix", 2, np.kron, _kron_rule, r"\otimes", "Kronecker product",
+    "kron", "matrix", 2, np.kron, _kron_rule, r"\otimes", "Kronecker product", code="np.kron({0}, {1})",
 ))
 
 ELEMENTWISE = tuple(f for f in REGISTRY.values() if f.kind == "elementwise")

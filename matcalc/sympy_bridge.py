@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import MatcalcError, UnsupportedError
 from .expr import Add, Call, Expr, Mul, Number, Power, Symbol
+from .expr import substitute as _substitute
 from .functions import REGISTRY, Function, lookup, register
 from .shapes import shape
 
@@ -110,5 +111,6 @@ def register_function(name: str, definition, variable=None, latex: str | None = 
         name, "elementwise", 1, numpy_impl, lambda shapes: shapes[0], latex or rf"\operatorname{{{name}}}",
         f"user function {definition}", (), lambda sp_, x: definition.subs(variable, x), tuple(domain),
         derivative=derivative, derivative_text=f"{name}' = {sp.diff(definition, variable)}",
+        definition=lambda arg: _substitute(body, {u: arg}),
     )
     return register(fn)

@@ -36,15 +36,18 @@ def _trivial(e: Expr) -> bool:
 
 
 @bounded
-def with_lets(e: Expr, prefix: str = "t") -> tuple[list[tuple[Symbol, Expr]], Expr]:
-    """([(name, definition), ...], body): definitions in dependency order, each shared subexpression once."""
+def with_lets(e: Expr, prefix: str = "t", inline=None, taken=()) -> tuple[list[tuple[Symbol, Expr]], Expr]:
+    """([(name, definition), ...], body): definitions in dependency order, each shared subexpression once.
+
+    `inline(node)` keeps a node in place even when shared; names in `taken` are not used."""
     order = _order(e)
     count: dict[Expr, int] = {e: 1}
     for node in order:  # occurrences in the expanded tree, parents first
         for a in node.args:
             count[a] = count.get(a, 0) + count.get(node, 0)
-    taken = {s.name for s in order if isinstance(s, Symbol)}
-    shared = [n for n in reversed(order) if count.get(n, 0) > 1 and not _trivial(n)]  # children first
+    taken = {s.name for s in order if isinstance(s, Symbol)} | set(taken)
+    shared = [n for n in reversed(order)
+              if count.get(n, 0) > 1 and not _trivial(n) and not (inline and inline(n))]  # children first
     names: dict[Expr, Symbol] = {}
     definitions: list[tuple[Symbol, Expr]] = []
     i = 0
