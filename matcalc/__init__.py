@@ -5,9 +5,6 @@ Public API only; see docs/api.md.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
 from .errors import DeclarationError, EvaluationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr
 from .numeric import evaluate as _evaluate
@@ -17,10 +14,17 @@ from .printing import to_latex as _to_latex
 from .printing import to_math as _to_math
 from .printing import to_text as _to_text
 
-try:
-    __version__ = _version("matcalc-engine")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.1.0"
+
+def __getattr__(name):
+    """``__version__`` is read from the installed metadata on first use (keeps the import fast)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("matcalc-engine")
+        except PackageNotFoundError:  # running from a source tree without installation
+            return "0.1.0"
+    raise AttributeError(f"module 'matcalc' has no attribute {name!r}")
 
 
 def evaluate(expr, values=None, where=None, sizes=None):

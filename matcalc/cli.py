@@ -14,7 +14,6 @@ import io
 import sys
 from pathlib import Path
 
-from . import __version__
 from .errors import MatcalcError
 from .parser import assumptions, parse
 from .printing import to_latex, to_math, to_text
@@ -23,13 +22,26 @@ from .shapes import describe
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 
+class _Version(argparse.Action):
+    """--version, reading the version only when asked (the metadata lookup costs start-up time)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"matcalc {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="matcalc",
         description="Symbolic matrix calculus: parse, derive and check matrix expressions.",
         epilog='examples: matcalc derive "x.T@A@x" wrt x    matcalc show "x^T A x" --where "A: symmetric"',
     )
-    parser.add_argument("--version", action="version", version=f"matcalc {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     show = sub.add_parser("show", help="parse an expression; print it, its shape and its assumptions")
     show.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x^T A x" or "x.T @ A @ x"')
@@ -52,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")
     derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
+    derive.add_argument("--code", choices=["numpy"], default=None,
+                        help="print the derivative as a standalone Python function of NumPy arrays instead")
     derive.set_defaults(run=_derive)
 
     hess = sub.add_parser("hessian", help="the Hessian of a scalar expression w.r.t. a variable, in closed form")
@@ -64,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     hess.add_argument("--steps", action="store_true", help="print the derivation")
     hess.add_argument("--latex", action="store_true", help="also print LaTeX")
     hess.add_argument("--check", action="store_true", help="verify against finite differences")
+    hess.add_argument("--code", choices=["numpy"], default=None,
+                      help="print the Hessian as a standalone Python function of NumPy arrays instead")
     hess.set_defaults(run=_hessian, layout="mixed")
 
     check = sub.add_parser("check", help="judge a proposed derivative: correct, or how it is wrong (exit 3)")
@@ -118,7 +134,13 @@ def _hessian(args) -> int:
 
 
 def _report(d, args) -> int:
-    """Print a derivative with what was asked for (LaTeX, steps, check)."""
+    """Print a derivative with what was asked for (LaTeX, steps, check), or only its code."""
+    if args.code:
+        if args.steps or args.latex or args.check:
+            print("error: --code prints only the code; leave out --steps, --latex and --check", file=sys.stderr)
+            return EXIT_USAGE
+        print(d.to_source(), end="")
+        return EXIT_OK
     print(d.describe())
     if args.latex:
         print(f"  latex:   {d.latex()}")

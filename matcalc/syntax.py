@@ -50,7 +50,33 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", start=["expr", "where"], propagate_positions=True)
+    """The LALR parser; its tables are cached per user (building them takes ~0.5 s, loading ~10 ms)."""
+    text = grammar_text()
+    options = dict(parser="lalr", start=["expr", "where"], propagate_positions=True)
+    cache = _cache_file(text)
+    if cache is not None:
+        try:
+            return Lark(text, cache=str(cache), **options)
+        except Exception:  # noqa: BLE001 - an unreadable or unwritable cache only costs time
+            pass
+    return Lark(text, **options)
+
+
+def _cache_file(grammar: str) -> Path | None:
+    """A private per-user cache file for the parser tables, keyed by grammar and lark version."""
+    import hashlib
+    import os
+
+    import lark
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "matcalc"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()[:24]
+    return folder / f"parser-{key}.lark"
 
 
 FRIENDLY = {

@@ -155,3 +155,24 @@ def test_long_results_use_lets():
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("t1 = ") and lines[1].startswith("t2 = ")
+
+
+def test_code_prints_a_function_that_computes_the_derivative():
+    import numpy as np
+
+    result = run("derive", "x.T@A@x", "wrt", "x", "--code", "numpy")
+    assert result.returncode == 0, result.stderr
+    namespace: dict = {}
+    exec(result.stdout, namespace)
+    a, x = np.arange(12.0).reshape(3, 4)[:, :3], np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(namespace["gradient"](x=x, A=a).ravel(), (a + a.T) @ x)
+
+
+def test_code_of_a_hessian():
+    result = run("hessian", "logsumexp(x)", "wrt", "x", "--code", "numpy")
+    assert result.returncode == 0 and "def hessian(*, x):" in result.stdout
+
+
+def test_code_does_not_combine_with_other_output():
+    result = run("derive", "x.T@A@x", "wrt", "x", "--code", "numpy", "--steps")
+    assert result.returncode == 2 and "--code prints only the code" in result.stderr
