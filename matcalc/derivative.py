@@ -188,9 +188,9 @@ class Derivative:
         if self.wrt not in params:
             params.append(self.wrt)
         closed = to_text(self.expr)
-        doc = f"∂({to_text(self.f)})/∂{self.wrt.name}, {self.convention}"
+        doc = f"∂/∂{self.wrt.name} of {to_text(self.f)}\n\nLayout: {self.convention}."
         if len(closed) <= SHORT_RESULT:
-            doc += f":\n{closed}"
+            doc += f"\nClosed form: {closed}"
         shape = self.expr.shape
         args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
         returns = f"Arguments (NumPy arrays; a vector may be 1-D): {args}.\n" + (
