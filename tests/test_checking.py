@@ -16,6 +16,7 @@ from matcalc.checking import (
     KINK_MARGIN,
     SIZE_SETS,
     TOLERANCE,
+    check_jacobian,
     finite_difference_jacobian,
     random_value,
     relative_error,
@@ -263,3 +264,31 @@ def test_relative_error():
     assert relative_error(np.array([1.0, 2.2]), np.array([1.0, 2.0])) == pytest.approx(0.1 / 1.1)
     # a zero derivative is not failed on rounding noise when the function is large
     assert relative_error(np.array([0.0]), np.array([1e-7]), f_scale=1e3) < TOLERANCE
+
+
+@pytest.mark.parametrize("expr, scale", [
+    ("1e-8 * x.T @ A @ x", 1e-8), ("1e8 * x.T @ A @ x", 1e8), ("1e-300 * sum(x)", 1e-300), ("1e120 * sum(x)", 1e120),
+])
+def test_tiny_and_huge_scales_are_judged_relatively(expr, scale):
+    d = mc.derive(expr, "x")
+    assert d.check().status == "pass"
+    wrong = mc.parse(f"{scale!r} * 1.001 * (A + A.T) @ x" if "A" in expr else f"{scale!r} * 1.001 * x**0")
+    assert check_jacobian(d.f, d.wrt, wrong, d._to_vec_jacobian).status == "fail"
+
+
+@pytest.mark.parametrize("expr", ["1e-12 * x.T @ A @ x + 1", "1e8 + sum(x)"])
+def test_a_variation_below_rounding_noise_is_inconclusive_not_a_pass(expr):
+    d = mc.derive(expr, "x")
+    assert d.check().status == "inconclusive"
+    wrong = "2e-12 * (A + A.T) @ x" if "A" in expr else "0 * x"
+    assert check_jacobian(d.f, d.wrt, mc.parse(wrong), d._to_vec_jacobian).status == "inconclusive"
+
+
+def test_an_exactly_zero_derivative_passes():
+    d = mc.derive("x.T @ A @ x", "y")
+    assert d.check().status == "pass"
+
+
+def test_ill_conditioned_points_are_skipped_not_failed():
+    d = mc.derive("trace(inv(A @ A.T + 1e-14 * I))", "A")
+    assert d.check().status in ("pass", "inconclusive")
