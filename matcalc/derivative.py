@@ -101,6 +101,8 @@ class Derivative:
             return f"{self.layout} (Jacobian: rows indexed by the output, columns by {name})"
         if self.layout == "denominator" and self.f.shape[1] == ONE and not is_scalar(self.f.shape):
             return f"denominator (the derivative w.r.t. the scalar {name}, as a row)"
+        if self.layout == "denominator" and self.f.shape[0] == ONE and not is_scalar(self.f.shape):
+            return f"denominator (the derivative w.r.t. the scalar {name}, as a column)"
         return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
 
     def _sizes(self, values, sizes=None) -> dict[str, int]:
@@ -144,7 +146,7 @@ class Derivative:
         if self.kind in ("jacobian", "tensor"):
             rows, cols = fr * fc, xr * xc
             return (cols, rows) if self.layout == "denominator" else (rows, cols)
-        if self.layout == "denominator" and fc == ONE and fr != ONE:
+        if self.layout == "denominator" and (fc == ONE or fr == ONE):  # a vector output, transposed
             return (fc, fr)
         return (fr, fc)
 

@@ -461,3 +461,15 @@ def test_random_expressions_are_derived_correctly_or_refused(case):
     assert d.shape == _expected_shape(d.f.shape, d.wrt.shape, layout), f"{expr} wrt {wrt} [{layout}]: {d}"
     report = d.check()
     assert report.status == "pass", f"d({expr})/d{wrt} [{layout}] = {d}: {report}"
+
+
+@pytest.mark.parametrize("expr, where, expected", [
+    ("b * x.T", "b: scalar; x: vector(n)", "x"),
+    ("[b, z.T]", "b: scalar; z: vector(m)", "[1; 0]"),
+    ("z.T @ (b * C)", "z: vector(m); b: scalar; C: matrix(m, n)", "C.T @ z"),
+])
+def test_a_row_output_by_a_scalar_is_a_column_in_denominator_layout(expr, where, expected):
+    """Found by the soak: the result was right but its promised shape said row."""
+    d = mc.derive(expr, "b", layout="denominator", where=where)
+    assert str(d) == expected and "as a column" in d.convention
+    assert d.check().passed

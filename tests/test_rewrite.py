@@ -214,7 +214,8 @@ CASES: dict[str, dict[str, list[Case]]] = {
     },
     "factor-scalar": {
         "fires": [Case("s*x + s*y", "s: scalar", expect="s * (x + y)"),
-                  Case("s*t*x + s*y + t*z", "s, t: scalar", expect="s * (t * x + y) + t * z")],
+                  Case("s*t*x + s*y + t*z", "s, t: scalar", expect="s * (t * x + y) + t * z"),
+                  Case("s*t + s*u + s", "s, t, u: scalar", expect="s * (t + u + 1)")],
         "skips": [Case("s*x + t*y", "s, t: scalar"), Case("2*x + 2*y"), Case("x + y")],
     },
     "factor-number": {
@@ -532,3 +533,12 @@ def test_tidy_is_sound_on_random_expressions(e):
     if not np.all(np.isfinite(before)):
         return
     np.testing.assert_allclose(after, before, rtol=1e-8, atol=1e-10, err_msg=f"{e}  ->  {out}")
+
+
+def test_factoring_and_expanding_do_not_alternate():
+    """Found by the soak: factor-scalar grew the tree, expand-collect shrank it back, 50 000 times."""
+    from matcalc.rewrite import LEMMAS, simplify
+
+    trace: list = []
+    simplify(mc.parse("0.5 * b**-0.5 * db + 2 * b * db + db", where="b, db: scalar"), LEMMAS, trace)
+    assert len(trace) < 20

@@ -440,12 +440,19 @@ def _factor_scalar(e: Expr) -> Expr | None:
     for i, t in enumerate(e.args):
         for f in dict.fromkeys(_scalar_factors(t)):
             counts.setdefault(f, []).append(i)
+    for i, t in enumerate(e.args):  # a term that is the factor itself: s a + s = s (a + 1)
+        if t in counts and i not in counts[t]:
+            counts[t].append(i)
     best = max(counts.items(), key=lambda kv: len(kv[1]), default=None)
     if best is None or len(best[1]) < 2:
         return None
     factor, idx = best
+    idx.sort()
     inner = []
     for i in idx:
+        if e.args[i] == factor:
+            inner.append(Number(1))
+            continue
         args = list(e.args[i].args)
         args.remove(factor)
         inner.append(nary(Mul, args))
@@ -456,7 +463,9 @@ def _factor_scalar(e: Expr) -> Expr | None:
             out.append(grouped)
         elif i not in idx:
             out.append(t)
-    return _broadcast(nary(Add, out), e.shape)
+    result = _broadcast(nary(Add, out), e.shape)
+    # never larger: expand-collect undoes a factoring that grows the tree, and the two would alternate
+    return result if count_nodes(result) <= count_nodes(e) else None
 
 
 def _factor_number(e: Expr) -> Expr | None:
