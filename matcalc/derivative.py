@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from .checking import CheckReport, check_jacobian
-from .differentiate import Step, differential
+from .differentiate import Step, _fit, differential
 from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
 from .functions import REGISTRY
@@ -296,17 +296,26 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivativ
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
         return Derivative(result, f, var, layout, kind, steps, vec)
-    text = f"d({to_text(f)}) = {to_text(df)}"
-    if not steps or steps[-1].text != text:
-        steps.append(Step("substitute", text, f, df))
+    if not steps or not _states(steps[-1], f, df):
+        steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df))
     result, kind, rule = _identify(f, var, df, d.dvar, layout, vec)
     check_size(result, f"the derivative with respect to {var.name}")
-    steps.append(Step(rule, f"∂/∂{var.name} = {to_text(result)}", df, result))
+    steps.append(Step(rule, lambda: f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
     closed = tidy(result, firings)
     for name, before, after in firings:
-        steps.append(Step(name, f"{to_text(before)}  ⇒  {to_text(after)}", before, after))
+        steps.append(Step(name, _firing_text(before, after), before, after))
     return Derivative(closed, f, var, layout, kind, steps, vec)
+
+
+def _firing_text(before: Expr, after: Expr):
+    return lambda: f"{to_text(before)}  ⇒  {to_text(after)}"
+
+
+def _states(step: Step, f: Expr, df: Expr) -> bool:
+    """Does the last differentiation step already say d(f) = df (so no substitute step is needed)?
+    Only a step on f itself can (compared structurally first: printing a deep f is costly)."""
+    return step.before == f and step.after is not None and to_text(_fit(step.after, f)) == to_text(df)
 
 
 def _zero(f: Expr, var: Symbol, layout: str):
@@ -458,5 +467,5 @@ def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Hessian:
         raise MatcalcError(f"a Hessian needs a scalar expression; {to_text(f)} is {describe(f.shape)}")
     g = derive(f, wrt, "mixed", where, vec)
     inner = derive(g.expr, g.wrt, layout, where, vec)
-    steps = [*g.steps, Step("hessian", f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
+    steps = [*g.steps, Step("hessian", lambda: f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
     return Hessian(inner.expr, f, g.wrt, layout, "hessian", steps, inner.vec, gradient=g, inner=inner)

@@ -39,14 +39,32 @@ from .shapes import ONE, is_scalar
 Diffs = list["Expr | None"]
 
 
-@dataclass
 class Step:
-    """One line of a derivation: the rule or lemma applied and what it produced."""
+    """One line of a derivation: the rule or lemma applied and what it produced.
 
-    rule: str
-    text: str  # human text, NumPy syntax
-    before: Expr | None = None
-    after: Expr | None = None
+    `text` (human text, NumPy syntax) may be given as a function that writes it: a deep expression
+    prints in time proportional to its written-out size, so texts are written only when read."""
+
+    __slots__ = ("rule", "_text", "before", "after")
+
+    def __init__(self, rule: str, text: str | Callable[[], str], before: Expr | None = None,
+                 after: Expr | None = None):
+        self.rule, self._text, self.before, self.after = rule, text, before, after
+
+    @property
+    def text(self) -> str:
+        if callable(self._text):
+            self._text = self._text()
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Step({self.rule!r}, {self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Step) and (self.rule, self.text, self.before, self.after) == (
+            other.rule, other.text, other.before, other.after)
+
+    __hash__ = None
 
     @property
     def statement(self) -> str:

@@ -59,12 +59,16 @@ class Expr:
     def __eq__(self, other) -> bool:
         if self is other:
             return True
-        return (
+        if not (
             type(self) is type(other)
             and self._hash == other._hash
             and self._params() == other._params()
             and self.args == other.args
-        )
+        ):
+            return False
+        if self.args is not other.args:  # equal children: share them, so the next comparison is O(1)
+            object.__setattr__(other, "args", self.args)
+        return True
 
     def __repr__(self) -> str:
         from .printing.text import to_text

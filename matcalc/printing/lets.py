@@ -62,35 +62,34 @@ def with_lets(e: Expr, prefix: str = "t", inline=None, taken=()) -> tuple[list[t
 
 
 def _inline_single_uses(definitions, body):
-    """A name used once (e.g. only inside another shared definition) is put back in place."""
-    changed = True
-    while changed:
-        changed = False
-        texts = [d for _, d in definitions] + [body]
-        for k, (sym, definition) in enumerate(definitions):
-            uses = sum(_uses(t, sym) for t in texts)
-            if uses <= 1:
-                definitions = definitions[:k] + definitions[k + 1 :]
-                definitions = [(s, substitute(d, {sym: definition})) for s, d in definitions]
-                body = substitute(body, {sym: definition})
-                changed = True
-                break
-    return definitions, body
+    """A name used once (e.g. only inside another shared definition) is put back in place.
+
+    Uses are counted once: inlining a name used once moves its references to its single use, so no
+    other name's count changes, and every such name can be inlined in one pass (children first)."""
+    names = {sym for sym, _ in definitions}
+    uses: dict[Expr, int] = {}
+    for text in [d for _, d in definitions] + [body]:
+        for sym, k in _occurrences(text, names).items():
+            uses[sym] = uses.get(sym, 0) + k
+    inlined: dict[Expr, Expr] = {}
+    kept = []
+    for sym, definition in definitions:
+        if inlined:
+            definition = substitute(definition, inlined)
+        if uses.get(sym, 0) <= 1:
+            inlined[sym] = definition
+        else:
+            kept.append((sym, definition))
+    return kept, (substitute(body, inlined) if inlined else body)
 
 
-def _uses(e: Expr, sym: Symbol) -> int:
-    """How often `sym` occurs in the expanded tree of `e` (memoised over shared subtrees)."""
-    memo: dict[Expr, int] = {}
-
-    def go(node: Expr) -> int:
-        if node == sym:
-            return 1
-        hit = memo.get(node)
-        if hit is None:
-            hit = memo[node] = sum(go(a) for a in node.args)
-        return hit
-
-    return go(e)
+def _occurrences(e: Expr, names: set) -> dict[Expr, int]:
+    """How often each of `names` occurs in the expanded tree of `e` (paths counted over the DAG)."""
+    paths: dict[Expr, int] = {e: 1}
+    for node in _order(e):  # parents before children
+        for a in node.args:
+            paths[a] = paths.get(a, 0) + paths[node]
+    return {n: paths[n] for n in names if n in paths}
 
 
 def _renumber(definitions, body, prefix, taken):

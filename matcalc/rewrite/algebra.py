@@ -270,8 +270,10 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     other = MatMul(*[transpose_of(f) for f in reversed(e.args)])
     if other == e:
         return None
-    key_e, key_o = (_transposes(e), to_text(e)), (_transposes(other), to_text(other))
-    return other if key_o < key_e else None
+    count_e, count_o = _transposes(e), _transposes(other)
+    if count_e != count_o:
+        return other if count_o < count_e else None
+    return other if to_text(other) < to_text(e) else None  # printed only on a tie: a deep e prints slowly
 
 
 def _chain(term: Expr) -> tuple[Fraction, list[Expr]]:
