@@ -230,3 +230,20 @@ def test_registering_with_a_real_symbol_gives_the_same_function(registered):
     np.testing.assert_allclose(evaluate(row.derivative(U), {"u": pts})[:, 0], 1 / (1 + np.abs(pts)) ** 2,
                                rtol=1e-12)
     assert mc.derive("sum(softsign_real_under_test(A@w))", "w").check().status == "pass"
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "exp", "tanh"])
+def test_tails_keep_full_relative_precision(name):
+    """Far out on a tail the value is tiny but must not be rounded to 0: a closed form evaluated as 0
+    where finite differences see 1e-19 fails the check (softplus' = σ at -45 did)."""
+    row = REGISTRY[name]
+    pts = np.array([-700.0, -300.0, -45.0, -20.0, -1.0, 0.0, 3.0, 45.0])
+    exact = np.array([float(row.sympy(sympy, X).subs(X, sympy.Float(p, 400)).evalf(400)) for p in pts])
+    got = row.numpy(pts)
+    assert np.all(np.abs(got - exact) <= 1e-13 * np.abs(exact)), (pts, got, exact)
+
+
+def test_softplus_far_below_zero_checks():
+    w = "x: vector(n) positive; A: matrix(n, n) positive; y: vector(n); B: matrix(n, m) positive; z: vector(m)"
+    d = mc.derive("softplus((x.T @ [A; y.T].T) @ [B; z.T] @ z)", "z", layout="denominator", where=w)
+    assert d.check().status == "pass"
