@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import limits
 from .errors import LimitError, MatcalcError
 from .expr import Call, Expr, Symbol, preorder, symbols
-from .numeric import value_2d
+from .numeric import size_of, value_2d
 
 SIZE_SETS = (
     (3, 4, 5, 2, 6, 7, 8, 9), (4, 2, 3, 5, 7, 6, 9, 8), (2, 5, 4, 3, 8, 9, 6, 7),
@@ -32,14 +33,18 @@ FD_AGREEMENT = 1e-6  # finite differences must be resolved this well (relative),
 
 
 def dim_names_of(exprs) -> list[str]:
-    names: list[str] = []
+    """Dimension names to give sizes: those of the symbols first (in order of appearance), then any that
+    only a constant brings (commutation(m, n), I ⊗ I), so that every shape can be evaluated."""
+    names: dict[str, None] = {}
     for e in exprs:
         for s in symbols(e):
             for d in s.shape:
-                for n in sorted(d.names()):
-                    if n not in names:
-                        names.append(n)
-    return names
+                names.update(dict.fromkeys(sorted(d.names())))
+    for e in exprs:
+        for node in preorder(e):
+            for d in node.shape:
+                names.update(dict.fromkeys(sorted(d.names())))
+    return list(names)
 
 
 def random_value(s: Symbol, sizes: dict[str, int], rng: np.random.Generator, positive: bool = False) -> np.ndarray:
@@ -116,23 +121,51 @@ def _well_conditioned(e: Expr, arrays, sizes) -> bool:
     return True
 
 
+def check_entries(exprs: list[Expr], sizes: dict[str, int]) -> None:
+    """Refuse a numeric check that would build an array (a variable, an intermediate value, the
+    derivative) of more than MAX_CHECK_ENTRIES entries: declared sizes such as vector(100000) are
+    fine to derive with, not to evaluate at."""
+    seen: set[int] = set()
+    for e in exprs:
+        for node in preorder(e):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            rows, cols = (size_of(d, sizes) for d in node.shape)
+            if rows * cols > limits.MAX_CHECK_ENTRIES:
+                raise LimitError(
+                    f"checking numerically needs {_short(node)} as a {rows:,} × {cols:,} array ({rows * cols:,} "
+                    f"entries); the limit is {limits.MAX_CHECK_ENTRIES:,} (see MAX_CHECK_ENTRIES)"
+                )
+
+
+def _short(e: Expr) -> str:
+    text = str(e)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _usable(value: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(value)) and np.max(np.abs(value), initial=0.0) < MAX_MAGNITUDE)
+
+
 def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr | None = None, attempts: int = 40):
     """Random arrays for all symbols of `exprs` where every expression is finite; None if none found."""
     syms: dict[str, Symbol] = {}
     for e in exprs:
         for s in symbols(e):
             syms.setdefault(s.name, s)
+    check_entries(exprs, sizes)
     for attempt in range(attempts):
         positive = attempt >= attempts // 3
         arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
-        try:
-            values = [value_2d(e, arrays, sizes) for e in exprs]
+        try:  # the first expression undefined here (or so large that products overflow) ends the attempt
+            usable = all(_usable(value_2d(e, arrays, sizes)) for e in exprs)
         except LimitError:
             raise
         except (np.linalg.LinAlgError, ValueError, MatcalcError):
             continue
-        if not all(np.all(np.isfinite(v)) and np.max(np.abs(v), initial=0.0) < MAX_MAGNITUDE for v in values):
-            continue  # undefined here, or so large that products overflow
+        if not usable:
+            continue
         if kink_expr is not None and not _kinks_clear(kink_expr, arrays, sizes):
             continue
         if not all(_well_conditioned(e, arrays, sizes) for e in exprs):

@@ -206,6 +206,7 @@ def _(e: Add, ds):
 
 @_d.register
 def _(e: Mul, ds):
+    limits.check_product_rule(len(e.args), sum(d is not None for d in ds))
     terms = []
     for i, d in enumerate(ds):
         if d is None:
@@ -226,6 +227,7 @@ def _(e: Mul, ds):
 
 @_d.register
 def _(e: MatMul, ds):
+    limits.check_product_rule(len(e.args), sum(d is not None for d in ds))
     terms = []
     for i, d in enumerate(ds):
         if d is None:

@@ -143,6 +143,7 @@ class Inference:
         self.symbols: dict[str, tuple[Shape, frozenset[str]]] = {}
         self.numpy_markers = [(m, p) for m, p in markers if m in NUMPY_MARKERS]
         self.math_markers = [(m, p) for m, p in markers if m in MATH_MARKERS]
+        self.unlifted: set[int] = set()  # ids of postfix nodes known to apply to a real operand
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -240,15 +241,20 @@ class Inference:
     def _lift(self, node: Syntax) -> Syntax:
         """``A (x)ᵀ`` is ``A`` times ``(x)ᵀ``: a postfix or power after a call that stands for a
         juxtaposition applies to the bracket, not to the product (which the grammar sees as ``A(x)``)."""
-        if node.op not in POSTFIX_OPS:
+        if node.op not in POSTFIX_OPS or id(node) in self.unlifted:
             return node
-        base = node.args[0]
-        lifted = self._lift(base) if base.op in POSTFIX_OPS else self._juxt_call(base)
-        if lifted is None or lifted.op != "juxt":
+        chain = [node]  # the chain of postfixes is walked once, not once per level: x'' … ' stays linear
+        while chain[-1].args[0].op in POSTFIX_OPS:
+            chain.append(chain[-1].args[0])
+        lifted = self._juxt_call(chain[-1].args[0])
+        if lifted is None:
+            self.unlifted.update(id(postfix) for postfix in chain)
             return node
-        name_node, operand = lifted.args
-        applied = Syntax(node.op, [operand, *node.args[1:]], node.data, operand.pos, node.end)
-        return Syntax("juxt", [name_node, applied], None, lifted.pos, node.end)
+        for postfix in reversed(chain):
+            name_node, operand = lifted.args
+            applied = Syntax(postfix.op, [operand, *postfix.args[1:]], postfix.data, operand.pos, postfix.end)
+            lifted = Syntax("juxt", [name_node, applied], None, lifted.pos, postfix.end)
+        return lifted
 
     def _juxt_call(self, node: Syntax) -> Syntax | None:
         """The juxtaposition a call like ``A (x + y)`` stands for, or None for a real function call.

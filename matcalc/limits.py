@@ -18,6 +18,7 @@ MAX_NUMBER_DIGITS = 400  # digits in one numeric literal, exponent included
 MAX_NUMBER_EXPONENT = 400  # |e| in 1e±e
 MAX_MATRIX_POWER = 16  # A^k with a square matrix A is spelled out as k factors
 MAX_TREE_SIZE = 200_000  # nodes in an expression or a derivative, shared subexpressions counted each time
+MAX_CHECK_ENTRIES = 1_000_000  # entries of any one array a numeric check would build (8 MB of float64)
 MAX_SECONDS = 60.0  # wall-clock time for one derivation, check or grading
 MAX_REWRITES = 50_000  # lemma applications in one simplification (it stops there, still sound)
 
@@ -52,6 +53,18 @@ def check_size(e, what: str):
     if n > MAX_TREE_SIZE:
         raise LimitError(f"{what} has {n:,} nodes; the limit is {MAX_TREE_SIZE:,} (see MAX_TREE_SIZE)")
     return e
+
+
+def check_product_rule(factors: int, dependent: int) -> None:
+    """Refuse a product rule whose expansion alone (one term per dependent factor, each with all the
+    factors) exceeds MAX_TREE_SIZE, before building it: x∘x∘…∘x with 6000 factors would take minutes."""
+    from .errors import LimitError
+
+    if factors * dependent > MAX_TREE_SIZE:
+        raise LimitError(
+            f"the product rule on {factors:,} factors, {dependent:,} of them dependent, gives at least "
+            f"{factors * dependent:,} nodes; the limit is {MAX_TREE_SIZE:,} (see MAX_TREE_SIZE)"
+        )
 
 
 def tick() -> None:

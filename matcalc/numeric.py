@@ -47,10 +47,14 @@ def bind(
     for s in symbols(e):
         if s.name not in values:
             raise EvaluationError(f"no value given for {s.name} ({describe(s.shape)})")
+        if np.iscomplexobj(values[s.name]):
+            raise EvaluationError(f"the value of {s.name} is complex; only real values are supported")
         try:
             arr = np.asarray(values[s.name], dtype=float)
         except (TypeError, ValueError):
             raise EvaluationError(f"the value of {s.name} is not a numeric array") from None
+        except OverflowError:
+            raise EvaluationError(f"the value of {s.name} is too large for a floating-point number") from None
         rows, cols = s.shape
         if arr.ndim == 0:
             arr = arr.reshape(1, 1)
@@ -128,15 +132,16 @@ def evaluate(e: Expr, values: Mapping[str, object] | None = None, sizes: Mapping
 
 
 def value_2d(e: Expr, arrays: Mapping[str, np.ndarray], sizes: Mapping[str, int]) -> np.ndarray:
-    """The 2-D value of `e` (shared subtrees computed once)."""
-    memo: dict[Expr, np.ndarray] = {}
+    """The 2-D value of `e` (shared subtrees computed once; keyed by identity, as comparing equal
+    subtrees costs more than evaluating them, and the tree is alive throughout)."""
+    memo: dict[int, np.ndarray] = {}
 
     def go(node: Expr) -> np.ndarray:
-        hit = memo.get(node)
+        hit = memo.get(id(node))
         if hit is None:
             limits.tick()
             hit = _eval(node, [go(a) for a in node.args], arrays, sizes)
-            memo[node] = hit
+            memo[id(node)] = hit
         return hit
 
     with np.errstate(all="ignore"):
@@ -162,7 +167,15 @@ def _(e: Symbol, args, arrays, sizes):
 
 @_eval.register
 def _(e: Number, args, arrays, sizes):
-    return np.full((1, 1), float(e.value))
+    return np.full((1, 1), _real(e.value))
+
+
+def _real(value) -> float:
+    """A literal as a float; one beyond the floating-point range (1e400, 10**400) is ±inf, not an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 @_eval.register

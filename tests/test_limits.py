@@ -144,3 +144,33 @@ def test_recursion_room_is_restored(monkeypatch):
         mc.parse("-" * 19_000 + "x")
     assert sys.getrecursionlimit() == before
     assert np.isfinite(mc.evaluate("-" * 2000 + "c", {"c": 1.0}))
+
+
+def test_product_rule_too_large_is_refused_before_it_is_built():
+    start = time.monotonic()
+    with pytest.raises(mc.LimitError, match=r"product rule on 6,001 factors, 6,001 of them dependent.*MAX_TREE_SIZE"):
+        mc.derive("x" + "∘x" * 6000, "x")
+    with pytest.raises(mc.LimitError, match="MAX_TREE_SIZE"):
+        mc.derive("c" + "/c" * 6000, "c")
+    assert time.monotonic() - start < 20
+
+
+def test_product_rule_below_the_limit_is_right():
+    d = mc.derive("x" + "∘x" * 30, "x")  # x.^31: 31 diag(x.^30)
+    assert d.check().passed
+
+
+def test_check_entries_refuses_huge_declared_sizes():
+    d = mc.derive("x.T@A@x", "x", where="x: vector(100000)")
+    with pytest.raises(mc.LimitError, match=r"A as a 100,000 × 100,000 array .* MAX_CHECK_ENTRIES"):
+        d.check()
+    with pytest.raises(mc.LimitError, match="MAX_CHECK_ENTRIES"):
+        mc.check_answer("x.T@A@x", "x", "2*A@x", where="x: vector(100000)")
+
+
+def test_check_entries_below_the_limit_checks(monkeypatch):
+    d = mc.derive("x.T@A@x", "x", where="x: vector(30)")
+    assert d.check().passed
+    monkeypatch.setattr(limits, "MAX_CHECK_ENTRIES", 899)  # A is 30 × 30 = 900 entries
+    with pytest.raises(mc.LimitError, match="900 entries"):
+        d.check()

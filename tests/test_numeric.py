@@ -313,6 +313,8 @@ EVALUATION_ERRORS = [
     ("kron(A, B) + C", None, {"A": np.ones((2, 3)), "B": np.ones((2, 2)), "C": np.ones((4, 5))},
      "C is matrix(n*p, m*q) = matrix(4, 6) here, but the value has shape (4, 5)"),
     ("inv(S)", None, {"S": np.zeros((3, 3))}, "cannot evaluate inv"),
+    ("x", None, {"x": np.array([1 + 2j, 3])}, "the value of x is complex; only real values are supported"),
+    ("c", None, {"c": 10**400}, "the value of c is too large for a floating-point number"),
     ("I + 1", None, {}, "the size of dimension n is not known; pass sizes={...}"),
     ("x^T x", None, {"x": np.ones(3)}, None),  # sizes given below disagree with the value
 ]
@@ -342,3 +344,9 @@ def test_evaluation_accepts_an_expression_or_text():
     e = mc.parse("x^T S x")
     assert mc.evaluate(e, {"x": x, "S": S}) == mc.evaluate("x^T S x", {"x": x, "S": S})
     assert mc.evaluate(e, {"x": x, "S": S}) == pytest.approx((x.T @ S @ x).item())
+
+
+def test_literals_beyond_the_float_range_are_infinite():
+    assert mc.evaluate("1e400") == float("inf")
+    assert mc.evaluate("-1e400 * c", {"c": 2.0}) == float("-inf")
+    assert mc.evaluate("1e400 * c - 1e400 * c", {"c": 1.0}) != mc.evaluate("1e400 * c - 1e400 * c", {"c": 1.0})  # nan

@@ -117,12 +117,17 @@ def _(e: Mul):
     denom = [f.base for f in e.args if isinstance(f, Power) and f.exponent == Number(-1)]
     scalars = [f for f in numer if is_scalar(f.shape)]
     others = [f for f in numer if not is_scalar(f.shape)]
-    pieces = [_sub(f, JUXT + 1) for f in scalars]
+    single = _print(numer[0]) if len(numer) == 1 else None  # printed once: its level is needed too
+
+    def sub(f: Expr, required: int) -> str:
+        return _wrap(*single, required) if single is not None else _sub(f, required)
+
+    pieces = [sub(f, JUXT + 1) for f in scalars]
     if others:
-        had = r" \odot ".join(_sub(f, PRODUCT + 1) for f in others)
+        had = r" \odot ".join(sub(f, PRODUCT + 1) for f in others)
         pieces.append(_wrap(had, PRODUCT, JUXT + 1) if (len(others) > 1 and pieces) else had)
     top = " ".join(pieces) if pieces else "1"
-    level = JUXT if len(pieces) > 1 else (PRODUCT if len(others) > 1 else (_print(numer[0])[1] if numer else ATOM))
+    level = JUXT if len(pieces) > 1 else (PRODUCT if len(others) > 1 else (single[1] if single else ATOM))
     if denom:
         bottom = " ".join(_sub(d, JUXT + 1) for d in denom)
         return rf"\frac{{{top}}}{{{bottom}}}", ATOM
@@ -153,16 +158,17 @@ LATEX_NORMS = {"norm": r"_{2}", "norm_fro": r"_{F}", "norm1": r"_{1}"}
 @_print.register
 def _(e: Call):
     name = e.fn.name
-    args = [_print(a)[0] for a in e.args]
+    printed = [_print(a) for a in e.args]  # each argument once: printing twice is exponential in nesting
+    args = [text for text, _ in printed]
     if name in LATEX_NORMS:
         return rf"\left\| {args[0]} \right\|{LATEX_NORMS[name]}", ATOM
     if name == "inv":
-        return _sub(e.args[0], POSTFIX + 1) + "^{-1}", POSTFIX
+        return _wrap(*printed[0], POSTFIX + 1) + "^{-1}", POSTFIX
     if name == "kron":
-        return rf"{_sub(e.args[0], PRODUCT + 1)} \otimes {_sub(e.args[1], PRODUCT + 1)}", PRODUCT
+        return rf"{_wrap(*printed[0], PRODUCT + 1)} \otimes {_wrap(*printed[1], PRODUCT + 1)}", PRODUCT
     if name == "sum":
         if e.args[0].shape[1] == 1:  # the sum of a vector's entries is 1ᵀx
-            return rf"\mathbf{{1}}^{{\top}} {_sub(e.args[0], JUXT + 1)}", JUXT
+            return rf"\mathbf{{1}}^{{\top}} {_wrap(*printed[0], JUXT + 1)}", JUXT
         return rf"\operatorname{{sum}}\left({args[0]}\right)", ATOM
     return rf"{e.fn.latex}\left({', '.join(args)}\right)", ATOM
 

@@ -105,9 +105,15 @@ def _(e: Mul):
         # a juxtaposed 1 or 0 reads as an array of ones or zeros: spell this product with ∘
         text, level = " ∘ ".join(_sub(f, PRODUCT + 1) for f in scalars + others), PRODUCT
     else:
-        pieces = [_sub(f, JUXT + 1) for f in scalars]
+        factors = scalars + others
+        single = _print(factors[0]) if len(factors) == 1 else None  # printed once: its level is needed too
+
+        def sub(f: Expr, required: int) -> str:
+            return bracket(*single, required) if single is not None else _sub(f, required)
+
+        pieces = [sub(f, JUXT + 1) for f in scalars]
         if len(others) == 1:
-            pieces.append(_sub(others[0], JUXT + 1 if pieces else 0))
+            pieces.append(sub(others[0], JUXT + 1 if pieces else 0))
         elif others:
             hadamard = " ∘ ".join(_sub(f, PRODUCT + 1) for f in others)
             pieces.append(bracket(hadamard, PRODUCT, JUXT + 1 if pieces else 0))
@@ -117,7 +123,7 @@ def _(e: Mul):
         elif len(others) > 1:
             level = PRODUCT
         else:
-            level = _print((scalars + others)[0])[1] if pieces else ATOM
+            level = single[1] if single is not None else ATOM
     for d in denominators:
         text = bracket(text, level, PRODUCT) + " / " + _sub(d, PRODUCT + 1)
         level = PRODUCT
@@ -162,14 +168,15 @@ NAMES = {"trace": "tr"}
 @_print.register
 def _(e: Call):
     name = e.fn.name
-    args = [_print(a)[0] for a in e.args]
+    printed = [_print(a) for a in e.args]  # each argument once: printing twice is exponential in nesting
+    args = [text for text, _ in printed]
     if name in NORMS:
         left, right = NORMS[name]
         return f"{left}{args[0]}{right}", ATOM
     if name == "inv":
-        return _sub(e.args[0], POSTFIX) + "⁻¹", POSTFIX
+        return bracket(*printed[0], POSTFIX) + "⁻¹", POSTFIX
     if name == "kron":
-        return f"{_sub(e.args[0], PRODUCT + 1)} ⊗ {_sub(e.args[1], PRODUCT + 1)}", PRODUCT
+        return f"{bracket(*printed[0], PRODUCT + 1)} ⊗ {bracket(*printed[1], PRODUCT + 1)}", PRODUCT
     return f"{NAMES.get(name, name)}(" + ", ".join(args) + ")", ATOM
 
 
