@@ -20,7 +20,7 @@ import numpy as np
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, _fit, differential
 from .errors import MatcalcError
-from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, preorder, symbols
+from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
 from .limits import bounded, check_size
@@ -292,7 +292,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivativ
     check_size(d.df, f"the differential with respect to {var.name}")
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
-    if d.dvar not in preorder(df):
+    if not any(node == d.dvar for node in distinct_nodes(df)):
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
         return Derivative(result, f, var, layout, kind, steps, vec)

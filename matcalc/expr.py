@@ -412,6 +412,34 @@ def preorder(e: Expr) -> Iterator[Expr]:
         stack.extend(reversed(node.args))
 
 
+def distinct_nodes(e: Expr) -> Iterator[Expr]:
+    """Each distinct node object once (a shared subtree is visited once: linear in the DAG, not the tree)."""
+    seen: set[int] = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(reversed(node.args))
+
+
+def count_in_tree(e: Expr, predicate: Callable[[Expr], bool]) -> int:
+    """How many nodes of `e` written out as a tree satisfy `predicate`, computed on the DAG."""
+    counts: dict[int, int] = {}
+    stack = [e]
+    while stack:
+        node = stack[-1]
+        pending = [a for a in node.args if id(a) not in counts]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        counts[id(node)] = int(predicate(node)) + sum(counts[id(a)] for a in node.args)
+    return counts[id(e)]
+
+
 def symbols(e: Expr) -> list[Symbol]:
     """The distinct symbols of `e` in order of first appearance."""
     seen: dict[Symbol, None] = {}

@@ -14,10 +14,13 @@ CASES = [
     ["derive", "A.T @ A", "wrt", "A", "--vec", "col,row"],
     ["hessian", "logsumexp(x)", "wrt", "x"],
     ["check", "x.T@A@x", "wrt", "x", "--answer", "2*A@x"],
+    ["derive", "tr(X^T A X) + logdet(S)", "wrt", "X", "--latex"],
+    ["derive", "sum(softplus(W2 @ tanh(W1 @ x)))", "wrt", "W1", "--code", "numpy"],
+    ["hessian", "-sum(y * log(sigmoid(X@w)) + (1 - y) * log(1 - sigmoid(X@w)))", "wrt", "w", "--code", "numpy"],
 ]
 
 
-@pytest.mark.parametrize("args", CASES, ids=[" ".join(a[:2]) for a in CASES])
+@pytest.mark.parametrize("args", CASES, ids=[" ".join(a[:2] + a[4:]) for a in CASES])
 def test_output_is_identical_across_hash_seeds(args):
     outputs = set()
     for seed in ("0", "1", "12345"):

@@ -234,7 +234,7 @@ class _Writer:
             args = [self.hoist(self.text(a)) for a in e.args]
         elif _whole_arguments(template):
             args = [self.text(a) for a in e.args]
-        else:  # an operand inside a formula, e.g. np.exp(-np.logaddexp(0.0, -{0}))
+        else:  # an operand inside a formula, e.g. np.tanh(0.5 * {0})
             args = [self.wrap(a, ATOM) for a in e.args]
         text = template.format(*args)
         return (text, ATOM) if _is_atom_text(text) else (text, SUM if " + " in text else PRODUCT)

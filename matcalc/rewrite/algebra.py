@@ -258,9 +258,9 @@ def transpose_of(e: Expr) -> Expr:
 
 
 def _transposes(e: Expr) -> int:
-    from ..expr import preorder
+    from ..expr import count_in_tree
 
-    return sum(1 for n in preorder(e) if isinstance(n, Transpose))
+    return count_in_tree(e, lambda n: isinstance(n, Transpose))
 
 
 def _scalar_orientation(e: Expr) -> Expr | None:

@@ -54,7 +54,9 @@ _INTO, _LAST = LEMMAS
 
 
 def present(e: Expr, trace: list[Firing] | None = None) -> Expr:
-    """Apply the presentation lemmas top-down, once per node."""
+    """Apply the presentation lemmas top-down, once per node (a shared subtree once per context, so the
+    work is linear in the distinct subexpressions, not in the tree written out)."""
+    memo: dict[tuple[int, bool], Expr] = {}
 
     def fire(lemma: Lemma, node: Expr) -> Expr:
         new = lemma.apply(node)
@@ -65,12 +67,17 @@ def present(e: Expr, trace: list[Firing] | None = None) -> Expr:
         return new
 
     def go(node: Expr, in_sum: bool) -> Expr:
-        node = map_args(node, lambda a: go(a, isinstance(node, Add)))
+        key = (id(node), in_sum)  # the tree stays alive while present runs, so ids are not reused
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+        new = map_args(node, lambda a: go(a, isinstance(node, Add)))
         negative_term = (
-            in_sum and isinstance(node, Mul) and isinstance(node.args[0], Number) and node.args[0].value < 0
+            in_sum and isinstance(new, Mul) and isinstance(new.args[0], Number) and new.args[0].value < 0
         )
         if not negative_term:
-            node = fire(_INTO, node)
-        return fire(_LAST, node)
+            new = fire(_INTO, new)
+        memo[key] = new = fire(_LAST, new)
+        return new
 
     return go(e, False)
