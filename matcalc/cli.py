@@ -64,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")
     derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
-    derive.add_argument("--code", choices=["numpy"], default=None,
-                        help="print the derivative as a standalone Python function of NumPy arrays instead")
+    derive.add_argument("--code", choices=["numpy", "jax"], default=None,
+                        help="print the derivative as a standalone Python function instead, written with NumPy "
+                             "or with jax.numpy")
     derive.set_defaults(run=_derive)
 
     hess = sub.add_parser("hessian", help="the Hessian of a scalar expression w.r.t. a variable, in closed form")
@@ -78,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     hess.add_argument("--steps", action="store_true", help="print the derivation")
     hess.add_argument("--latex", action="store_true", help="also print LaTeX")
     hess.add_argument("--check", action="store_true", help="verify against finite differences")
-    hess.add_argument("--code", choices=["numpy"], default=None,
-                      help="print the Hessian as a standalone Python function of NumPy arrays instead")
+    hess.add_argument("--code", choices=["numpy", "jax"], default=None,
+                      help="print the Hessian as a standalone Python function instead, written with NumPy or with "
+                           "jax.numpy")
     hess.set_defaults(run=_hessian, layout="mixed")
 
     check = sub.add_parser("check", help="judge a proposed derivative: correct, or how it is wrong (exit 3)")
@@ -139,7 +141,7 @@ def _report(d, args) -> int:
         if args.steps or args.latex or args.check:
             print("error: --code prints only the code; leave out --steps, --latex and --check", file=sys.stderr)
             return EXIT_USAGE
-        print(d.to_source(), end="")
+        print(d.to_source(target=args.code), end="")
         return EXIT_OK
     print(d.describe())
     if args.latex:

@@ -180,11 +180,11 @@ class Derivative:
         d = value.T if (self.layout == "denominator" and value.shape[0] == 1) else value
         return d.reshape(-1, 1, order="F")
 
-    def to_source(self, name: str | None = None) -> str:
+    def to_source(self, name: str | None = None, target: str = "numpy") -> str:
         """The source of a standalone NumPy function computing this derivative (see docs/api.md).
 
         It takes the expression's names (and the variable) as keyword arguments and returns what
-        :meth:`matrix` returns."""
+        :meth:`matrix` returns. ``target="jax"`` writes it with ``jax.numpy`` instead."""
         name = name or FUNCTION_NAMES.get(self.kind, "derivative")
         params = list(symbols(self.f))
         if self.wrt not in params:
@@ -195,14 +195,16 @@ class Derivative:
             doc += f"\nClosed form: {closed}"
         shape = self.expr.shape
         args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
-        returns = f"Arguments (NumPy arrays; a vector may be 1-D): {args}.\n" + (
-            "Returns a float." if is_scalar(shape) else
+        arrays = "JAX or NumPy arrays" if target == "jax" else "NumPy arrays"
+        returns = f"Arguments ({arrays}; a vector may be 1-D): {args}.\n" + (
+            ("Returns a 0-d array." if target == "jax" else "Returns a float.") if is_scalar(shape) else
             f"Returns a 2-D array of shape ({shape[0]}, {shape[1]}).")
-        return function_source(self.expr, params, name, doc, returns)
+        return function_source(self.expr, params, name, doc, returns, target)
 
-    def to_function(self, name: str | None = None):
-        """This derivative as a Python function of NumPy arrays (the code of :meth:`to_source`)."""
-        source = self.to_source(name)
+    def to_function(self, name: str | None = None, target: str = "numpy"):
+        """This derivative as a Python function of NumPy arrays (the code of :meth:`to_source`;
+        ``target="jax"``: of JAX arrays, which needs JAX installed)."""
+        source = self.to_source(name, target)
         namespace: dict = {"__name__": "matcalc.generated"}
         exec(compile(source, f"<matcalc {name or FUNCTION_NAMES.get(self.kind, 'derivative')}>", "exec"), namespace)
         fn = namespace[name or FUNCTION_NAMES.get(self.kind, "derivative")]

@@ -176,3 +176,10 @@ def test_code_of_a_hessian():
 def test_code_does_not_combine_with_other_output():
     result = run("derive", "x.T@A@x", "wrt", "x", "--code", "numpy", "--steps")
     assert result.returncode == 2 and "--code prints only the code" in result.stderr
+
+
+def test_code_for_jax():
+    result = run("hessian", "x.T@A@x + sum(softplus(x))", "wrt", "x", "--code", "jax")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("import jax.numpy as jnp\n") and "def hessian(*, x, A):" in result.stdout
+    assert "np." not in result.stdout.replace("jnp.", "")

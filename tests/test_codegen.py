@@ -211,3 +211,57 @@ def test_function_name_can_be_chosen():
     assert fn.__name__ == "grad_sq" and "def grad_sq(*, x):" in fn.source
     with pytest.raises(ValueError):
         mc.derive("x.T @ x", "x").to_source("not valid")
+
+
+# ---------------------------------------------------------------- target="jax"
+
+JAX_CASES = [(e, w, wh, lay) for e, w, wh, lay in CASES] + [
+    ("c * x.T @ A @ x", "c", "c: scalar", "mixed"),
+    ("logdet(S)", "S", "S: matrix(n, n) spd", "mixed"),
+    ("A @ X @ B", "X", None, "mixed"),
+]
+
+
+def test_jax_source_uses_jax_numpy_only():
+    source = mc.derive("c * sum(softplus(A @ kron(B, x) @ y))", "c", where="c: scalar").to_source(target="jax")
+    tree = ast.parse(source)
+    imports = [a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names]
+    assert imports == ["jax.numpy"]
+    assert not any(isinstance(n, ast.Name) and n.id == "np" for n in ast.walk(tree))
+    assert ".item()" not in source  # scalars stay arrays: the function can be jitted and traced
+    assert "dtype=float" not in source  # JAX's default float, no float64 warning without x64
+
+
+def test_unknown_code_target_is_refused():
+    with pytest.raises(ValueError, match="no code target 'torch'"):
+        mc.derive("x.T @ x", "x").to_source(target="torch")
+
+
+def test_jax_target_computes_the_same_values_in_numpy_semantics(monkeypatch):
+    """jax.numpy mirrors NumPy: run the JAX source against NumPy itself (everywhere, JAX or not)."""
+    import sys
+    import types
+
+    jax_module = types.ModuleType("jax")
+    jax_module.numpy = np
+    monkeypatch.setitem(sys.modules, "jax", jax_module)
+    monkeypatch.setitem(sys.modules, "jax.numpy", np)
+    for expr, wrt, where, layout in JAX_CASES:
+        d = mc.derive(expr, wrt, layout=layout, where=where)
+        arrays = _values(d)
+        got = d.to_function(target="jax")(**{python_name(k): v for k, v in arrays.items()})
+        np.testing.assert_allclose(np.asarray(got, dtype=float).reshape(np.shape(d.matrix(arrays))),
+                                   d.matrix(arrays), rtol=1e-9, atol=1e-10, err_msg=expr)
+
+
+@pytest.mark.parametrize(("expr", "wrt", "where", "layout"), JAX_CASES)
+def test_jax_target_with_jax(expr, wrt, where, layout):
+    """With JAX installed (the bench extra): the function runs under jax.jit in float64."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    d = mc.derive(expr, wrt, layout=layout, where=where)
+    arrays = _values(d)
+    fn = jax.jit(d.to_function(target="jax"))
+    got = np.asarray(fn(**{python_name(k): v for k, v in arrays.items()}))
+    want = d.matrix(arrays)
+    np.testing.assert_allclose(got.reshape(np.shape(want)), want, rtol=1e-9, atol=1e-10)

@@ -13,12 +13,15 @@ shared subexpression once:
   search with every symbolic size taken as 1000), so ``A @ B @ x`` runs as ``A @ (B @ x)``;
 * a 1×1 factor of a product is a scalar multiplication.
 
-The source names nothing but NumPy, so it can be pasted into any project.
+The source names nothing but NumPy, so it can be pasted into any project. With ``target="jax"`` the same
+code is written against ``jax.numpy`` (scalars stay arrays, so the function can be ``jax.jit``-ed and
+differentiated again).
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 from fractions import Fraction
 
 from ..errors import UnsupportedError
@@ -62,7 +65,7 @@ COMMUTATION_HELPER = '''def _commutation_order(m, n):
 
 def python_name(name: str) -> str:
     """A symbol's name as a Python identifier (a keyword gets a trailing underscore)."""
-    return name + "_" if keyword.iskeyword(name) or name in ("np", "float") else name
+    return name + "_" if keyword.iskeyword(name) or name in ("np", "jnp", "float") else name
 
 
 def _is_atom_text(text: str) -> bool:
@@ -453,20 +456,29 @@ def _inline(e: Expr) -> bool:
     return _diagonal_vector(e) is not None
 
 
+TARGETS = ("numpy", "jax")  # the array libraries generated code can be written for
+
+
 @bounded
-def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, returns: str = "") -> str:
-    """The source of a standalone NumPy function `name(*, params…)` returning the value of `expr`."""
+def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, returns: str = "",
+                    target: str = "numpy") -> str:
+    """The source of a standalone function `name(*, params…)` returning the value of `expr`, written
+    for NumPy (`target="numpy"`) or for ``jax.numpy`` (`target="jax"`)."""
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a function name: {name!r}")
+    if target not in TARGETS:
+        raise ValueError(f"no code target {target!r}; choose one of {', '.join(TARGETS)}")
+    jax = target == "jax"
     names = [python_name(p.name) for p in params]
-    taken = set(names) | {"np", name}
+    taken = set(names) | {"np", "jnp", name}
     definitions, body = with_lets(expr, inline=_inline, taken=taken)
     writer = _Writer(taken | {s.name for s, _ in definitions})
     lines = []
     for p, py in zip(params, names):
         rows, cols = p.shape
         if is_scalar(p.shape):
-            lines.append(f"{py} = np.asarray({py}, dtype=float).item()  # scalar")
+            lines.append(f"{py} = np.asarray({py}, dtype=float)  # scalar" if jax else
+                         f"{py} = np.asarray({py}, dtype=float).item()  # scalar")
         elif cols == ONE:
             lines.append(f"{py} = np.asarray({py}, dtype=float).reshape(-1, 1)  # {describe(p.shape)}")
         elif rows == ONE:
@@ -487,12 +499,16 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
     result = writer.text(body)
     lines += writer.lines
     if is_scalar(expr.shape):
-        lines.append(f"return np.asarray({result}, dtype=float).item()")
+        lines.append(f"return np.reshape({result}, ())" if jax else f"return np.asarray({result}, dtype=float).item()")
     else:
         lines.append(f"return {result}")
-    out = ["import numpy as np", "", ""]
-    for helper in sorted(writer.helpers):
-        out += [writer.helpers[helper].rstrip("\n"), "", ""]
+    helpers = [writer.helpers[helper].rstrip("\n") for helper in sorted(writer.helpers)]
+    if jax:  # the same calls from jax.numpy; dtype=float is JAX's default float (float64 with x64 enabled)
+        lines = [_to_jax(line) for line in lines]
+        helpers = [_to_jax(helper) for helper in helpers]
+    out = ["import jax.numpy as jnp" if jax else "import numpy as np", "", ""]
+    for helper in helpers:
+        out += [helper, "", ""]
     signature = f"def {name}(*, {', '.join(names)}):" if names else f"def {name}():"
     out.append(signature)
     doc_lines = doc.strip("\n").split("\n") + ([""] + returns.split("\n") if returns else [])
@@ -504,6 +520,11 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         out.pop()
     out += ["    " + line for line in lines]
     return "\n".join(out) + "\n"
+
+
+def _to_jax(code: str) -> str:
+    """NumPy code as jax.numpy code: every ``np.`` call is the ``jnp.`` one of the same name."""
+    return re.sub(r"\bnp\.", "jnp.", code).replace("dtype=float", "dtype=jnp.result_type(float)")
 
 
 def _sizes_used(node: Expr):
