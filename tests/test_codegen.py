@@ -146,6 +146,15 @@ def test_diagonal_matrices_become_hadamard_products():
     assert "X.T @ (" in source and "* X)" in source
 
 
+@pytest.mark.parametrize("expr", ["x.T @ A @ x + sum(log(1 + exp(x)))", "sum(tanh(x)) + sum(sigmoid(x))",
+                                  "x.T @ A @ x - sum(exp(x)) + sum(sin(x))"])
+def test_diagonal_terms_of_a_sum_form_one_diagonal_matrix(expr):
+    h = mc.hessian(expr, "x")
+    body = h.to_source().split('"""')[2]
+    assert body.count("np.diagflat") == 1
+    _same(h)
+
+
 def test_kronecker_products_are_applied_not_formed_inside_products():
     d = mc.derive("x.T @ kron(A, B) @ y", "y")
     body = d.to_source().split('"""')[-1]

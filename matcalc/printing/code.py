@@ -40,6 +40,7 @@ from ..expr import (
     Symbol,
     Transpose,
     Zeros,
+    nary,
     preorder,
 )
 from ..limits import bounded
@@ -181,6 +182,13 @@ class _Writer:
         return f"({text})" if prec < need else text
 
     def add(self, e: Add) -> tuple[str, int]:
+        diagonal = [(t, v) for t, v in ((t, _diagonal_vector(t)) for t in e.args) if v is not None]
+        if len(diagonal) > 1:  # diag(a) + diag(b) + M: one diagonal matrix, diag(a + b), is formed
+            from ..functions import DIAG
+
+            merged = Call(DIAG, nary(Add, [v for _, v in diagonal]))
+            rest = [t for t in e.args if all(t is not d for d, _ in diagonal)]
+            return self.expr(nary(Add, rest + [merged]))
         out = ""
         for i, term in enumerate(e.args):
             negative, rest = _split_sign(term)
