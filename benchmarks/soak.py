@@ -221,7 +221,7 @@ class Gen:
         if shape[1] == ONE and shape[0] != ONE:
             kinds += ["softmax", "diagv"]
         if shape[0] == ONE and shape[1] != ONE and r.random() < 0.1:
-            kinds += ["softmax_row"]  # unsupported by construct: softmax of a row vector
+            kinds += ["softmax_row"]  # softmax of a row vector
         kind = r.choice(kinds)
         return getattr(self, "k_" + kind)(shape, d)
 
@@ -336,7 +336,7 @@ class Gen:
         if choice == "norm_fro":
             return fn("norm_fro", self.of(r.choice([(N, M), (N, N), (M, N), (N, MP1)]), d))
         if choice == "logsumexp":
-            if r.random() < 0.1:  # unsupported by construct: logsumexp of a matrix
+            if r.random() < 0.1:  # logsumexp of a matrix
                 return fn("logsumexp", self.of((N, M), d))
             return fn("logsumexp", self.of(r.choice([(N, ONE), (M, ONE), (NP1, ONE)]), d))
         if choice == "logdet":

@@ -325,17 +325,24 @@ def _kron_rule(e, ds):
 
 
 def _softmax_rule(e, ds):
+    """d s = s ∘ du - s (sᵀ du) for a column; for a row, the transpose: s ∘ du - (du sᵀ) s."""
     (u,), (du,) = e.args, ds
-    if u.shape[1] != ONE:
-        raise UnsupportedError("the derivative of softmax of a row vector (write softmax(u) for a column u)")
-    return Add(Mul(e, du), _neg(MatMul(e, Transpose(e), du))), "softmax"
+    if u.shape[1] == ONE:
+        return Add(Mul(e, du), _neg(MatMul(e, Transpose(e), du))), "softmax"
+    return Add(Mul(e, du), _neg(MatMul(du, Transpose(e), e))), "softmax"
 
 
 def _logsumexp_rule(e, ds):
+    """d lse(u) = softmax(u)ᵀ du for a column (du softmax(u)ᵀ for a row); for a matrix U,
+    sum(P ∘ dU) with P = exp(U - lse(U)), the softmax over all entries."""
     (u,), (du,) = e.args, ds
-    if u.shape[1] != ONE:
-        raise UnsupportedError("the derivative of logsumexp of a matrix or row vector (only column vectors)")
-    return MatMul(Transpose(Call(REGISTRY["softmax"], u)), du), "logsumexp"
+    softmax = REGISTRY["softmax"]
+    if u.shape[1] == ONE:
+        return MatMul(Transpose(Call(softmax, u)), du), "logsumexp"
+    if u.shape[0] == ONE:
+        return MatMul(du, Transpose(Call(softmax, u))), "logsumexp"
+    weights = Call(REGISTRY["exp"], Add(u, _neg(e)))  # the scalar broadcast over U
+    return Call(REGISTRY["sum"], Mul(weights, du)), "logsumexp"
 
 
 CALL_RULES: dict[str, Callable[[Call, Diffs], tuple[Expr, str]]] = {

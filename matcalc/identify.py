@@ -24,6 +24,7 @@ from .expr import (
     Mul,
     Number,
     Ones,
+    Power,
     Symbol,
     Transpose,
     Zeros,
@@ -209,7 +210,64 @@ def _call_adjoint(e: Call, g: Expr) -> Expr:
         return Mul(g, Identity(arg.shape[0]))
     if name == "diag":
         return Call(REGISTRY["diag"], g)  # diag(v)* is "the diagonal of", diag(A)* is "diagonal matrix of"
+    if name == "vec":  # vec* reshapes g back to the argument's shape
+        if arg.shape[1] == ONE:
+            return g
+        if arg.shape[0] == ONE:
+            return Transpose(g)
+        unvec = _unvec(g, arg.shape)
+        if unvec is not None:
+            return unvec
+        raise UnsupportedError(
+            "identifying a gradient through vec of a matrix: the gradient would be a vector reshaped into a "
+            "matrix, which has no closed form here unless the vector is vec(G)"
+        )
     raise UnsupportedError(f"identifying a gradient through {name}")
+
+
+def _transposed(f: Expr) -> Expr:
+    """fᵀ, with (hᵀ)ᵀ = h, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ and K(m, n)ᵀ = K(n, m) written out."""
+    if isinstance(f, Transpose):
+        return f.arg
+    if isinstance(f, Call) and f.fn.name == "kron":
+        return Call(f.fn, *[Transpose(a) for a in f.args])
+    if isinstance(f, Commutation):
+        return Commutation(f.dims[1], f.dims[0])
+    return Transpose(f)
+
+
+def _unvec(g: Expr, shape) -> Expr | None:
+    """G of `shape` with vec(G) = g, read off the structure of g (vec(G), element-wise operations of such,
+    kron(A, B) vec(X) = vec(B X Aᵀ), K vec(A) = vec(Aᵀ)); None when g is no such vector."""
+    rows, cols = shape
+    if isinstance(g, Call) and g.fn.name == "vec":
+        return g.args[0] if g.args[0].shape == shape else None
+    if isinstance(g, Transpose) and isinstance(g.arg, Transpose):
+        return _unvec(g.arg.arg, shape)
+    if isinstance(g, Transpose) and isinstance(g.arg, MatMul):  # (r K)ᵀ = Kᵀ rᵀ
+        return _unvec(MatMul(*[_transposed(f) for f in reversed(g.arg.args)]), shape)
+    if isinstance(g, (Ones, Zeros)):
+        return type(g)(shape)
+    if isinstance(g, (Mul, Add)):
+        parts = [a if is_scalar(a.shape) else _unvec(a, shape) for a in g.args]
+        return None if any(p is None for p in parts) else g.rebuild(*parts)
+    if isinstance(g, Power) and is_scalar(g.exponent.shape):
+        base = _unvec(g.base, shape)
+        return None if base is None else Power(base, g.exponent)
+    if isinstance(g, Call) and g.fn.kind == "elementwise":
+        arg = _unvec(g.args[0], shape)
+        return None if arg is None else Call(g.fn, arg)
+    if isinstance(g, MatMul) and len(g.args) >= 2:
+        first, rest = g.args[0], nary(MatMul, g.args[1:])
+        if isinstance(first, Call) and first.fn.name == "kron":  # (A ⊗ B) vec(X) = vec(B X Aᵀ)
+            a, b = first.args
+            x = _unvec(rest, (b.shape[1], a.shape[1]))
+            if x is not None and (b.shape[0], a.shape[0]) == shape:
+                return MatMul(b, x, Transpose(a))
+        if isinstance(first, Commutation) and first.dims == (cols, rows):  # K(m, n) vec(A) = vec(Aᵀ), A m×n
+            a = _unvec(rest, (cols, rows))
+            return None if a is None else Transpose(a)
+    return None
 
 
 def gradient_of(df: Expr, dvar: Symbol) -> Expr:

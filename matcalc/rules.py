@@ -52,8 +52,9 @@ _RULES = [
     Rule("det", "d det(U) = det(U) tr(U⁻¹ dU)", "Jacobi's formula; Matrix Cookbook (46)"),
     Rule("logdet", "d log det(U) = tr(U⁻¹ dU)", "Matrix Cookbook (57)"),
     Rule("inverse", "d(U⁻¹) = -U⁻¹ dU U⁻¹", "Matrix Cookbook (59)"),
-    Rule("softmax", "d softmax(u) = s ∘ du - s (sᵀ du),  s = softmax(u)", "calculus"),
-    Rule("logsumexp", "d logsumexp(u) = softmax(u)ᵀ du", "calculus"),
+    Rule("softmax", "d softmax(u) = s ∘ du - s (sᵀ du),  s = softmax(u)  (a row u: s ∘ du - (du sᵀ) s)", "calculus"),
+    Rule("logsumexp", "d logsumexp(u) = softmax(u)ᵀ du;  a matrix U: sum(P ∘ dU), P = exp(U - logsumexp(U))",
+         "calculus"),
     # identification
     Rule("identify-gradient", "df = tr(Gᵀ dX) = sum(G ∘ dX)  ⇒  ∂f/∂X = G", "Magnus & Neudecker, first identification theorem"),
     Rule("identify-jacobian", "vec(dF) = J vec(dX)  ⇒  ∂vec(F)/∂vec(X)ᵀ = J", "Magnus & Neudecker, first identification theorem"),

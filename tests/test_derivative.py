@@ -435,7 +435,7 @@ def test_covector_plus_a_broadcast_scalar(expr):
     # diag(x) and x @ y.T wrt x are tensor results now (test_tensor.py)
     ("kron(A, x)", "x", None, "the vec-Jacobian through kron"),
     ("vec(X).T @ a", "X", None, "gradient through vec"),
-    ("softmax(x.T)", "x", None, "softmax"),
+    ("sum(kron(X, B))", "X", None, "gradient through kron"),
 ])
 def test_unsupported_constructs_raise_unsupported_error(expr, wrt, where, match):
     with pytest.raises(mc.UnsupportedError, match=match):
@@ -473,3 +473,30 @@ def test_a_row_output_by_a_scalar_is_a_column_in_denominator_layout(expr, where,
     d = mc.derive(expr, "b", layout="denominator", where=where)
     assert str(d) == expected and "as a column" in d.convention
     assert d.check().passed
+
+
+GRADIENTS_THROUGH_VEC = [
+    ("vec(X).T @ vec(X)", None, "2 * X"),
+    ("sum(exp(vec(X)))", None, "exp(X)"),
+    ("norm(vec(X))**2", None, "2 * X"),
+    ("vec(X).T @ kron(A, B) @ vec(X)", "A: matrix(m, m); B: matrix(n, n); X: matrix(n, m)", "B @ X @ A.T + B.T @ X @ A"),
+    ("vec(X.T).T @ vec(A)", "A: matrix(m, n); X: matrix(n, m)", "A.T"),
+    ("sum(sin(vec(X))**2)", None, None),
+    ("vec(X).T @ commutation(n, m) @ vec(Y)", "X: matrix(m, n); Y: matrix(n, m)", "Y.T"),
+    ("vec(X).T @ vec(Y) + sum(vec(X) ∘ vec(Y))", "Y: matrix(n, m); X: matrix(n, m)", "2 * Y"),
+]
+
+
+@pytest.mark.parametrize(("expr", "where", "expected"), GRADIENTS_THROUGH_VEC)
+@pytest.mark.parametrize("layout", ["mixed", "numerator"])
+def test_gradients_through_vec_reshape_back(expr, where, expected, layout):
+    """<G, vec(dX)> with G = vec(H) (or an element-wise image, kron(A, B) vec(H), K vec(H)) gives H."""
+    d = mc.derive(expr, "X", where=where, layout=layout)
+    if expected is not None and layout == "mixed":
+        assert str(d) == expected
+    assert d.check().passed
+
+
+def test_a_gradient_through_vec_that_needs_a_reshape_is_unsupported():
+    with pytest.raises(mc.UnsupportedError, match="a vector reshaped into a matrix"):
+        mc.derive("a.T @ vec(X)", "X")

@@ -61,8 +61,11 @@ RULE_CASES: dict[str, list[tuple[str, str, str | None]]] = {
     "norm": [("norm(x)", "x", None), ("||A@x||", "x", None), ("norm(x.T)", "x", None), ("norm(s)", "s", "s: scalar")],
     "norm1": [("norm1(x)", "x", None), ("norm1(A@x)", "x", None)],
     "norm-fro": [("norm_fro(x)", "x", None), ("norm_fro(x@y.T)", "x", None)],
-    "softmax": [("softmax(x)", "x", None), ("y.T@softmax(A@x)", "x", None), ("softmax(s*x)", "s", "s: scalar")],
-    "logsumexp": [("logsumexp(x)", "x", None), ("logsumexp(A@x)", "x", None)],
+    "softmax": [("softmax(x)", "x", None), ("y.T@softmax(A@x)", "x", None), ("softmax(s*x)", "s", "s: scalar"),
+                ("softmax(x.T @ B)", "x", None), ("softmax(x.T) @ y", "x", None), ("softmax(s*x.T)", "s", "s: scalar")],
+    "logsumexp": [("logsumexp(x)", "x", None), ("logsumexp(A@x)", "x", None), ("logsumexp(x.T @ B)", "x", None),
+                  ("logsumexp(X)", "X", None), ("logsumexp(A @ X @ B)", "X", None), ("logsumexp(s*X)", "s", "s: scalar"),
+                  ("logsumexp(X @ x)", "X", None)],
 }
 
 CASES = [(rule, *case) for rule, cases in RULE_CASES.items() for case in cases]
