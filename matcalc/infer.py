@@ -143,7 +143,7 @@ class Inference:
         self.symbols: dict[str, tuple[Shape, frozenset[str]]] = {}
         self.numpy_markers = [(m, p) for m, p in markers if m in NUMPY_MARKERS]
         self.math_markers = [(m, p) for m, p in markers if m in MATH_MARKERS]
-        self.unlifted: set[int] = set()  # ids of postfix nodes known to apply to a real operand
+        self.unlifted: dict[int, Syntax] = {}  # postfix nodes known to apply to a real operand (kept alive by id)
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -248,7 +248,7 @@ class Inference:
             chain.append(chain[-1].args[0])
         lifted = self._juxt_call(chain[-1].args[0])
         if lifted is None:
-            self.unlifted.update(id(postfix) for postfix in chain)
+            self.unlifted.update((id(postfix), postfix) for postfix in chain)
             return node
         for postfix in reversed(chain):
             name_node, operand = lifted.args
