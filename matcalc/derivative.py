@@ -206,7 +206,11 @@ class Derivative:
         ``target="jax"``: of JAX arrays, which needs JAX installed)."""
         source = self.to_source(name, target)
         namespace: dict = {"__name__": "matcalc.generated"}
-        exec(compile(source, f"<matcalc {name or FUNCTION_NAMES.get(self.kind, 'derivative')}>", "exec"), namespace)
+        # `source` is written by printing.code from the derivative's tree, never from user text: names are
+        # grammar identifiers (re-checked there), numbers are printed from Fractions, calls come from the
+        # function registry's fixed templates, and the docstring is escaped.
+        code = compile(source, f"<matcalc {name or FUNCTION_NAMES.get(self.kind, 'derivative')}>", "exec")
+        exec(code, namespace)  # safe: generated from the tree (identifiers checked, docstring escaped), not user text
         fn = namespace[name or FUNCTION_NAMES.get(self.kind, "derivative")]
         fn.source = source
         return fn

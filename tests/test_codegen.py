@@ -15,9 +15,10 @@ import pytest
 
 import matcalc as mc
 from matcalc.checking import sample_point
-from matcalc.expr import symbols
+from matcalc.expr import Symbol, symbols
 from matcalc.functions import REGISTRY
-from matcalc.printing.code import python_name
+from matcalc.printing.code import function_source, python_name
+from matcalc.shapes import ONE, Dim
 
 CASES = [
     ("x.T @ A @ x", "x", None, "mixed"),
@@ -220,6 +221,23 @@ def test_function_name_can_be_chosen():
     assert fn.__name__ == "grad_sq" and "def grad_sq(*, x):" in fn.source
     with pytest.raises(ValueError):
         mc.derive("x.T @ x", "x").to_source("not valid")
+
+
+def test_a_name_that_is_not_an_identifier_is_refused_not_executed():
+    """The grammar only makes identifiers; a Symbol built by hand with code in its name never reaches exec."""
+    x = Symbol("x", (Dim.of("n"), ONE))
+    hostile = Symbol("__import__('os').system('echo hi')", (Dim.of("n"), ONE))
+    with pytest.raises(ValueError, match="not a Python identifier"):
+        function_source(hostile, [hostile, x], "f", "doc")
+
+
+@pytest.mark.parametrize("doc", ['end """; import os; """', 'a \\""" b', 'trailing "', "back\\slash \\n"])
+def test_the_docstring_cannot_be_escaped(doc):
+    x = Symbol("x", (Dim.of("n"), ONE))
+    namespace: dict = {}
+    exec(compile(function_source(x, [x], "f", doc), "<test>", "exec"), namespace)
+    assert namespace["f"].__doc__.strip() == doc
+    assert set(namespace) == {"__builtins__", "np", "f"}
 
 
 # ---------------------------------------------------------------- target="jax"

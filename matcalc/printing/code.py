@@ -478,6 +478,9 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         raise ValueError(f"no code target {target!r}; choose one of {', '.join(TARGETS)}")
     jax = target == "jax"
     names = [python_name(p.name) for p in params]
+    for p, py in zip(params, names):  # the grammar only makes identifiers; a hand-built Symbol may not be one
+        if not py.isidentifier():
+            raise ValueError(f"generated code: the name {p.name!r} is not a Python identifier")
     taken = set(names) | {"np", "jnp", name}
     definitions, body = with_lets(expr, inline=_inline, taken=taken)
     writer = _Writer(taken | {s.name for s, _ in definitions})
@@ -498,7 +501,8 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         source = next(((py, axis) for p, py in zip(params, names) for axis, d in enumerate(p.shape) if d.name == dim), None)
         if source is None:
             raise UnsupportedError(f"generated code: no argument has the size {dim} on its own")
-        var = dim if dim not in writer.taken else writer.fresh(dim + "_")
+        plain = dim.isidentifier()
+        var = dim if plain and dim not in writer.taken else writer.fresh((dim if plain else "size") + "_")
         writer.taken.add(var)
         writer.dims[dim] = var
         lines.append(f"{var} = {source[0]}.shape[{source[1]}]")
@@ -519,7 +523,8 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         out += [helper, "", ""]
     signature = f"def {name}(*, {', '.join(names)}):" if names else f"def {name}():"
     out.append(signature)
-    doc_lines = doc.strip("\n").split("\n") + ([""] + returns.split("\n") if returns else [])
+    doc_lines = [_docstring_safe(line) for line in
+                 doc.strip("\n").split("\n") + ([""] + returns.split("\n") if returns else [])]
     out.append('    """' + doc_lines[0])
     out += [("    " + line).rstrip() for line in doc_lines[1:]]
     out.append('    """' if len(doc_lines) > 1 else "")
@@ -528,6 +533,11 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         out.pop()
     out += ["    " + line for line in lines]
     return "\n".join(out) + "\n"
+
+
+def _docstring_safe(line: str) -> str:
+    """A docstring line that cannot end the docstring or start an escape (it is printed as written)."""
+    return line.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _to_jax(code: str) -> str:
