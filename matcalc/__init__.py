@@ -27,9 +27,12 @@ def __getattr__(name):
     raise AttributeError(f"module 'matcalc' has no attribute {name!r}")
 
 
-def evaluate(expr, values=None, where=None, sizes=None):
-    """Value of an expression (string or tree) on NumPy arrays: a float for scalars, else a 2-D array."""
-    return _evaluate(parse(expr, where), values or {}, sizes)
+def evaluate(expr, values=None, where=None, sizes=None, strict: bool = False):
+    """Value of an expression (string or tree) on NumPy arrays: a float for scalars, else a 2-D array.
+
+    One `where` may declare names of many expressions; ``strict=True`` refuses declarations of names that do
+    not occur."""
+    return _evaluate(parse(expr, where, strict=strict), values or {}, sizes)
 
 
 def to_text(expr, where=None) -> str:

@@ -206,13 +206,14 @@ class _Question:
     its closed forms in every layout and vec order, the names pinned to their shapes, and random points
     reused for every answer."""
 
-    def __init__(self, expr, wrt, where, layout: str | None, vec, seed: int):
+    def __init__(self, expr, wrt, where, layout: str | None, vec, seed: int, notation: str = "auto"):
         layout = None if layout == "any" else layout
         if layout is not None and layout not in LAYOUTS:
             raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)} (or None for any), not {layout!r}")
         self.layout = layout
         self.seed = seed
-        reference = derive(expr, wrt, layout=layout or "mixed", where=where, vec=vec)
+        self.notation = notation
+        reference = derive(expr, wrt, layout=layout or "mixed", where=where, vec=vec, notation=notation)
         self.f, self.var, self.vec = reference.f, reference.wrt, reference.vec
         self.where = where
         self.user_decls = parse_where(where) if not isinstance(where, dict) else dict(where)
@@ -306,14 +307,14 @@ class _Question:
         if not isinstance(answer, str):
             raise MatcalcError(f"the answer must be an expression string, got {type(answer).__name__}")
         try:
-            return parse(answer, self.pins), None
+            return parse(answer, self.pins, notation=self.notation, known=tuple(self.names), strict=False), None
         except RecursionError:
             raise MatcalcError("the answer is too deeply nested") from None
         except LimitError:
             raise
         except MatcalcError as err:
             try:
-                parse(answer, self.user_decls)
+                parse(answer, self.user_decls, notation=self.notation, known=tuple(self.names), strict=False)
             except LimitError:
                 raise
             except MatcalcError:
@@ -784,13 +785,14 @@ def _in_answer(err: MatcalcError) -> MatcalcError:
 
 
 @lru_cache(maxsize=128)
-def _cached_question(expr, wrt, where, layout, vec, seed) -> _Question:
-    return _Question(expr, wrt, where, layout, vec, seed)
+def _cached_question(expr, wrt, where, layout, vec, seed, notation) -> _Question:
+    return _Question(expr, wrt, where, layout, vec, seed, notation)
 
 
-def question(expr, wrt, where=None, layout: str | None = None, vec="col", seed: int = 0) -> _Question:
+def question(expr, wrt, where=None, layout: str | None = None, vec="col", seed: int = 0,
+             notation: str = "auto") -> _Question:
     """The prepared question (closed forms, pinned names, random points), cached when its inputs hash."""
-    key = (expr, wrt, where, layout, vec, seed)
+    key = (expr, wrt, where, layout, vec, seed, notation)
     if all(isinstance(k, Hashable) for k in key):
         try:
             return _cached_question(*key)
@@ -804,7 +806,7 @@ def question(expr, wrt, where=None, layout: str | None = None, vec="col", seed: 
 
 @bounded
 def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="col", steps: bool = False,
-                 seed: int = 0) -> Verdict:
+                 seed: int = 0, notation: str = "auto") -> Verdict:
     """Judge `answer`, a proposed closed form of the derivative of `expr` with respect to `wrt`.
 
     The answer may use the expression's names, which keep the expression's shapes and declared
@@ -824,7 +826,7 @@ def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="
     >>> check_answer("x.T@A@x", "x", "x.T@(A + A.T)").message
     'correct, in numerator layout (the gradient w.r.t. x as a row)'
     """
-    return question(expr, wrt, where, layout, vec, seed).judge(answer, steps)
+    return question(expr, wrt, where, layout, vec, seed, notation).judge(answer, steps)
 
 
 __all__ = ["check_answer", "Verdict", "DIAGNOSES", "TOLERANCE", "DRAWS"]

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import limits
 from .errors import LimitError, MatcalcError
-from .expr import Call, Expr, Symbol, preorder, symbols
+from .expr import Call, Expr, Symbol, distinct_nodes, preorder, symbols
 from .numeric import size_of, value_2d
 
 SIZE_SETS = (
@@ -100,9 +100,7 @@ class CheckReport:
 
 def _kinks_clear(f: Expr, arrays, sizes) -> bool:
     for node in preorder(f):
-        if isinstance(node, Call) and getattr(node.fn, "kink", False) or (
-            isinstance(node, Call) and node.fn.name == "norm1"
-        ):
+        if isinstance(node, Call) and node.fn.kink:
             arg = value_2d(node.args[0], arrays, sizes)
             if np.min(np.abs(arg)) < KINK_MARGIN:
                 return False
@@ -114,7 +112,7 @@ MAX_CONDITION = 1e8
 
 def _well_conditioned(e: Expr, arrays, sizes) -> bool:
     for node in preorder(e):
-        if isinstance(node, Call) and node.fn.name in ("inv", "det", "logdet"):
+        if isinstance(node, Call) and node.fn.conditioning:
             arg = value_2d(node.args[0], arrays, sizes)
             if not np.all(np.isfinite(arg)) or np.linalg.cond(arg) > MAX_CONDITION:
                 return False
@@ -155,6 +153,8 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
         for s in symbols(e):
             syms.setdefault(s.name, s)
     check_entries(exprs, sizes)
+    spd = _spd_arguments(exprs)
+    syms = {name: Symbol(s.name, s.shape, s.props | {"spd"}) if s in spd else s for name, s in syms.items()}
     for attempt in range(attempts):
         positive = attempt >= attempts // 3
         arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
@@ -172,6 +172,17 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
             continue  # inv / det / logdet of a (numerically) singular matrix: differences are meaningless
         return arrays
     return None
+
+
+def _spd_arguments(exprs: list[Expr]) -> set[Symbol]:
+    """Square symbols that are themselves the argument of a function defined only on symmetric positive
+    definite matrices (logm, sqrtm: ``fn.argument == "spd"``): they are drawn so, to be in its domain."""
+    found = set()
+    for e in exprs:
+        for node in distinct_nodes(e):
+            if isinstance(node, Call) and node.fn.argument == "spd" and isinstance(node.args[0], Symbol):
+                found.add(node.args[0])
+    return found
 
 
 def directions(var: Symbol, shape: tuple[int, int], structured: bool) -> np.ndarray:

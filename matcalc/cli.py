@@ -15,10 +15,13 @@ import sys
 from pathlib import Path
 
 from .errors import MatcalcError
-from .parser import assumptions, parse
+from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
 from .shapes import describe
 
+NOTATION_CHOICES = ("auto", "numpy", "matlab", "math")
+NOTATION_HELP = ("what '*' between arrays means: numpy (element-wise), matlab or math (matrix product); auto "
+                 "(default) decides from the other operators of the expression and refuses when they do not say")
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 
@@ -45,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     show = sub.add_parser("show", help="parse an expression; print it, its shape and its assumptions")
     show.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x^T A x" or "x.T @ A @ x"')
+    show.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
+                        help=NOTATION_HELP)
     show.add_argument("--where", default=None, help='declarations, e.g. "c: scalar; A: matrix(n, n) symmetric"')
     show.add_argument("--latex", action="store_true", help="also print LaTeX")
     show.set_defaults(run=_show)
@@ -56,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--layout", choices=["mixed", "numerator", "denominator"], default="mixed",
                         help="mixed (default): gradients have the variable's shape; numerator: gradients are rows; "
                              "denominator: Jacobians are transposed")
+    derive.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
+                        help=NOTATION_HELP)
     derive.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
     derive.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
                         help="order of matrix entries in a tensor-valued derivative (vec-Jacobian): col = column by "
@@ -73,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     hess.add_argument("expr", metavar="EXPR", help='a scalar expression, e.g. "0.5*||A@x - b||^2"')
     hess.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
     hess.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
+    hess.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
+                        help=NOTATION_HELP)
     hess.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
     hess.add_argument("--vec", choices=["col", "row"], default="col",
                       help="for a matrix variable: flatten it column by column (default) or row by row")
@@ -90,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
     check.add_argument("--answer", required=True, help='the proposed derivative, e.g. "(A + A.T) @ x"; it may use '
                        "EXPR's names, with EXPR's shapes (write --answer=... if it starts with '-' and has no space)")
+    check.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
+                        help=NOTATION_HELP)
     check.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
     check.add_argument("--layout", choices=["any", *LAYOUT_CHOICES], default="any",
                        help="the layout the answer must use; any (default): accept every layout and say which one")
@@ -113,11 +124,12 @@ LAYOUT_CHOICES = ("mixed", "numerator", "denominator")
 
 
 def _show(args) -> int:
-    e = parse(args.expr, args.where)
+    reading = read(args.expr, args.where, notation=args.notation, strict=True)
+    e = reading.expr
     print(to_text(e))
     print(f"  math:    {to_math(e)}")
     print(f"  shape:   {describe(e.shape)}")
-    print(f"  assumes: {assumptions(e) or '(nothing)'}")
+    print(f"  assumes: {assumptions(e, reading.notes) or '(nothing)'}")
     if args.latex:
         print(f"  latex:   {to_latex(e)}")
     return EXIT_OK
@@ -126,13 +138,14 @@ def _show(args) -> int:
 def _derive(args) -> int:
     from .derivative import derive
 
-    return _report(derive(args.expr, args.var, layout=args.layout, where=args.where, vec=args.vec), args)
+    return _report(derive(args.expr, args.var, layout=args.layout, where=args.where, vec=args.vec,
+                          notation=args.notation), args)
 
 
 def _hessian(args) -> int:
     from .derivative import hessian
 
-    return _report(hessian(args.expr, args.var, where=args.where, vec=args.vec), args)
+    return _report(hessian(args.expr, args.var, where=args.where, vec=args.vec, notation=args.notation), args)
 
 
 def _report(d, args) -> int:
@@ -162,7 +175,7 @@ def _check(args) -> int:
 
     layout = None if args.layout == "any" else args.layout
     verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=args.vec,
-                           steps=args.steps)
+                           steps=args.steps, notation=args.notation)
     print(verdict)
     return EXIT_OK if verdict.correct else EXIT_WRONG
 

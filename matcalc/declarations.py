@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lark import Tree
 
 from .errors import DeclarationError, ParseError
-from .syntax import parse_syntax
+from .syntax import canonical_name, parse_syntax
 
 SQUARE_PROPERTIES = {"symmetric", "spd", "invertible", "diagonal"}
 
@@ -45,7 +45,7 @@ def parse_where(where: str | None | dict[str, Declaration]) -> dict[str, Declara
     for decl in tree.children:
         if decl is None:
             continue
-        names = [str(t) for t in decl.children if getattr(t, "type", None) == "NAME"]
+        names = [canonical_name(str(t)) for t in decl.children if getattr(t, "type", None) == "NAME"]
         kind_tree = next((c for c in decl.children if isinstance(c, Tree)), None)
         props = frozenset(str(t) for t in decl.children if getattr(t, "type", None) == "PROPERTY")
         kind, dims = None, None

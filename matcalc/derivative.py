@@ -26,12 +26,14 @@ from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
 from .limits import bounded, check_size
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
-from .parser import assumptions, parse
+from .parser import assumptions, parse, read
 from .printing import to_latex, to_math, to_text
 from .printing.code import function_source
 from .printing.lets import with_lets
+from .reading import not_occurring
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
+from .syntax import canonical_name
 
 LAYOUTS = ("mixed", "numerator", "denominator")
 SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
@@ -50,6 +52,7 @@ class Derivative:
     kind: str  # 'gradient' | 'jacobian' | 'derivative' | 'tensor'
     steps: list[Step] = field(default_factory=list)
     vec: tuple[str, str] = ("col", "col")  # vec order of the output and of the variable (tensor results)
+    notes: list[str] = field(default_factory=list)  # how the text was read (matcalc.parser.read)
 
     @property
     def shape(self):
@@ -72,7 +75,7 @@ class Derivative:
         text = assumptions(self.f)
         if self.wrt not in symbols(self.f):
             text += (", " if text else "") + assumptions(self.wrt)
-        return text
+        return "; ".join(p for p in (text, *self.notes) if p)
 
     @property
     def convention(self) -> str:
@@ -266,7 +269,7 @@ def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
             return s
     if isinstance(wrt, Symbol):
         return wrt
-    alone = parse(name, where)
+    alone = parse(name, where, strict=False)
     if not isinstance(alone, Symbol):
         raise MatcalcError(f"the variable must be a name, got {wrt!r}")
     used = {n for s in symbols(f) for d in s.shape for n in d.names()}
@@ -275,33 +278,49 @@ def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
     return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
 
 
+def read_question(expr, wrt, where, notation: str = "auto"):
+    """The expression to differentiate, the notes on its reading and the variable's name as the tree spells
+    it (``W₁`` is ``W1``); a variable named by text must occur in the expression.
+
+    Deriving by a name the expression does not contain answers a question nobody asked (a zero), so it
+    is an error that says which names do occur and which one was probably meant."""
+    if isinstance(expr, Derivative):  # mixed second derivatives: derive(derive(f, "x"), "y")
+        return expr.expr, [], wrt
+    if isinstance(wrt, str):
+        wrt = canonical_name(wrt.strip())
+    name = wrt.name if isinstance(wrt, Symbol) else wrt
+    reading = read(expr, where, notation=notation, known=(name,) if isinstance(name, str) else (), strict=True)
+    if isinstance(wrt, str) and not any(s.name == wrt for s in symbols(reading.expr)):
+        raise MatcalcError(not_occurring(wrt, reading.expr, expr))
+    return reading.expr, reading.notes, wrt
+
+
 @bounded
-def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivative:
+def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto") -> Derivative:
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
 
     `vec` orders the entries of matrices in a tensor-valued derivative: "col" (column-major,
     the default), "row" (row by row, as note 000), or "col,row" / ("col", "row") for the output's and
-    the variable's order separately."""
+    the variable's order separately. `notation` ("auto", "numpy", "matlab", "math") fixes what ``*``
+    means when the text does not say."""
     if layout not in LAYOUTS:
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     vec = _vec_orders(vec)
-    if isinstance(expr, Derivative):  # mixed second derivatives: derive(derive(f, "x"), "y")
-        expr = expr.expr
-    f = parse(expr, where)
+    f, notes, wrt = read_question(expr, wrt, where, notation)
     var = _variable(f, wrt, where)
     d = differential(f, var)
     steps = list(d.steps)
     if d.df is None:
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"{to_text(f)} does not depend on {var.name}: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps, vec)
+        return Derivative(result, f, var, layout, kind, steps, vec, notes)
     check_size(d.df, f"the differential with respect to {var.name}")
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
     if not any(node == d.dvar for node in distinct_nodes(df)):
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps, vec)
+        return Derivative(result, f, var, layout, kind, steps, vec, notes)
     if not steps or not _states(steps[-1], f, df):
         steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df))
     result, kind, rule = _identify(f, var, df, d.dvar, layout, vec)
@@ -311,7 +330,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Derivativ
     closed = tidy(result, firings)
     for name, before, after in firings:
         steps.append(Step(name, _firing_text(before, after), before, after))
-    return Derivative(closed, f, var, layout, kind, steps, vec)
+    return Derivative(closed, f, var, layout, kind, steps, vec, notes)
 
 
 def _firing_text(before: Expr, after: Expr):
@@ -406,17 +425,17 @@ def natural_shape(e: Expr, sizes) -> tuple[int, ...]:
     return (rows, cols)
 
 
-def gradient(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
+def gradient(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto") -> Derivative:
     """The gradient of a scalar expression."""
-    d = derive(expr, wrt, layout, where)
+    d = derive(expr, wrt, layout, where, notation=notation)
     if not is_scalar(d.f.shape):
         raise MatcalcError(f"gradient needs a scalar expression; {to_text(d.f)} is {describe(d.f.shape)} (use jacobian)")
     return d
 
 
-def jacobian(expr, wrt, layout: str = "mixed", where=None) -> Derivative:
+def jacobian(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto") -> Derivative:
     """The Jacobian of a vector expression with respect to a vector (or scalar)."""
-    return derive(expr, wrt, layout, where)
+    return derive(expr, wrt, layout, where, notation=notation)
 
 
 @dataclass
@@ -464,14 +483,12 @@ class Hessian(Derivative):
 
 
 @bounded
-def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col") -> Hessian:
+def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto") -> Hessian:
     """The Hessian of a scalar expression w.r.t. a scalar, vector or matrix variable, in closed form."""
-    if isinstance(expr, Derivative):
-        expr = expr.expr
-    f = parse(expr, where)
+    f, notes, wrt = read_question(expr, wrt, where, notation)
     if not is_scalar(f.shape):
         raise MatcalcError(f"a Hessian needs a scalar expression; {to_text(f)} is {describe(f.shape)}")
     g = derive(f, wrt, "mixed", where, vec)
     inner = derive(g.expr, g.wrt, layout, where, vec)
     steps = [*g.steps, Step("hessian", lambda: f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
-    return Hessian(inner.expr, f, g.wrt, layout, "hessian", steps, inner.vec, gradient=g, inner=inner)
+    return Hessian(inner.expr, f, g.wrt, layout, "hessian", steps, inner.vec, notes, gradient=g, inner=inner)

@@ -1,10 +1,12 @@
-"""Differentials: one rule per node type (and per non-element-wise function), a single entry point.
+"""Differentials: one rule per node type, a single entry point.
 
 ``differential(f, x)`` returns ``df`` as an expression linear in the placeholder ``dx`` (a symbol of
 x's shape), or None when f does not depend on x. Each rule is the textbook identity named in
-:mod:`matcalc.rules`; each application is recorded as a step, with composite subexpressions given
-intermediate names (``u1 = y - Phi @ theta``) the way the chain rule is taught. The differential is
-then turned into a gradient or Jacobian by :mod:`matcalc.identify`.
+:mod:`matcalc.rules`; a named function's differential is its definition's (``fn.differential``, see
+:mod:`matcalc.functions`), and a definition may take the differential past its argument instead
+(``fn.through``: d tr f(U) = tr(f'(U) dU)). Each application is recorded as a step, with composite
+subexpressions given intermediate names (``u1 = y - Phi @ theta``) the way the chain rule is taught.
+The differential is then turned into a gradient or Jacobian by :mod:`matcalc.identify`.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ from .expr import (
     preorder,
     substitute,
 )
-from .functions import REGISTRY
+from .functions import LOG
 from .rules import RULES
-from .shapes import ONE, is_scalar
+from .shapes import is_scalar
 
 Diffs = list["Expr | None"]
 
@@ -122,12 +124,27 @@ class _Run:
         if e == self.var:
             self.memo[e] = self.dvar
             return self.dvar
+        through = e.fn.through(e) if isinstance(e, Call) and e.fn.through is not None else None
+        if through is not None:
+            return self._through(e, *through)
         ds = [self.d(a) for a in e.args]
         limits.tick()
         result, rule = _d(e, ds)
         result = _fit(result, e)
         if self.record:
-            self._record(e, ds, rule)
+            self._record(e, ds, rule, result)
+        self.memo[e] = result
+        return result
+
+    def _through(self, e: Expr, inner: Expr, build: Callable[[Expr, Expr], Expr], rule: str) -> Expr:
+        """df taken past the argument: built from `inner` and d(inner) (d tr f(U) from U and dU)."""
+        dinner = self.d(inner)
+        limits.tick()
+        result = _fit(build(inner, dinner), e)
+        if self.record:
+            named = self._name(inner)
+            shown = substitute(e, {inner: named})
+            self._step(e, shown, build(named, self._dname(named)), rule)
         self.memo[e] = result
         return result
 
@@ -147,11 +164,19 @@ class _Run:
             self.steps.append(Step("let", f"let {sym.name} = {shown}", sym, e))
         return self.names[e]
 
-    def _record(self, e: Expr, ds: Diffs, rule: str) -> None:
+    def _record(self, e: Expr, ds: Diffs, rule: str, result: Expr) -> None:
         children = [self._name(a) for a in e.args]
         shown = e.rebuild(*children)
         dshown = [None if d is None else self._dname(c) for c, d in zip(children, ds)]
-        local, _ = _d(shown, dshown)
+        try:
+            local, _ = _d(shown, dshown)
+        except UnsupportedError:  # a rule that reads its argument's structure (expm(c M)): the result, named
+            names = {d: dn for d, dn in zip(ds, dshown) if d is not None}
+            local = substitute(result, {**names, **dict(zip(e.args, children))})
+        self._step(e, shown, local, rule)
+
+    def _step(self, e: Expr, shown: Expr, local: Expr, rule: str) -> None:
+        """The step ``d(shown) = local``, or ``du = local`` once e has a let-name."""
         if e is not self.root:
             self._name(e)  # let u = e comes before du = ...
         target = self.names.get(e)
@@ -269,7 +294,7 @@ def _(e: Power, ds):
         else:
             power = Power(base, Add(exponent, Number(-1)))
         return Mul(exponent, power, dbase), "power-rule"
-    terms = [Mul(e, Call(REGISTRY["log"], base), dexp)]
+    terms = [Mul(e, Call(LOG, base), dexp)]
     if dbase is not None:
         terms.append(Mul(exponent, Power(base, Add(exponent, Number(-1))), dbase))
     return nary(Add, terms), "general-power-rule"
@@ -288,79 +313,9 @@ def _(e: Block, ds):
 
 @_d.register
 def _(e: Call, ds):
-    fn = e.fn
-    if fn.kind == "elementwise":
-        return Mul(fn.derivative(e.args[0]), ds[0]), "elementwise-chain"
-    rule = CALL_RULES.get(fn.name)
-    if rule is None:
-        raise UnsupportedError(f"no derivative rule for {fn.name}")
-    return rule(e, ds)
+    if e.fn.differential is None:
+        raise UnsupportedError(f"no derivative rule for {e.fn.spelling}")
+    return e.fn.differential(e, ds)
 
 
-def _linear(name: str) -> Callable:
-    return lambda e, ds: (Call(e.fn, ds[0]), name)
-
-
-def _inv(a: Expr) -> Expr:
-    return Call(REGISTRY["inv"], a)
-
-
-def _norm_rule(e, ds):
-    (v,), (dv,) = e.args, ds
-    if is_scalar(v.shape):
-        return Mul(Call(REGISTRY["sign"], v), dv), "norm"
-    inner = MatMul(Transpose(v), dv) if v.shape[1] == ONE else MatMul(dv, Transpose(v))
-    return Mul(inner, Power(e, Number(-1))), "norm"
-
-
-def _kron_rule(e, ds):
-    a, b = e.args
-    da, db = ds
-    terms = []
-    if da is not None:
-        terms.append(Call(e.fn, da, b))
-    if db is not None:
-        terms.append(Call(e.fn, a, db))
-    return nary(Add, terms), "kron"
-
-
-def _softmax_rule(e, ds):
-    """d s = s ∘ du - s (sᵀ du) for a column; for a row, the transpose: s ∘ du - (du sᵀ) s."""
-    (u,), (du,) = e.args, ds
-    if u.shape[1] == ONE:
-        return Add(Mul(e, du), _neg(MatMul(e, Transpose(e), du))), "softmax"
-    return Add(Mul(e, du), _neg(MatMul(du, Transpose(e), e))), "softmax"
-
-
-def _logsumexp_rule(e, ds):
-    """d lse(u) = softmax(u)ᵀ du for a column (du softmax(u)ᵀ for a row); for a matrix U,
-    sum(P ∘ dU) with P = exp(U - lse(U)), the softmax over all entries."""
-    (u,), (du,) = e.args, ds
-    softmax = REGISTRY["softmax"]
-    if u.shape[1] == ONE:
-        return MatMul(Transpose(Call(softmax, u)), du), "logsumexp"
-    if u.shape[0] == ONE:
-        return MatMul(du, Transpose(Call(softmax, u))), "logsumexp"
-    weights = Call(REGISTRY["exp"], Add(u, _neg(e)))  # the scalar broadcast over U
-    return Call(REGISTRY["sum"], Mul(weights, du)), "logsumexp"
-
-
-CALL_RULES: dict[str, Callable[[Call, Diffs], tuple[Expr, str]]] = {
-    "sum": _linear("sum"),
-    "trace": _linear("trace"),
-    "diag": _linear("diag"),
-    "vec": _linear("vec"),
-    "kron": _kron_rule,
-    "det": lambda e, ds: (Mul(e, Call(REGISTRY["trace"], MatMul(_inv(e.args[0]), ds[0]))), "det"),
-    "logdet": lambda e, ds: (Call(REGISTRY["trace"], MatMul(_inv(e.args[0]), ds[0])), "logdet"),
-    "inv": lambda e, ds: (_neg(MatMul(e, ds[0], e)), "inverse"),
-    "norm": _norm_rule,
-    "norm1": lambda e, ds: (Call(REGISTRY["sum"], Mul(Call(REGISTRY["sign"], e.args[0]), ds[0])), "norm1"),
-    "norm_fro": lambda e, ds: (
-        Mul(Call(REGISTRY["sum"], Mul(e.args[0], ds[0])), Power(e, Number(-1))), "norm-fro"
-    ),
-    "softmax": _softmax_rule,
-    "logsumexp": _logsumexp_rule,
-}
-
-__all__ = ["differential", "Differential", "Step", "CALL_RULES"]
+__all__ = ["differential", "Differential", "Step"]

@@ -29,6 +29,8 @@ class FunctionSignature(Protocol):
 
     def shape_of(self, arg_shapes: tuple[Shape, ...]) -> Shape: ...
 
+    def for_arguments(self, arg_shapes: tuple[Shape, ...]) -> FunctionSignature: ...
+
 
 class Expr:
     """Base of all nodes. Subclasses set ``args`` (child nodes) and ``shape`` in ``__init__``."""
@@ -300,8 +302,10 @@ class Call(Expr):
     __slots__ = ("fn",)
 
     def __init__(self, fn: FunctionSignature, *args: Expr):
+        shapes = tuple(a.shape for a in args)
+        fn = fn.for_arguments(shapes)  # a spelling shared by two rows (diag) is the row its argument asks for
         object.__setattr__(self, "fn", fn)
-        self._set(tuple(args), fn.shape_of(tuple(a.shape for a in args)))
+        self._set(tuple(args), fn.shape_of(shapes))
 
     def _params(self):
         return (self.fn.name,)

@@ -7,7 +7,9 @@
 * scalar X: ``df = D dx`` gives D directly (substitute dx = 1).
 
 Only linear operations can surround dX in a differential; anything else is an internal error or, for
-constructs not handled yet, an UnsupportedError.
+constructs not handled yet, an UnsupportedError. A linear named function is pulled back through its
+definition: the adjoint ``fn.adjoint`` (⟨g, f(dA)⟩ = ⟨f*(g), dA⟩) for a gradient, the vec-Jacobian
+``fn.vec_jacobian`` (vec f(dA) = L vec(dA)) for a Jacobian.
 """
 
 from __future__ import annotations
@@ -24,14 +26,13 @@ from .expr import (
     Mul,
     Number,
     Ones,
-    Power,
     Symbol,
     Transpose,
     Zeros,
     nary,
     substitute,
 )
-from .functions import REGISTRY
+from .functions import DIAG, KRON, SUM, VEC
 from .shapes import ONE, is_scalar
 
 
@@ -62,7 +63,7 @@ class _Pull:
             out = []
             for t in e.args:
                 if self.has(t):
-                    gt = Call(REGISTRY["sum"], g) if is_scalar(t.shape) and not is_scalar(e.shape) else g
+                    gt = Call(SUM, g) if is_scalar(t.shape) and not is_scalar(e.shape) else g
                     out += self.gradient(t, gt)
             return out
         if isinstance(e, Mul):
@@ -72,7 +73,7 @@ class _Pull:
             factors = others if g == Number(1) else [g, *others]
             gc = nary(Mul, factors)
             if is_scalar(child.shape) and not is_scalar(gc.shape):
-                gc = Call(REGISTRY["sum"], gc)
+                gc = Call(SUM, gc)
             return self.gradient(child, gc)
         if isinstance(e, MatMul):
             i = self.only(e)
@@ -127,14 +128,14 @@ class _Pull:
                 return self.jacobian(child, Mul(c, rows))
             if is_scalar(child.shape):  # vec(c * s) = vec(c) s
                 return self.jacobian(child, MatMul(rows, _vec(c)))
-            return self.jacobian(child, MatMul(rows, Call(REGISTRY["diag"], _vec(c))))
+            return self.jacobian(child, MatMul(rows, Call(DIAG, _vec(c))))
         if isinstance(e, MatMul):
             i = self.only(e)
             child = e.args[i]
             left, right = e.args[:i], e.args[i + 1 :]
             a = (nary(MatMul, left)) if left else Identity(child.shape[0])
             b = (nary(MatMul, right)) if right else Identity(child.shape[1])
-            factor = Call(REGISTRY["kron"], Transpose(b), a)  # vec(A X B) = (Bᵀ ⊗ A) vec(X)
+            factor = Call(KRON, Transpose(b), a)  # vec(A X B) = (Bᵀ ⊗ A) vec(X)
             return self.jacobian(child, MatMul(rows, factor))
         if isinstance(e, Transpose):
             if e.arg.shape[0] == ONE or e.arg.shape[1] == ONE:
@@ -147,25 +148,14 @@ class _Pull:
                     sel_rows, sel_cols = _selectors(e, k)
                     left = sel_rows if sel_rows is not None else Identity(e.shape[0])
                     right = Transpose(sel_cols) if sel_cols is not None else Identity(item.shape[1])
-                    out += self.jacobian(item, MatMul(rows, Call(REGISTRY["kron"], right, left)))
+                    out += self.jacobian(item, MatMul(rows, Call(KRON, right, left)))
             return out
-        if isinstance(e, Call) and e.fn.name == "diag" and not is_scalar(e.args[0].shape):
-            arg = e.args[0]
-            n = arg.shape[0]
-            select = Call(REGISTRY["diag"], Call(REGISTRY["vec"], Identity(n)))  # keeps the diagonal of an n×n
-            if arg.shape[1] == ONE:  # vec(diag(v)) = diag(vec(I)) (I ⊗ 1) v
-                return self.jacobian(arg, MatMul(rows, select, Call(REGISTRY["kron"], Identity(n), Ones((n, ONE)))))
-            # diag(A) = (I ⊗ 1ᵀ) diag(vec(I)) vec(A)
-            return self.jacobian(arg, MatMul(rows, Call(REGISTRY["kron"], Identity(n), Ones((ONE, n))), select))
-        if isinstance(e, Call) and e.fn.name in ("sum", "trace", "vec"):
-            arg = e.args[0]
-            if e.fn.name == "sum":
-                factor = Ones((ONE, _size(arg)))
-            elif e.fn.name == "trace":
-                factor = Transpose(Call(REGISTRY["vec"], Identity(arg.shape[0])))
-            else:
-                factor = None
-            return self.jacobian(arg, rows if factor is None else MatMul(rows, factor))
+        if isinstance(e, Call) and e.fn.vec_jacobian is not None:
+            factor = e.fn.vec_jacobian(e)
+            if factor is None:
+                return self.jacobian(e.args[0], rows)
+            factors = factor.args if isinstance(factor, MatMul) else (factor,)
+            return self.jacobian(e.args[0], MatMul(rows, *factors))
         raise UnsupportedError(f"the vec-Jacobian through {_describe(e)}")
 
 
@@ -194,80 +184,18 @@ def _size(e: Expr):
 
 
 def _vec(e: Expr) -> Expr:
-    return e if e.shape[1] == ONE else Call(REGISTRY["vec"], e)
+    return e if e.shape[1] == ONE else Call(VEC, e)
 
 
 def _describe(e: Expr) -> str:
-    return e.fn.name if isinstance(e, Call) else type(e).__name__
+    return e.fn.spelling if isinstance(e, Call) else type(e).__name__
 
 
 def _call_adjoint(e: Call, g: Expr) -> Expr:
     """Adjoint of the argument of a linear call: <g, f(dA)> = <f*(g), dA>."""
-    name, arg = e.fn.name, e.args[0]
-    if name == "sum":
-        return Mul(g, Ones(arg.shape))
-    if name == "trace":
-        return Mul(g, Identity(arg.shape[0]))
-    if name == "diag":
-        return Call(REGISTRY["diag"], g)  # diag(v)* is "the diagonal of", diag(A)* is "diagonal matrix of"
-    if name == "vec":  # vec* reshapes g back to the argument's shape
-        if arg.shape[1] == ONE:
-            return g
-        if arg.shape[0] == ONE:
-            return Transpose(g)
-        unvec = _unvec(g, arg.shape)
-        if unvec is not None:
-            return unvec
-        raise UnsupportedError(
-            "identifying a gradient through vec of a matrix: the gradient would be a vector reshaped into a "
-            "matrix, which has no closed form here unless the vector is vec(G)"
-        )
-    raise UnsupportedError(f"identifying a gradient through {name}")
-
-
-def _transposed(f: Expr) -> Expr:
-    """fᵀ, with (hᵀ)ᵀ = h, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ and K(m, n)ᵀ = K(n, m) written out."""
-    if isinstance(f, Transpose):
-        return f.arg
-    if isinstance(f, Call) and f.fn.name == "kron":
-        return Call(f.fn, *[Transpose(a) for a in f.args])
-    if isinstance(f, Commutation):
-        return Commutation(f.dims[1], f.dims[0])
-    return Transpose(f)
-
-
-def _unvec(g: Expr, shape) -> Expr | None:
-    """G of `shape` with vec(G) = g, read off the structure of g (vec(G), element-wise operations of such,
-    kron(A, B) vec(X) = vec(B X Aᵀ), K vec(A) = vec(Aᵀ)); None when g is no such vector."""
-    rows, cols = shape
-    if isinstance(g, Call) and g.fn.name == "vec":
-        return g.args[0] if g.args[0].shape == shape else None
-    if isinstance(g, Transpose) and isinstance(g.arg, Transpose):
-        return _unvec(g.arg.arg, shape)
-    if isinstance(g, Transpose) and isinstance(g.arg, MatMul):  # (r K)ᵀ = Kᵀ rᵀ
-        return _unvec(MatMul(*[_transposed(f) for f in reversed(g.arg.args)]), shape)
-    if isinstance(g, (Ones, Zeros)):
-        return type(g)(shape)
-    if isinstance(g, (Mul, Add)):
-        parts = [a if is_scalar(a.shape) else _unvec(a, shape) for a in g.args]
-        return None if any(p is None for p in parts) else g.rebuild(*parts)
-    if isinstance(g, Power) and is_scalar(g.exponent.shape):
-        base = _unvec(g.base, shape)
-        return None if base is None else Power(base, g.exponent)
-    if isinstance(g, Call) and g.fn.kind == "elementwise":
-        arg = _unvec(g.args[0], shape)
-        return None if arg is None else Call(g.fn, arg)
-    if isinstance(g, MatMul) and len(g.args) >= 2:
-        first, rest = g.args[0], nary(MatMul, g.args[1:])
-        if isinstance(first, Call) and first.fn.name == "kron":  # (A ⊗ B) vec(X) = vec(B X Aᵀ)
-            a, b = first.args
-            x = _unvec(rest, (b.shape[1], a.shape[1]))
-            if x is not None and (b.shape[0], a.shape[0]) == shape:
-                return MatMul(b, x, Transpose(a))
-        if isinstance(first, Commutation) and first.dims == (cols, rows):  # K(m, n) vec(A) = vec(Aᵀ), A m×n
-            a = _unvec(rest, (cols, rows))
-            return None if a is None else Transpose(a)
-    return None
+    if e.fn.adjoint is None:
+        raise UnsupportedError(f"identifying a gradient through {e.fn.spelling}")
+    return e.fn.adjoint(e, g)
 
 
 def gradient_of(df: Expr, dvar: Symbol) -> Expr:

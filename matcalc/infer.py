@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from fractions import Fraction
 
-from . import functions, limits
+from . import functions, limits, spellings
 from .declarations import Declaration
 from .errors import ParseError, ShapeError, UnsupportedError
 from .expr import (
     Add,
     Block,
     Call,
-    Commutation,
     Expr,
     Identity,
     MatMul,
@@ -36,6 +34,7 @@ from .expr import (
     negate,
 )
 from .printing.precedence import format_number
+from .reading import is_greek
 from .shapes import ONE, Dim, Shape, describe
 from .syntax import MATH_MARKERS, NUMPY_MARKERS, Syntax
 
@@ -43,10 +42,7 @@ NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")
 FLEX_PREFIX = "?"
 Builder = Callable[[], Expr]
 
-# functions spelled as calls that map to operators, not registry rows
-OPERATOR_CALLS = {"multiply": "*e", "hadamard": "*e", "matmul": "@", "transpose": "T", "power": "**"}
-FILLED = {"vector", "covector", "matrix"}
-POSTFIX_OPS = ("transpose", "caret", "power")
+NOTATIONS = ("auto", "numpy", "matlab", "math")
 
 
 class Unifier:
@@ -136,14 +132,21 @@ class Unifier:
 class Inference:
     """One inference run over one syntax tree."""
 
-    def __init__(self, text: str, decls: dict[str, Declaration], markers: list[tuple[str, int]]):
+    def __init__(self, text: str, decls: dict[str, Declaration], markers: list[tuple[str, int]],
+                 notation: str = "auto", scalars: frozenset[str] = frozenset()):
         self.text = text
         self.decls = decls
+        self.notation = notation
+        self.scalars = scalars  # undeclared names read as scalars (they only scale, see scalar_fits)
         self.u = Unifier()
         self.symbols: dict[str, tuple[Shape, frozenset[str]]] = {}
         self.numpy_markers = [(m, p) for m, p in markers if m in NUMPY_MARKERS]
         self.math_markers = [(m, p) for m, p in markers if m in MATH_MARKERS]
-        self.unlifted: dict[int, Syntax] = {}  # postfix nodes known to apply to a real operand (kept alive by id)
+        self.notes: list[str] = []
+        # bare undeclared names met as a factor beside a scalar: {name: occurrences that fit a scalar}, and
+        # those met as a divisor, over a number (`N/2`) or beside an identity (`λ I`): a scalar for sure
+        self.scaling: dict[str, int] = {}
+        self.strong: set[str] = set()
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -161,7 +164,7 @@ class Inference:
         out, stack = set(), [node]
         while stack:
             n = stack.pop()
-            if n.op == "name":
+            if n.op == "name" or (n.op == "identity" and isinstance(n.data, str)):
                 out.add(n.data)
             stack.extend(n.args)
         return out
@@ -234,49 +237,10 @@ class Inference:
     # ------------------------------------------------------------ inference, one method per op
 
     def infer(self, node: Syntax, want_array: bool = False) -> tuple[Shape, Builder]:
-        node = self._lift(node)
-        method = getattr(self, "infer_" + node.op)
+        method = getattr(self, "infer_" + node.op, None)
+        if method is None:
+            raise ParseError(f"{self.src(node)} cannot stand here", self.text, node.pos)
         return method(node, want_array)
-
-    def _lift(self, node: Syntax) -> Syntax:
-        """``A (x)ᵀ`` is ``A`` times ``(x)ᵀ``: a postfix or power after a call that stands for a
-        juxtaposition applies to the bracket, not to the product (which the grammar sees as ``A(x)``)."""
-        if node.op not in POSTFIX_OPS or id(node) in self.unlifted:
-            return node
-        chain = [node]  # the chain of postfixes is walked once, not once per level: x'' … ' stays linear
-        while chain[-1].args[0].op in POSTFIX_OPS:
-            chain.append(chain[-1].args[0])
-        lifted = self._juxt_call(chain[-1].args[0])
-        if lifted is None:
-            self.unlifted.update((id(postfix), postfix) for postfix in chain)
-            return node
-        for postfix in reversed(chain):
-            name_node, operand = lifted.args
-            applied = Syntax(postfix.op, [operand, *postfix.args[1:]], postfix.data, operand.pos, postfix.end)
-            lifted = Syntax("juxt", [name_node, applied], None, lifted.pos, postfix.end)
-        return lifted
-
-    def _juxt_call(self, node: Syntax) -> Syntax | None:
-        """The juxtaposition a call like ``A (x + y)`` stands for, or None for a real function call.
-
-        A name that is not a function, followed by one bracketed argument, is a factor when it is
-        declared, uppercase, or separated from the bracket by a space (``x (y + z)ᵀ``).
-        """
-        if node.op != "call" or len(node.args) != 1:
-            return None
-        fname, name_pos = node.data
-        if fname in OPERATOR_CALLS or fname in FILLED or fname == "commutation" or functions.lookup(fname) is not None:
-            return None
-        if not self.text.startswith(fname, name_pos):  # np.something
-            return None
-        spaced = self.text[name_pos + len(fname) : name_pos + len(fname) + 1].isspace()
-        if not (fname in self.decls or not _is_lower(fname) or spaced):
-            return None
-        self.math_markers.append(("juxtaposition", name_pos))
-        name_node = Syntax("name", [], fname, name_pos, name_pos + len(fname))
-        paren_pos = self.text.find("(", name_pos + len(fname))
-        paren = Syntax("paren", [node.args[0]], None, paren_pos, node.end)
-        return Syntax("juxt", [name_node, paren], None, node.pos, node.end)
 
     def infer_paren(self, node, want_array):
         return self.infer(node.args[0], want_array)
@@ -306,7 +270,10 @@ class Inference:
                 return Number(1) if size == ONE else Identity(size)
 
             return s, build
-        if name not in self.decls and functions.lookup(name) is not None:
+        fn = functions.lookup(name) if name not in self.decls else None
+        if fn is not None and fn.arity == 0:  # a constant: pi, π (unless declared as a name)
+            return (ONE, ONE), lambda: Call(fn)
+        if fn is not None:
             raise ParseError(f"'{name}' is a function: write {name}(...)", self.text, node.pos)
         s, props = self.symbol(name, node)
         return s, lambda: Symbol(name, self.final_shape(s), props)
@@ -315,7 +282,7 @@ class Inference:
         if name in self.symbols:
             return self.symbols[name]
         decl = self.decls.get(name, Declaration(name))
-        kind = decl.kind or default_kind
+        kind = decl.kind or default_kind or ("scalar" if name in self.scalars else None)
         if kind is None:
             square = bool(decl.props & {"symmetric", "spd", "invertible", "diagonal"})
             kind = "matrix" if square or not _is_lower(name) else "vector"
@@ -341,6 +308,11 @@ class Inference:
 
     def infer_add(self, node, want_array):
         parts = [self.infer(t, want_array) for t in node.args]
+        others = [(t, s) for t, (s, _) in zip(node.args, parts) if self._bare(t) is None]
+        if others and all(self.u.is_scalar(s) and self._scalar_of_arrays(t) for t, s in others):
+            for t in node.args:  # `xᵀx + c`: a name added to scalars fits a scalar (math has no broadcast)
+                if self._bare(t) is not None:
+                    self._fits(self._bare(t), strong=True)
         result, first = (ONE, ONE), None
         for term, (s, _) in zip(node.args, parts):
             if self.u.settle_scalar(s):  # a scalar, or a literal 1 or 0 that may be one: broadcast
@@ -378,13 +350,125 @@ class Inference:
             )
         return (ONE, ONE)
 
+    def _division(self, kind, left_text, ls, right_text, rs, pos) -> Shape:
+        """``A \\ b`` (A⁻¹ b) and MATLAB's ``x' / Y`` (x' Y⁻¹): the divisor must be a square matrix."""
+        square, other = (ls, rs) if kind == "ldiv" else (rs, ls)
+        square_text = left_text if kind == "ldiv" else right_text
+        if not self.u.unify(square[0], square[1]):
+            raise ShapeError(f"dividing by {square_text} needs a square matrix, but it is {self.show(square)}",
+                             self.text, pos)
+        op = "\\" if kind == "ldiv" else "/"
+        if kind == "ldiv":
+            return self._matmul(op, left_text, ls, right_text, rs, pos)
+        return self._matmul(op, left_text, ls, right_text, rs, pos)
+
+    def _end_row_chain(self, shape, group, group_kind):
+        """NumPy's ``x @ A`` is 1-D: as a column here, (xᵀA)ᵀ; ``x @ A @ y`` stays the scalar xᵀAy."""
+        if self.u.resolve(shape[1]) == ONE:
+            return shape, group, group_kind, False
+        return (shape[1], shape[0]), [_transposed(_group(group_kind, group))], None, False
+
+    def _numpy_row(self, ls: Shape, rs: Shape) -> bool:
+        """Is the left operand of ``@`` a column that NumPy would read as a 1-D row? When it is a vector,
+        the right operand's rows cannot be 1, and the notation is not MATLAB's or math's."""
+        if self.notation in ("matlab", "math"):
+            return False
+        left, right = self.u.shape(ls), self.u.shape(rs)
+        if left[1] != ONE or left[0] == ONE or right[0] == ONE:
+            return False
+        name = right[0].name
+        if name and name.startswith(FLEX_PREFIX) and name not in self.u.nonunit:
+            return False  # the right side may still have one row (a literal 1, a block)
+        return True
+
+    def _right_division(self, rs: Shape) -> bool:
+        """Is ``a / B`` MATLAB's right division a B⁻¹? When B is a matrix and the notation is MATLAB's or math's."""
+        if self.notation == "numpy" or (self.notation == "auto" and not self.math_only()):
+            return False
+        r = self.u.shape(rs)
+        return r[0] != ONE and r[1] != ONE and not self.u.settle_scalar(rs)
+
+    def _bare(self, node: Syntax) -> str | None:
+        """The name of an undeclared bare name (maybe bracketed, or as 1/name), else None."""
+        while node.op == "paren":
+            node = node.args[0]
+        if node.op == "power" and node.args[1].op == "number" and node.args[1].data == -1:
+            node = node.args[0]
+        if node.op == "name" and node.data not in self.decls and node.data not in self.scalars:
+            return node.data
+        return None
+
+    def _scalar_of_arrays(self, node: Syntax) -> bool:
+        """Is `node` (known to be a scalar) a value made of arrays (``xᵀAx``, ``sum(x)``, ``logdet(Σ)``) or of
+        constants only (``log(2π)``)? A product of declared scalars (``s t``) is not: an array it scales
+        is an array."""
+        if _is_number(node):
+            return False
+        names = [n.data for n in _walk(node) if n.op == "name"]
+        return not names or any(not self._declared_scalar(n) for n in names)
+
+    def _declared_scalar(self, name: str) -> bool:
+        decl = self.decls.get(name)
+        return name in self.scalars or (decl is not None and decl.kind == "scalar")
+
+    def _fits(self, name: str, strong: bool = False) -> None:
+        self.scaling[name] = self.scaling.get(name, 0) + 1
+        if strong:
+            self.strong.add(name)
+
+    def _scaling_names(self, node: Syntax) -> list[str] | None:
+        """The undeclared names of a product of names and numbers (``N``, ``(λ/2)``, ``-N/2``), else None."""
+        while node.op in ("paren", "neg"):
+            node = node.args[0]
+        name = self._bare(node)
+        if name is not None:
+            if node.op == "power":  # 1/n: a divisor
+                self.strong.add(name)
+            return [name]
+        if node.op == "number":
+            return []
+        if node.op in ("chain", "juxt"):
+            ops = [o for o, _ in node.data] if node.op == "chain" else ["juxt"]
+            if all(o in ("*", "/", "juxt", "·", "⋅") for o in ops):
+                names = []
+                for i, a in enumerate(node.args):
+                    inner = self._scaling_names(a)
+                    if inner is None:
+                        return None
+                    if node.op == "chain" and i and ops[i - 1] == "/":  # `(a/n)`: n divides
+                        self.strong.update(inner)
+                    if node.op == "chain" and i and ops[i - 1] == "/" and _is_number(a):  # `(λ/2)`
+                        self.strong.update(names)
+                    names += inner
+                return names
+        return None
+
+    def _fitting(self, node: Syntax) -> list[str]:
+        """Undeclared names every occurrence of which scales a scalar made of arrays."""
+        counts: dict[str, int] = {}
+        for n in _walk(node):
+            if n.op == "name":
+                counts[n.data] = counts.get(n.data, 0) + 1
+        return sorted(name for name, fits in self.scaling.items() if fits >= counts.get(name, 0) > 0 and name != "I")
+
+    def scalar_fits(self, node: Syntax) -> frozenset[str]:
+        """Names read as scalars: they only scale, and they divide or are divided by a number (``sum(x)/n``,
+        ``N/2``), scale an identity (``λ I``), are added to a scalar (``xᵀAx + c``), or are Greek letters
+        (``λ‖w‖²``, ``lam * w.T@w``)."""
+        return frozenset(n for n in self._fitting(node) if n in self.strong or is_greek(n))
+
+    def unsure_scalars(self, node: Syntax) -> list[str]:
+        """Plain lowercase names that only scale a scalar (``-y wᵀx``): a vector (the default) fits, a scalar
+        too; the default is kept and the reading says so."""
+        return [n for n in self._fitting(node) if n not in self.strong and not is_greek(n) and n.islower()]
+
     def _star_meaning(self, ls: Shape, rs: Shape, pos: int, left_text: str, right_text: str) -> str:
         """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' — design.md's dialect rule."""
         if self.u.is_scalar(ls) or self.u.is_scalar(rs):
             return "mul"
-        if self.numpy_markers and not self.math_markers:
+        if self.notation == "numpy" or (self.notation == "auto" and self.numpy_markers and not self.math_markers):
             return "mul"
-        if self.math_markers and not self.numpy_markers:
+        if self.notation in ("matlab", "math") or (self.math_markers and not self.numpy_markers):
             if not self.u.unify(ls[1], rs[0]) and (self.u.settle_scalar(ls) or self.u.settle_scalar(rs)):
                 return "mul"
             return "matmul"
@@ -419,12 +503,23 @@ class Inference:
         group_kind, group = None, [first]
         literal = _is_literal(head)  # is the product so far a literal 1 or 0, maybe scaled (`(2/N) 1ᵀ`)?
         start = operands[0].pos
-        for (op, pos), operand in zip(ops, operands[1:]):
+        # names that only scale: the bare names of a product of names and numbers so far, and whether the
+        # product so far holds a scalar expression that is neither (`sum(x)/N`, `-N/2 logdet(Σ)`)
+        scaling_names = self._scaling_names(head)
+        head_names = scaling_names if ops[0][0] in ("juxt", "@") else None  # `(λ/2) wᵀ w`, `-y wᵀ x`
+        row_chain = False  # a NumPy 1-D vector read as a row at the head of `@` products
+        rest_rows = None
+        scalar_expression = self.u.is_scalar(shape) and not scaling_names and self._scalar_of_arrays(head)
+        for (op, pos), previous, operand in zip(ops, operands, operands[1:]):
             left_text = self.src_span(start, pos if op != "juxt" else operand.pos)
             rs, rb = self.infer(operand, op in ("@", "juxt"))
             right_text = self.src(operand)
             if op == "@":
                 kind = "matmul"
+            elif op == "\\":
+                kind = "ldiv"
+            elif op == "/" and self._right_division(rs):
+                kind = "rdiv"
             elif op == "juxt":
                 scalar_side = self.u.is_scalar(shape) or self.u.is_scalar(rs)
                 if not scalar_side:  # `(1ᵀ v) x`, `xᵀ 1 y`: a product that may be a scalar scales; `1 μᵀ` stays
@@ -438,19 +533,58 @@ class Inference:
                 kind = self._star_meaning(shape, rs, pos, left_text, right_text)
             elif op == "⊗":
                 kind = "kron"
-            elif op == "·":  # `w · x`: the dot product of two vectors, or scaling
+            elif op in ("·", "⋅"):  # `w · x`: the dot product of two vectors, or scaling
                 kind = "mul" if self.u.is_scalar(shape) or self.u.is_scalar(rs) else "dot"
             else:  # .* ./ / ⊘ ∘ ⊙
                 kind = "mul"
-            if op in ("/", "./", "⊘"):
+            if op in ("/", "./", "⊘") and kind == "mul":
                 rb = _reciprocal(rb)
+            operand_names = self._scaling_names(operand)
+            if rest_rows is None:
+                rest_rows = rs[0]
+            if kind != "matmul":
+                head_names = None
+            if scaling_names and _is_identity(operand) and kind != "ldiv":  # `λ I`, `lam * np.eye(n)`
+                for name in scaling_names:
+                    self._fits(name, strong=True)
+            if kind == "mul":
+                if scaling_names and self.u.is_scalar(rs) and operand_names is None and self._scalar_of_arrays(operand):
+                    for name in scaling_names:
+                        self._fits(name)
+                if op == "/" and scaling_names and _is_number(operand):  # `N/2`: a fraction of a name
+                    self.strong.update(scaling_names)
+                if operand_names and scalar_expression and self.u.is_scalar(shape):
+                    for name in operand_names:
+                        self._fits(name, strong=op == "/")
+                if operand_names is not None and scaling_names is not None:
+                    scaling_names = scaling_names + operand_names
+                elif not _is_number(operand):
+                    scaling_names = None
+                scalar_expression = scalar_expression or (
+                    operand_names is None and self._scalar_of_arrays(operand) and self.u.is_scalar(rs))
+            else:
+                scaling_names = None
             label = "juxtaposition" if op == "juxt" else op
             if kind == "mul":
                 literal = _is_literal(operand) if self.u.is_scalar(shape) else literal
             else:
                 literal = False
+            if row_chain and op != "@":
+                shape, group, group_kind, row_chain = self._end_row_chain(shape, group, group_kind)
+            if kind == "matmul" and op == "@" and self._numpy_row(shape, rs):
+                # NumPy: a 1-D left operand of @ is a row (`x @ A @ x` = xᵀ A x); a 1-D result is a column
+                left_part = self.src_span(operands[0].pos, previous.end)
+                self.notes.append(f"{left_part} read as a row in {self.src(node)} (NumPy: a 1-D array on the left of @)")
+                shape = (shape[1], shape[0])
+                group, group_kind = [_transposed(_group(group_kind, group))], None
+                row_chain = True
+                if leading_minus:
+                    leading_minus = False
+                    group = [_negated(group[0])]
             if kind == "matmul":
                 shape = self._matmul(label, left_text, shape, right_text, rs, pos)
+            elif kind in ("ldiv", "rdiv"):
+                shape = self._division(kind, left_text, shape, right_text, rs, pos)
             elif kind == "mul":
                 shape = self._elementwise(label, left_text, shape, right_text, rs, pos)
             elif kind == "dot":
@@ -458,17 +592,28 @@ class Inference:
             else:
                 shape, rs = self.u.settle(shape), self.u.settle(rs)  # `A 1 ⊗ B`: the 1 is a column
                 shape = (shape[0] * rs[0], shape[1] * rs[1])
+            if kind != "mul":
+                scalar_expression = self.u.is_scalar(shape)
             if leading_minus:
                 leading_minus = False
                 group = [lambda: Number(-1), first] if kind == "mul" else [_negated(first)]
                 group_kind = "mul" if kind == "mul" else None
-            if kind in ("kron", "dot"):
+            if kind == "ldiv":  # A \ b = A⁻¹ b
+                group_kind, group = "matmul", [_inverse(_group(group_kind, group)), rb]
+            elif kind == "rdiv":  # x' / Y = x' Y⁻¹
+                group_kind, group = "matmul", [_group(group_kind, group), _inverse(rb)]
+            elif kind in ("kron", "dot"):
                 combine = _kron if kind == "kron" else _dot
                 group_kind, group = None, [combine(_group(group_kind, group), rb)]
             elif kind == group_kind:
                 group.append(rb)
             else:
                 group, group_kind = [_group(group_kind, group), rb], kind
+        if row_chain:
+            shape, group, group_kind, row_chain = self._end_row_chain(shape, group, group_kind)
+        if head_names and self.u.resolve(rest_rows) == ONE and self.u.resolve(shape[1]) == ONE:
+            for name in head_names:  # the head times a scalar product of the rest: it only scales
+                self._fits(name)
         return shape, _group(group_kind, group)
 
     def infer_juxt(self, node, want_array):
@@ -601,31 +746,33 @@ class Inference:
         return (height, width), lambda: Block(*[b() for _, b in parts], layout=layout)
 
     def infer_call(self, node, want_array):
-        fname, name_pos = node.data
-        args = node.args
-        if fname in OPERATOR_CALLS:
-            return self._operator_call(node, fname, args)
-        if fname in FILLED:
-            return self._filled(node, fname, args)
-        if fname == "commutation":
-            return self._commutation(node, args)
+        fname, name_pos, prefix = node.data
+        handler = spellings.HANDLERS.get(fname)
+        if handler is not None:
+            return handler(self, node, want_array)
         fn = functions.lookup(fname)
-        if fn is None and fname == "max":
-            return self._max(node, args)
         if fn is None:
-            juxt = self._juxt_call(node)  # `A (x + y)`, `c (a + b)`: juxtaposition with a parenthesised factor
-            if juxt is not None:
-                return self.infer_juxt(juxt, want_array)
-            known = ", ".join(sorted(functions.REGISTRY))
+            known = ", ".join(sorted(set(functions.REGISTRY) | set(spellings.HANDLERS)))
             raise ParseError(f"unknown function '{fname}' (known: {known})", self.text, name_pos)
+        return self.registry_call(node, fn)
+
+    def registry_call(self, node, fn):
+        """A call of a registry row: arguments inferred, square arguments unified, the row's shape rule."""
+        fname, name_pos, prefix = node.data
+        args = node.args
+        for a in args:
+            if a.op in ("kwarg", "string"):
+                raise ParseError(f"{fn.name} takes no option {self.src(a)}", self.text, a.pos)
         if len(args) != fn.arity:
             raise ParseError(f"{fn.name} takes {fn.arity} argument(s), got {len(args)}", self.text, name_pos)
         parts = [self.infer(a) for a in args]
         shapes = [self.u.settle(s) for s, _ in parts]
-        if fn.name in ("trace", "det", "logdet", "inv") or (fn.name == "diag" and not self._vectorish(shapes[0])):
+        if fn.arity == 1:
+            fn = functions.resolve(fn.name, self._vectorish(shapes[0]))  # diag of a vector, or of a square matrix
+        if fn.square:
             if not self.u.unify(shapes[0][0], shapes[0][1]):
                 raise ShapeError(
-                    f"{fn.name} needs a square matrix, but {self.src(args[0])} is {self.show(shapes[0])}",
+                    f"{fn.spelling} needs a square matrix, but {self.src(args[0])} is {self.show(shapes[0])}",
                     self.text, args[0].pos,
                 )
         try:
@@ -635,90 +782,74 @@ class Inference:
                 self.show(s)  # give the flexible dims of the arguments their display names
             readable = re.sub(r"\?\d+", lambda m: self.display.get(m.group(0), "n"), e.reason)
             raise ShapeError(f"{readable} (in {self.src(node)})", self.text, node.pos) from None
-        return shape, lambda: Call(fn, *[b() for _, b in parts])
+        matrix_function = fn.square_matrix_meaning if not prefix and not self.numpy_markers else ""
 
-    def _max(self, node, args):
-        """``max(0, x)`` is ``relu(x)`` and ``max(0.01 x, x)`` is ``leaky_relu(x)``, as the lecture notes write
-        them; other maxima are not supported."""
-        if len(args) == 2:
-            for a, b in (args, args[::-1]):
-                if a.op == "number" and a.data == 0:
-                    fname = "relu"
-                elif self._scaled(a, b, Fraction(1, 100)):
-                    fname = "leaky_relu"
-                else:
-                    continue
-                return self.infer_call(Syntax("call", [b], (fname, node.data[1]), node.pos, node.end), False)
-        raise UnsupportedError(
-            f"{self.src(node)}: max is supported as max(0, x) (relu) and max(0.01 x, x) (leaky_relu)"
-        )
+        def build():
+            built = [b() for _, b in parts]
+            if matrix_function and self._square_matrix(built[0].shape):
+                raise UnsupportedError(
+                    f"{self.src(node)}: {fn.name} of the square matrix {self.src(args[0])} means the matrix function "
+                    f"{matrix_function}({self.src(args[0])}) to most readers; write {matrix_function}(…) for it, or "
+                    f"np.{fn.name}(…) for the entry-wise {fn.name}",
+                    self.text, node.pos,
+                )
+            return Call(fn, *built)
 
-    def _scaled(self, a: Syntax, b: Syntax, factor: Fraction) -> bool:
-        """Is `a` written as ``factor b`` or ``factor * b``?"""
-        if a.op not in ("juxt", "chain") or len(a.args) != 2 or (a.op == "chain" and a.data[0][0] != "*"):
-            return False
-        number, other = a.args
-        while other.op == "paren":
-            other = other.args[0]
-        return number.op == "number" and number.data == factor and _squash(self.src(other)) == _squash(self.src(b))
+        return shape, build
 
     def _vectorish(self, s: Shape) -> bool:
         r = self.u.shape(s)
         return r[0] == ONE or r[1] == ONE
 
-    def _operator_call(self, node, fname, args):
-        op = OPERATOR_CALLS[fname]
-        want = 1 if op == "T" else 2
-        if len(args) != want and not (op in ("*e", "@") and len(args) > want):
-            raise ParseError(f"{fname} takes {want} argument(s), got {len(args)}", self.text, node.pos)
-        if op == "T":
-            return self.infer_transpose(Syntax("transpose", args, "T", node.pos, node.end), False)
-        if op == "**":
-            return self.infer_power(Syntax("power", args, "**", node.pos, node.end), False)
-        symbol = "@" if op == "@" else "∘"
-        operands = [Syntax("paren", [a], None, a.pos, a.end) for a in args]  # `multiply(-a, b)`: -a is one argument
-        chain = Syntax("chain", operands, [(symbol, a.pos) for a in args[1:]], node.pos, node.end)
-        return self.infer_chain(chain, False)
+    @staticmethod
+    def _square_matrix(s: Shape) -> bool:
+        return s[0] == s[1] and s[0] != ONE
 
-    def _commutation(self, node, args):
-        """``commutation(m, n)``: the mn×mn matrix with K vec(A) = vec(Aᵀ) for an m×n A; m, n are sizes."""
-        dims = []
-        for a in args:
-            if a.op == "name":
-                dims.append(Dim.of(a.data))
-            elif a.op == "number" and a.data.denominator == 1 and a.data >= 1:
-                dims.append(Dim.of(int(a.data)))
-            else:
-                raise ParseError("commutation(m, n) takes two sizes (names or positive integers)", self.text, a.pos)
-        if len(dims) != 2:
-            raise ParseError("commutation(m, n) takes two sizes", self.text, node.pos)
-        size = dims[0] * dims[1]
-        return (size, size), lambda: Commutation(*dims)
+    # ------------------------------------------------------------ helpers for the spellings
 
-    def _filled(self, node, fname, args):
-        """``vector(c)`` / ``covector(c)`` / ``matrix(c)``: an array filled with the constant c, its size inferred."""
-        if len(args) != 1 or args[0].op != "number":
-            raise ParseError(f"{fname}(c) takes one number", self.text, node.pos)
-        value = args[0].data
-        if fname == "vector":
-            s = (self.u.fresh(), ONE)
-        elif fname == "covector":
-            s = (ONE, self.u.fresh())
-        else:
-            s = (self.u.fresh(), self.u.fresh())
+    def is_vector(self, s: Shape) -> bool:
+        r = self.u.settle(s)
+        return r[1] == ONE and r[0] != ONE
 
-        def build():
-            fs = self.final_shape(s)
-            if value == 0:
-                return Zeros(fs)
-            ones = Ones(fs)
-            return ones if value == 1 else Mul(Number(value), ones)
+    def is_covector(self, s: Shape) -> bool:
+        r = self.u.settle(s)
+        return r[0] == ONE and r[1] != ONE
 
-        return s, build
+    def math_only(self) -> bool:
+        return bool(self.math_markers) and not self.numpy_markers
 
+    def matlab_only(self) -> bool:
+        """MATLAB's own operators (``.*``, ``./``, ``.^``, ``\\``) and no NumPy marker."""
+        return any(m in (".*", "./", ".^", "\\") for m, _ in self.math_markers) and not self.numpy_markers
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
+    def numpy_only(self) -> bool:
+        return bool(self.numpy_markers) and not self.math_markers
+
+    def identity(self, size: Dim):
+        return spellings.identity_builder(self, size)
+
+    def infer_identity(self, node, want_array):
+        return self.identity(Dim.of(node.data))
+
+    def infer_bars(self, node, want_array):
+        """``|x|``: the absolute value of a scalar or of each entry of a vector; ``|A|``: det of a matrix."""
+        (inner,) = node.args
+        s, _ = self.infer(inner)
+        r = self.u.settle(s)
+        fname = "abs" if (r[0] == ONE or r[1] == ONE) else "det"
+        call = Syntax("call", [inner], (fname, node.pos, ""), node.pos, node.end)
+        if fname == "det":
+            self.notes.append(f"{self.src(node)} read as det({self.src(inner)})")
+        return self.registry_call(call, functions.lookup(fname))
+
+    def infer_tuple(self, node, want_array):
+        raise ParseError(f"a tuple {self.src(node)} is only a size, as in np.ones((n, m))", self.text, node.pos)
+
+    def infer_string(self, node, want_array):
+        raise ParseError(f"{self.src(node)} is only an option, as in norm(X, 'fro')", self.text, node.pos)
+
+    def infer_kwarg(self, node, want_array):
+        raise ParseError(f"{self.src(node)}: this function takes no option {node.data}=", self.text, node.pos)
 
 
 def _is_literal(node: Syntax) -> bool:
@@ -752,6 +883,35 @@ def _is_lower(name: str) -> bool:
 
 def _negated(build: Builder) -> Builder:
     return lambda: negate(build())
+
+
+def _walk(node: Syntax):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.args)
+
+
+def _is_identity(node: Syntax) -> bool:
+    while node.op == "paren":
+        node = node.args[0]
+    return node.op == "identity" or (node.op == "name" and node.data == "I") or (
+        node.op == "call" and node.data[0] in ("eye", "identity"))
+
+
+def _is_number(node: Syntax) -> bool:
+    while node.op == "paren":
+        node = node.args[0]
+    return node.op == "number"
+
+
+def _inverse(build: Builder) -> Builder:
+    return lambda: Call(functions.lookup("inv"), build())
+
+
+def _transposed(build: Builder) -> Builder:
+    return lambda: Transpose(build())
 
 
 def _reciprocal(build: Builder) -> Builder:

@@ -246,7 +246,7 @@ def _(e: Call, args, arrays, sizes):
     try:
         out = np.asarray(e.fn.numpy(*args), dtype=float)
     except np.linalg.LinAlgError as err:  # inv of a singular matrix
-        raise EvaluationError(f"cannot evaluate {e.fn.name}: {err} (the values make it undefined)") from None
+        raise EvaluationError(f"cannot evaluate {e.fn.spelling}: {err} (the values make it undefined)") from None
     return out.reshape(1, 1) if out.ndim == 0 else out
 
 

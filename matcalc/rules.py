@@ -1,25 +1,18 @@
 """The rule table: every derivative rule matcalc applies, by name, with its identity and source.
 
-The differential rules (one per operator and per non-element-wise function) are implemented in
-:mod:`matcalc.differentiate`, which cites these names in the derivation steps; element-wise functions
-carry their derivative in their registry row (:mod:`matcalc.functions`) and are cited as
-``elementwise-chain`` plus the row's own statement. The lecture lemmas L1–L7 are special cases of the
-matrix product rule and are cited by name when their pattern is what was differentiated.
+The rules of the operators are listed here and implemented in :mod:`matcalc.differentiate`, which
+cites these names in the derivation steps. A named function's rules are part of its definition
+(``fn.rules``, :mod:`matcalc.functions`) and are collected into the table in the order of the
+registry; element-wise functions are cited as ``elementwise-chain`` plus the row's own statement. The
+lecture lemmas L1–L7 are special cases of the matrix product rule and are cited by name when their
+pattern is what was differentiated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .functions import Rule, rows
 
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    statement: str
-    source: str
-
-
-_RULES = [
+_OPERATOR_RULES = [
     # lecture lemmas (note 002, numerator layout)
     Rule("L1", "∂(A x)/∂x = A", "note 002, Differentiation of Matrix 1"),
     Rule("L2", "∂(A x)/∂z = A ∂x/∂z  for x = x(z)", "note 002, Differentiation of Matrix 1"),
@@ -40,22 +33,10 @@ _RULES = [
     Rule("general-power-rule", "d(u^v) = u^v ∘ (log(u) ∘ dv + v ∘ du / u)", "calculus"),
     Rule("transpose", "d(uᵀ) = (du)ᵀ", "linearity of the transpose"),
     Rule("elementwise-chain", "d f(u) = f'(u) ∘ du  (∂f(x)/∂x = diag(f'(x)))", "note 003, chain rule; note 001"),
-    Rule("sum", "d sum(U) = sum(dU)  (∂ sum(x)/∂x = 1ᵀ)", "note 003, element-wise rules"),
-    Rule("trace", "d tr(U) = tr(dU)", "Matrix Cookbook (99)"),
-    Rule("diag", "d diag(u) = diag(du)", "linearity of diag"),
-    Rule("vec", "d vec(U) = vec(dU)", "linearity of vec"),
-    Rule("kron", "d(A ⊗ B) = dA ⊗ B + A ⊗ dB", "Magnus & Neudecker, ch. 9"),
     Rule("block", "d[U, V] = [dU, dV]", "linearity of concatenation"),
-    Rule("norm", "d‖u‖ = uᵀ du / ‖u‖", "Matrix Cookbook (129)"),
-    Rule("norm1", "d‖u‖₁ = sign(u)ᵀ du", "calculus (away from zero entries)"),
-    Rule("norm-fro", "d‖U‖_F = tr(Uᵀ dU) / ‖U‖_F", "Matrix Cookbook (121)"),
-    Rule("det", "d det(U) = det(U) tr(U⁻¹ dU)", "Jacobi's formula; Matrix Cookbook (46)"),
-    Rule("logdet", "d log det(U) = tr(U⁻¹ dU)", "Matrix Cookbook (57)"),
-    Rule("inverse", "d(U⁻¹) = -U⁻¹ dU U⁻¹", "Matrix Cookbook (59)"),
-    Rule("softmax", "d softmax(u) = s ∘ du - s (sᵀ du),  s = softmax(u)  (a row u: s ∘ du - (du sᵀ) s)", "calculus"),
-    Rule("logsumexp", "d logsumexp(u) = softmax(u)ᵀ du;  a matrix U: sum(P ∘ dU), P = exp(U - logsumexp(U))",
-         "calculus"),
-    # identification
+]
+
+_IDENTIFICATION_RULES = [
     Rule("identify-gradient", "df = tr(Gᵀ dX) = sum(G ∘ dX)  ⇒  ∂f/∂X = G", "Magnus & Neudecker, first identification theorem"),
     Rule("identify-jacobian", "vec(dF) = J vec(dX)  ⇒  ∂vec(F)/∂vec(X)ᵀ = J", "Magnus & Neudecker, first identification theorem"),
     Rule("symmetric-gradient", "X symmetric: ∂f/∂X = sym(G) = (G + Gᵀ)/2, the gradient within symmetric matrices",
@@ -67,4 +48,18 @@ _RULES = [
     Rule("identify-scalar-variable", "dF = D dx for a scalar x  ⇒  ∂F/∂x = D", "definition of the derivative"),
 ]
 
-RULES: dict[str, Rule] = {r.name: r for r in _RULES}
+
+def _function_rules() -> list[Rule]:
+    """The rules the registered functions cite, each once (two rows may share one: the two diags)."""
+    seen: dict[str, Rule] = {}
+    for fn in rows():
+        for rule in fn.rules:
+            if seen.setdefault(rule.name, rule) != rule:
+                raise ValueError(f"two different rules are named {rule.name!r}")
+    return list(seen.values())
+
+
+RULES: dict[str, Rule] = {}
+for _rule in [*_OPERATOR_RULES, *_function_rules(), *_IDENTIFICATION_RULES]:
+    if RULES.setdefault(_rule.name, _rule) is not _rule:
+        raise ValueError(f"two rules are named {_rule.name!r}")

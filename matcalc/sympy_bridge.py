@@ -16,7 +16,7 @@ import numpy as np
 from .errors import MatcalcError, UnsupportedError
 from .expr import Add, Call, Expr, Mul, Number, Power, Symbol
 from .expr import substitute as _substitute
-from .functions import REGISTRY, Function, lookup, register
+from .functions import EXP, SQRT, Function, elementwise_row, lookup, register
 from .shapes import shape
 
 # SymPy function name -> matcalc registry name
@@ -47,9 +47,9 @@ def from_sympy(e, arg_symbol, u: Expr) -> Expr:
     if isinstance(e, sp.Pow):
         base, exponent = e.args
         if exponent == sp.Rational(1, 2):
-            return Call(REGISTRY["sqrt"], from_sympy(base, arg_symbol, u))
+            return Call(SQRT, from_sympy(base, arg_symbol, u))
         if base == sp.E:
-            return Call(REGISTRY["exp"], from_sympy(exponent, arg_symbol, u))
+            return Call(EXP, from_sympy(exponent, arg_symbol, u))
         return Power(from_sympy(base, arg_symbol, u), from_sympy(exponent, arg_symbol, u))
     if isinstance(e, sp.Function):
         name = type(e).__name__
@@ -64,7 +64,7 @@ def register_function(name: str, definition, variable=None, latex: str | None = 
     """Register an element-wise function from a SymPy expression in one variable.
 
     >>> import sympy as sp; x = sp.Symbol("x")
-    >>> register_function("swish", x / (1 + sp.exp(-x)))   # doctest: +SKIP
+    >>> register_function("gauss", sp.exp(-x**2))   # doctest: +SKIP
     """
     import sympy as sp
 
@@ -107,10 +107,9 @@ def register_function(name: str, definition, variable=None, latex: str | None = 
 
         return substitute(derivative_body, {u: arg})
 
-    fn = Function(
-        name, "elementwise", 1, numpy_impl, lambda shapes: shapes[0], latex or rf"\operatorname{{{name}}}",
-        f"user function {definition}", (), lambda sp_, x: definition.subs(variable, x), tuple(domain),
-        derivative=derivative, derivative_text=f"{name}' = {sp.diff(definition, variable)}",
-        definition=lambda arg: _substitute(body, {u: arg}),
+    fn = elementwise_row(
+        name, numpy_impl, latex or rf"\operatorname{{{name}}}", f"user function {definition}",
+        lambda sp_, x: definition.subs(variable, x), derivative, f"{name}' = {sp.diff(definition, variable)}",
+        domain=domain, definition=lambda arg: _substitute(body, {u: arg}),
     )
     return register(fn)

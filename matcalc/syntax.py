@@ -19,8 +19,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import limits
 from .errors import MatcalcError, ParseError
 
-NUMPY_MARKERS = {"@", ".T", "**"}
-MATH_MARKERS = {"'", "ᵀ", "^", ".*", "./", ".^", "juxtaposition", "superscript"}
+NUMPY_MARKERS = {"@", ".T", "**", "np."}
+MATH_MARKERS = {"'", "ᵀ", "^", ".*", "./", ".^", "\\", "juxtaposition", "superscript"}
 
 
 class Syntax:
@@ -84,13 +84,22 @@ FRIENDLY = {
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'", "COMMA": "','",
     "SEMICOLON": "';'", "PLUS": "'+'", "MINUS": "'-'", "PRODUCT_OP": "an operator (* / @ ∘)",
     "POW": "'**'", "EPOW": "'.^'", "CARET": "'^'", "DOT_T": "'.T'", "QUOTE": "'''", "SUP_T": "'ᵀ'",
-    "SUPERSCRIPT": "a superscript", "NORM_BAR": "'||'", "UNORM_BAR": "'‖'", "NORM_SUB": "'_F'",
+    "SUPERSCRIPT": "a superscript", "NORM_OPEN": "'||' (opening a norm)", "NORM_CLOSE": "'||' (closing a norm)",
+    "BAR_OPEN": "'|'", "BAR_CLOSE": "'|' (closing)", "NORM_SUB": "'_F'", "STRING": "a quoted option such as 'fro'",
+    "METHOD": "a method such as .dot(", "SUP_INV_T": "'⁻ᵀ'", "VULGAR": "a fraction such as ½", "ROOT": "'√'",
+    "LOG_DET": "'log det'", "EQUAL": "'='",
     "COLON": "':'", "KIND_NAME": "a kind (scalar, vector, matrix)", "PROPERTY": "a property",
     "T": "'T'", "$END": "end of input",
 }
 
 
+CLOSERS = ("RPAR", "RSQB", "RBRACE", "NORM_CLOSE", "BAR_CLOSE")
+
+
 def _expected(names) -> str:
+    closing = [n for n in names if n in CLOSERS]
+    if closing:  # what closes the open bracket or norm (or continues its list) is what the reader is missing
+        names = closing + [n for n in names if n in ("COMMA", "SEMICOLON")]
     items = sorted({FRIENDLY.get(n, n.strip('"').lower()) for n in names})
     if len(items) > 8:
         return ""
@@ -120,13 +129,73 @@ def check_size(text: str, what: str = "expression") -> None:
             depth -= 1
 
 
-def parse_syntax(text: str, start: str = "expr"):
-    """Parse `text` with the grammar; returns (syntax tree, markers) or raises ParseError."""
+# characters that copy and paste bring in place of a space: no-break, zero-width and narrow spaces
+INVISIBLE = dict.fromkeys(map(ord, "\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                    "\u2008\u2009\u200a\u200b\u200c\u200d\u202f\u205f\u2060\u3000\ufeff"), " ")
+# private-use characters the grammar knows as opening and closing bars (see pair_bars)
+NORM_OPEN, NORM_CLOSE, BAR_OPEN, BAR_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+OPERAND_END = set(")]}'’ᵀ⊤⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞")
+
+
+def pair_bars(text: str) -> str:
+    """Mark each norm bar (``||``, ``‖``) and absolute-value bar (``|``) as opening or closing.
+
+    A bar closes when a bar of its kind is open and it follows the end of an operand (a name, a
+    number, a closing bracket, a transpose); otherwise it opens. So ``2 ||x||``, ``‖x‖ ‖y‖`` and
+    ``||a b||`` read as written. The result has the same length as `text`: positions stay valid."""
+    if "|" not in text and "‖" not in text:
+        return text
+    out = list(text)
+    open_kinds: list[str] = []
+    last = ""  # the last character that is not a space, after marking
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        kind = width = None
+        operand_end = last.isalnum() or last in OPERAND_END or last in (NORM_CLOSE, BAR_CLOSE)
+        if ch == "|" and open_kinds and open_kinds[-1] == "bar" and operand_end:
+            kind, width = "bar", 1  # `|x||y|`: the first bar of `||` closes |x|
+        elif text.startswith("||", i):
+            kind, width = "norm", 2
+        elif ch == "‖":
+            kind, width = "norm", 1
+        elif ch == "|":
+            kind, width = "bar", 1
+        if kind is None:
+            if not ch.isspace():
+                last = ch
+            i += 1
+            continue
+        closes = bool(open_kinds) and open_kinds[-1] == kind and operand_end
+        if closes:
+            open_kinds.pop()
+            mark = NORM_CLOSE if kind == "norm" else BAR_CLOSE
+        else:
+            open_kinds.append(kind)
+            mark = NORM_OPEN if kind == "norm" else BAR_OPEN
+        for j in range(i, i + width):
+            out[j] = mark
+        last = mark
+        i += width
+    return "".join(out)
+
+
+def prepare_text(text: str) -> str:
+    """The text the lexer sees: pasted invisible spaces made spaces, bars paired; same length as `text`."""
+    return pair_bars(text.translate(INVISIBLE))
+
+
+def parse_syntax(text: str, start: str = "expr", notes: list | None = None):
+    """Parse `text` with the grammar; returns (syntax tree, markers) or raises ParseError.
+
+    Readings decided while building the tree (``-N/2 logdet(Σ)`` as ``(-N/2) logdet(Σ)``) are appended
+    to `notes` when a list is given."""
     check_size(text, "expression" if start == "expr" else "declaration")
-    if start == "expr" and not text.strip():
+    if start == "expr" and not text.translate(INVISIBLE).strip():
         raise ParseError("empty expression", text, 0)
+    lexed = prepare_text(text) if start == "expr" else text.translate(INVISIBLE)
     try:
-        tree = lark_parser().parse(text, start=start)
+        tree = lark_parser().parse(lexed, start=start)
     except UnexpectedCharacters as e:
         ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
         raise ParseError(f"unexpected character {ch!r}", text, e.pos_in_stream) from None
@@ -136,10 +205,8 @@ def parse_syntax(text: str, start: str = "expr"):
         if e.token.type == "$END":
             raise ParseError("unexpected end of input" + _expected(e.expected), text, len(text)) from None
         pos = e.token.start_pos if e.token.start_pos is not None else len(text)
-        hint = ""
-        if e.token.type in ("NORM_BAR", "UNORM_BAR"):
-            hint = "; a norm after a factor needs an operator: write 2 * ||x||, not 2 ||x||"
-        raise ParseError(f"unexpected {str(e.token)!r}" + (hint or _expected(e.expected)), text, pos) from None
+        shown = text[pos : e.token.end_pos] if e.token.end_pos is not None else str(e.token)
+        raise ParseError(f"unexpected {shown!r}" + _expected(e.expected), text, pos) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark input errors
         raise ParseError(f"cannot parse: {e}", text, getattr(e, "pos_in_stream", None)) from None
     if start == "where":
@@ -147,11 +214,39 @@ def parse_syntax(text: str, start: str = "expr"):
     builder = _ToSyntax(text)
     try:
         node = builder.transform(tree)
+        if notes is not None:
+            notes.extend(builder.notes)
     except VisitError as e:
         if isinstance(e.orig_exc, MatcalcError):
             raise e.orig_exc from None
         raise
     return node, builder.markers
+
+
+VULGAR_FRACTIONS = {
+    "½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
+    "⅕": Fraction(1, 5), "⅖": Fraction(2, 5), "⅗": Fraction(3, 5), "⅘": Fraction(4, 5), "⅙": Fraction(1, 6),
+    "⅚": Fraction(5, 6), "⅛": Fraction(1, 8), "⅜": Fraction(3, 8), "⅝": Fraction(5, 8), "⅞": Fraction(7, 8),
+}
+SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+# prefixes of library calls: `np.linalg.inv(A)` is `inv(A)`; the prefix is kept (np.exp is element-wise)
+CALL_PREFIXES = ("scipy.special.", "scipy.linalg.", "numpy.linalg.", "jnp.linalg.", "np.linalg.", "numpy.", "jnp.",
+                 "np.", "special.", "sp.")
+
+
+def split_prefix(name: str) -> tuple[str, str]:
+    """``np.linalg.inv`` → (``inv``, ``np.linalg.``)."""
+    for prefix in CALL_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):], prefix
+    return name, ""
+
+
+def canonical_name(name: str) -> str:
+    """A name as the tree keeps it: subscript digits as digits (``W₁`` is ``W1``), ``np.pi`` as ``pi``."""
+    if "." in name:
+        return name.rsplit(".", 1)[1]
+    return name.translate(SUBSCRIPT_DIGITS)
 
 
 def _span(meta_or_token) -> tuple[int, int]:
@@ -180,6 +275,7 @@ class _ToSyntax(Transformer_NonRecursive):
         super().__init__()
         self.text = text
         self.markers: list[tuple[str, int]] = []
+        self.notes: list[str] = []
 
     def _mark(self, marker: str, pos: int) -> None:
         self.markers.append((marker, pos))
@@ -193,26 +289,46 @@ class _ToSyntax(Transformer_NonRecursive):
     def number(self, meta, items):
         return self._node("number", [], meta, parse_number(items[0], self.text))
 
+    def vulgar(self, meta, items):
+        return self._node("number", [], meta, VULGAR_FRACTIONS[str(items[0])])
+
     def name(self, meta, items):
-        return self._node("name", [], meta, str(items[0]))
+        return self._node("name", [], meta, canonical_name(str(items[0])))
 
     def call(self, meta, items):
-        fname = str(items[0])
-        for prefix in ("np.linalg.", "np."):
-            if fname.startswith(prefix):
-                fname = fname[len(prefix):]
-                break
+        fname, prefix = split_prefix(str(items[0]))
+        if prefix:
+            self._mark("np.", items[0].start_pos)
         args = items[1].children if items[1] is not None else []
-        node = self._node("call", args, meta, fname)
-        node.data = (fname, items[0].start_pos)
-        return node
+        return self._node("call", args, meta, (fname, items[0].start_pos + len(prefix), prefix))
+
+    def tuple(self, meta, items):
+        return self._node("tuple", [i for i in items if i is not None], meta)
+
+    def string(self, meta, items):
+        return self._node("string", [], meta, str(items[0])[1:-1])
+
+    def kwarg(self, meta, items):
+        value = items[1]
+        if isinstance(value, Token):  # ord='fro'
+            value = Syntax("string", [], str(value)[1:-1], value.start_pos, value.end_pos)
+        return self._node("kwarg", [value], meta, str(items[0]))
+
+    def bars(self, meta, items):
+        return self._node("bars", [items[1]], meta)
+
+    def root(self, meta, items):
+        return self._node("call", [items[1]], meta, ("sqrt", items[0].start_pos, "√"))
+
+    def log_det(self, meta, items):
+        return self._node("call", [items[1]], meta, ("logdet", items[0].start_pos, "log det "))
 
     def paren(self, meta, items):
         return self._node("paren", [items[0]], meta)
 
     def norm(self, meta, items):
         sub = items[3]
-        kind = None if sub is None else str(sub).strip("_{}")
+        kind = None if sub is None else str(sub).strip("_{}").translate(SUBSCRIPT_DIGITS)
         return self._node("norm", [items[1]], meta, kind)
 
     def block(self, meta, items):
@@ -239,7 +355,7 @@ class _ToSyntax(Transformer_NonRecursive):
         op_text = str(op)
         if op_text == "@":
             self._mark("@", op.start_pos)
-        elif op_text in (".*", "./"):
+        elif op_text in (".*", "./", "\\"):
             self._mark(op_text, op.start_pos)
         folded = self._fraction_factor(left, op, right, meta)
         if folded is not None:
@@ -254,22 +370,39 @@ class _ToSyntax(Transformer_NonRecursive):
         return self._node("chain", [left, right], meta, [(op_text, op.start_pos)])
 
     def _fraction_factor(self, left, op, right, meta):
-        """``1/2 e^T e`` is ½ eᵀe: a literal fraction written without spaces scales the juxtaposition after it.
+        """``a/b c`` is ``(a/b) c`` when the denominator b is a single number or name, as textbooks read
+        ``-N/2 logdet(Σ)``, ``α/2 mᵀm`` and ``1/n sum(…)``; ``x**2/2``, ``a/(b c)`` keep their meaning.
 
-        Only number/number with the slash touching both digits, followed by a juxtaposition; ``x**2/2``,
-        ``2/3**2`` and ``1 / 2 x`` keep the ordinary meaning."""
-        if str(op) != "/" or right.op != "juxt" or right.args[0].op != "number":
+        A literal fraction such as ``1/2`` written without spaces is one number; any other such reading
+        is recorded in the notes, so that ``show`` and ``derive`` make it visible."""
+        if str(op) != "/" or right.op != "juxt" or right.args[0].op not in ("number", "name"):
             return None
         last = left.args[-1] if left.op == "chain" else left
         denominator = right.args[0]
-        touching = last.end == op.start_pos and denominator.pos == op.end_pos
-        if last.op != "number" or not touching or denominator.data == 0:
+        if denominator.op == "number" and denominator.data == 0:
             return None
-        fraction = Syntax("number", [], last.data / denominator.data, last.pos, denominator.end)
         rest = right.args[1:]
         rest_node = rest[0] if len(rest) == 1 else Syntax("juxt", rest, None, rest[0].pos, right.end)
         head_args, head_ops = (left.args[:-1], left.data) if left.op == "chain" else ([], [])
-        return self._node("chain", [*head_args, fraction, rest_node], meta, [*head_ops, ("juxt", rest_node.pos)])
+        touching = last.end == op.start_pos and denominator.pos == op.end_pos
+        if last.op == "number" and denominator.op == "number":
+            fraction = Syntax("number", [], last.data / denominator.data, last.pos, denominator.end)
+            factors, ops = [fraction, rest_node], [("juxt", rest_node.pos)]
+            literal = touching
+        elif last.op == "number" and last.data == 1:
+            minus_one = Syntax("number", [], Fraction(-1), op.start_pos, op.end_pos)
+            reciprocal = Syntax("power", [denominator, minus_one], "**", last.pos, denominator.end)
+            factors, ops = [reciprocal, rest_node], [("juxt", rest_node.pos)]
+            literal = False
+        else:
+            factors = [last, denominator, rest_node]
+            ops = [("/", op.start_pos), ("juxt", rest_node.pos)]
+            literal = False
+        if not literal:
+            fraction_text = self.text[last.pos : denominator.end].strip()
+            rest_text = self.text[rest_node.pos : right.end].strip()
+            self.notes.append(f"{fraction_text} {rest_text} read as ({fraction_text}) {rest_text}")
+        return self._node("chain", [*head_args, *factors], meta, [*head_ops, *ops])
 
     def juxt(self, meta, items):
         left, right = items
@@ -302,6 +435,12 @@ class _ToSyntax(Transformer_NonRecursive):
         base, (kind, data, pos) = items
         if kind == "transpose":
             return self._node("transpose", [base], meta, data)
+        if kind == "method":
+            name, args = data
+            return self._node("method", [base, *args], meta, (name, pos))
+        if data == "-T":  # X^{-T}, X⁻ᵀ: the inverse of the transpose
+            inner = Syntax("transpose", [base], "^T", base.pos, meta.end_pos)
+            return self._node("caret", [inner], meta, ("num", Fraction(-1)))
         return self._node("caret", [base], meta, data)
 
     def t_numpy(self, meta, items):
@@ -321,6 +460,8 @@ class _ToSyntax(Transformer_NonRecursive):
         sup = items[1]
         if sup == "T":
             return ("transpose", "^T", items[0].start_pos)
+        if sup == "-T":
+            return ("caret", "-T", items[0].start_pos)
         return ("caret", sup, items[0].start_pos)
 
     def superscript(self, meta, items):
@@ -333,6 +474,18 @@ class _ToSyntax(Transformer_NonRecursive):
 
     def sup_t(self, meta, items):
         return "T"
+
+    def sup_inv_t(self, meta, items):
+        return "-T"
+
+    def inv_t(self, meta, items):
+        self._mark("superscript", items[0].start_pos)
+        return ("caret", "-T", items[0].start_pos)
+
+    def method(self, meta, items):
+        token = items[0]
+        args = items[1].children if items[1] is not None else []
+        return ("method", (str(token)[1:], args), token.start_pos)
 
     def sup_num(self, meta, items):
         return ("num", parse_number(items[0], self.text))

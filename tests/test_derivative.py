@@ -23,7 +23,7 @@ from random_exprs import derivation_cases
 import matcalc as mc
 from matcalc.checking import SIZE_SETS, dim_names_of, sample_point
 from matcalc.derivative import Derivative
-from matcalc.expr import Number, Zeros, symbols
+from matcalc.expr import Number, Symbol, Zeros, symbols
 from matcalc.shapes import ONE, Dim, describe, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
@@ -328,7 +328,7 @@ def test_evaluate_a_constant_closed_form_from_the_variable_value():
     np.testing.assert_array_equal(d.evaluate({"x": np.array([1.0, 2.0, 3.0])}), np.ones((3, 1)))
     np.testing.assert_array_equal(d.evaluate({"x": np.zeros(5)}), np.ones((5, 1)))
     # sizes from names that only the expression (not the closed form) uses: A fixes m
-    j = mc.derive("A@y", "x", layout="numerator")
+    j = mc.derive("A@y", Symbol("x", (Dim.of("p"), ONE)), layout="numerator")
     assert j.evaluate({"A": np.ones((2, 4)), "x": np.ones(3)}).shape == (2, 3)
 
 
@@ -354,15 +354,33 @@ def test_unknown_layout_is_refused():
 
 
 @pytest.mark.parametrize("expr,wrt,where,layout,shape", [
-    ("A@y", "x", None, "mixed", ("n", "n1")),
-    ("y.T@y", "x", None, "numerator", (1, "n1")),  # x gets its own dimension: n is y's
-    ("A@y", "s", "s: scalar", "denominator", (1, "n")),
+    ("A@y", ("p", 1), None, "mixed", ("n", "p")),
+    ("y.T@y", ("p", 1), None, "numerator", (1, "p")),
+    ("A@y", (1, 1), None, "denominator", (1, "n")),
 ])
-def test_variable_not_in_the_expression_has_a_zero_derivative(expr, wrt, where, layout, shape):
-    d = mc.derive(expr, wrt, layout=layout, where=where)
+def test_a_symbol_not_in_the_expression_has_a_zero_derivative(expr, wrt, where, layout, shape):
+    """Given as a Symbol (a program asking, e.g. for a mixed second derivative), an absent variable has
+    the zero derivative; named by text it is an error (below)."""
+    var = Symbol("x", (Dim.of(wrt[0]), Dim.of(wrt[1])))
+    d = mc.derive(expr, var, layout=layout, where=where)
     assert d.shape == (Dim.of(shape[0]), Dim.of(shape[1]))
     assert "variable" in [s.rule for s in d.steps]
     _passes(d)
+
+
+@pytest.mark.parametrize("expr,wrt,where,match", [
+    ("||y - X w||^2", "theta", None, r"theta does not occur in \|\|y - X w\|\|\^2 \(its names: y, X, w\)$"),
+    ("||y - X theta||^2", "θ", None, "did you mean theta \\(the same letter written out\\)"),
+    ("||y - X θ||^2", "theta", None, "did you mean θ"),
+    ("x.T @ A @ xx", "xy", None, "did you mean x or xx"),  # xx stays one name: x x does not fit
+    ("AB @ x", "A", "AB: matrix(n, n)", "did you mean AB split into a product"),
+    ("x.T@A@x", "y", None, "y does not occur"),
+])
+def test_a_variable_named_but_not_in_the_expression_is_refused(expr, wrt, where, match):
+    """Deriving by a name that does not occur answered zero to a question nobody asked: now an error that
+    names the expression's names and the one probably meant."""
+    with pytest.raises(mc.MatcalcError, match=match):
+        mc.derive(expr, wrt, where=where)
 
 
 ZERO_CASES = [
@@ -409,7 +427,8 @@ def test_derivative_that_simplifies_to_zero(expr, where, layout):
 ])
 def test_hadamard_with_a_scaled_column(expr, layout):
     """x ∘ (v (yᵀu)): the scaled column is not an outer product, its diag stays an n×n matrix."""
-    d = mc.derive(expr, "x", layout=layout, where="C: matrix(n, m); y, u: vector(m); x, v: vector(n)")
+    where = "C: matrix(n, m); y, u: vector(m); x" + (", v" if "v" in expr else "") + ": vector(n)" if "C" in expr else None
+    d = mc.derive(expr, "x", layout=layout, where=where)
     assert d.kind == "jacobian"
     assert d.shape == (Dim.of("n"), Dim.of("n"))
     assert "diag(" in str(d), d

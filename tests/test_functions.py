@@ -18,7 +18,7 @@ import sympy
 
 import matcalc as mc
 from matcalc.expr import Call, Expr, Symbol
-from matcalc.functions import ELEMENTWISE, REGISTRY
+from matcalc.functions import CONSTANTS, ELEMENTWISE, REGISTRY
 from matcalc.numeric import evaluate
 from matcalc.shapes import Dim
 
@@ -47,9 +47,10 @@ def _sympy_values(expr, pts: np.ndarray, exact: bool) -> np.ndarray:
     """SymPy's value of `expr` (a function of X) at the points.
 
     Smooth rows go through ``sympy.lambdify``; kinked rows (Heaviside, DiracDelta, Piecewise, Max)
-    are evaluated point by point by SymPy itself, so SymPy's own semantics decide away from 0.
+    are evaluated point by point by SymPy itself, so SymPy's own semantics decide away from 0, and so
+    are definitions NumPy has no function for (erf).
     """
-    if exact:
+    if exact or expr.has(sympy.erf):
         return np.array([float(expr.subs(X, sympy.Float(p, 30)).evalf()) for p in pts])
     fn = sympy.lambdify(X, expr, modules="numpy")
     return np.broadcast_to(np.asarray(fn(pts), dtype=float), pts.shape).copy()
@@ -60,6 +61,7 @@ def test_there_are_elementwise_rows():
     # the functions design.md and the issue name
     assert {"exp", "log", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "tanh", "sigmoid", "relu",
             "softplus", "abs", "sign", "sqrt"} <= names
+    assert {"log1p", "expm1", "cosh", "sinh", "sech", "softsign", "silu", "gelu", "normal_cdf", "normal_pdf"} <= names
     assert all(row.kind == "elementwise" for row in ROWS)
 
 
@@ -232,7 +234,7 @@ def test_registering_with_a_real_symbol_gives_the_same_function(registered):
     assert mc.derive("sum(softsign_real_under_test(A@w))", "w").check().status == "pass"
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "softplus", "exp", "tanh"])
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "exp", "tanh", "normal_cdf", "silu", "gelu", "expm1"])
 def test_tails_keep_full_relative_precision(name):
     """Far out on a tail the value is tiny but must not be rounded to 0: a closed form evaluated as 0
     where finite differences see 1e-19 fails the check (softplus' = σ at -45 did)."""
@@ -247,3 +249,20 @@ def test_softplus_far_below_zero_checks():
     w = "x: vector(n) positive; A: matrix(n, n) positive; y: vector(n); B: matrix(n, m) positive; z: vector(m)"
     d = mc.derive("softplus((x.T @ [A; y.T].T) @ [B; z.T] @ z)", "z", layout="denominator", where=w)
     assert d.check().status == "pass"
+
+
+# ---------------------------------------------------------------- named constants
+
+
+@pytest.mark.parametrize("spelling", ["pi", "π", "np.pi", "numpy.pi"])
+def test_pi_is_the_circle_constant_unless_declared(spelling):
+    """π is a row of no arguments: a scalar constant with a zero derivative, printed by name in every form."""
+    e = mc.parse(f"{spelling} * x.T @ x")
+    assert mc.to_text(e) == "pi * x.T @ x" and mc.to_math(e) == "π xᵀ x" and r"\pi" in mc.to_latex(e)
+    assert mc.evaluate(e, {"x": [1.0, 2.0]}) == pytest.approx(5 * np.pi)
+    d = mc.derive(f"{spelling} * x.T @ x", "x")
+    assert str(d) == "2 * pi * x" and d.check().passed
+    assert "np.pi" in d.to_source()
+    np.testing.assert_allclose(d.to_function()(x=[1.0, 2.0]).ravel(), [2 * np.pi, 4 * np.pi])
+    assert mc.parse("pi * x", where="pi: scalar") != e  # a declared name pi is a name
+    assert [f.name for f in CONSTANTS] == ["pi"]

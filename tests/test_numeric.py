@@ -3,6 +3,8 @@ dimension cannot go unnoticed; inputs are checked against the symbolic dimension
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +143,15 @@ def _logsumexp(a):
     return np.log(np.sum(np.exp(a)))
 
 
+def _erf(a):
+    return np.vectorize(math.erf)(a)
+
+
+def _spectral(f, a):
+    w, v = np.linalg.eigh(a)
+    return (v * f(w)) @ v.T
+
+
 REFERENCE = {
     # name: (argument, direct NumPy on the argument's value)
     "exp": ("X", np.exp), "log": ("X", np.log), "sin": ("X", np.sin), "cos": ("X", np.cos), "tan": ("X", np.tan),
@@ -158,6 +169,14 @@ REFERENCE = {
     "softmax": ("x", lambda a: np.exp(a) / np.sum(np.exp(a))), "inv": ("S", np.linalg.inv),
     "diag": ("x", lambda a: np.diag(a.ravel())), "vec": ("A", lambda a: a.T.reshape(-1, 1)),
     "kron": ("A, Z", np.kron),
+    "log1p": ("X", np.log1p), "expm1": ("A", lambda a: np.exp(a) - 1), "cosh": ("A", np.cosh), "sinh": ("A", np.sinh),
+    "sech": ("A", lambda a: 1 / np.cosh(a)), "softsign": ("A", lambda a: a / (1 + np.abs(a))),
+    "silu": ("A", lambda a: a / (1 + np.exp(-a))), "normal_pdf": ("A", lambda a: np.exp(-a * a / 2) / np.sqrt(2 * np.pi)),
+    "normal_cdf": ("A", lambda a: (1 + _erf(a / np.sqrt(2))) / 2), "gelu": ("A", lambda a: a * (1 + _erf(a / np.sqrt(2))) / 2),
+    "mean": ("A", np.mean), "log_softmax": ("x", lambda a: a - np.log(np.sum(np.exp(a)))),
+    "diag_part": ("S", lambda a: np.diag(a).reshape(-1, 1)),
+    "expm": ("S", lambda a: _spectral(np.exp, a)), "logm": ("S", lambda a: _spectral(np.log, a)),
+    "sqrtm": ("S", lambda a: _spectral(np.sqrt, a)),
 }
 ARRAYS = {"X": X, "A": A, "S": S, "x": x, "Z": Z}
 

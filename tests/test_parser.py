@@ -15,6 +15,7 @@ from matcalc.declarations import Declaration, parse_where
 from matcalc.errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from matcalc.expr import Call, MatMul, Mul, Number, Ones, Symbol, Transpose
 from matcalc.functions import ALIASES, REGISTRY
+from matcalc.parser import read
 from matcalc.shapes import Dim
 
 # ---------------------------------------------------------------- every expression of seed-cases.md
@@ -136,12 +137,13 @@ def test_greek_names_before_a_bracket():
         mc.parse("φ(x)")
 
 
-def test_space_separated_blocks_are_refused_with_both_readings():
-    """Note 002 writes X = [x 1]; in matcalc a space is a product, so [x 1] is refused, not guessed."""
-    with pytest.raises(ParseError) as err:
-        mc.parse("[x 1] W")
-    assert "write [x, 1] to put the blocks side by side, or [(x 1)] for their product" in str(err.value)
-    assert err.value.pos == 1
+def test_space_separated_blocks_sit_side_by_side_as_in_matlab():
+    """Note 002 writes X = [x 1], MATLAB [A B]: without commas, a space inside brackets separates blocks
+    (and the reading says so); [(A x)] is the product, and with commas a space is a product again."""
+    reading = read("[x 1] W")
+    assert mc.to_text(reading.expr) == "[x, 1] @ W"
+    assert any("read as blocks side by side" in note for note in reading.notes)
+    assert mc.parse("[A B; C D]") == mc.parse("[A, B; C, D]")
     assert mc.to_text(mc.parse("[(A x)]")) == "[A @ x]"
     assert mc.to_text(mc.parse("[A x, b]")) == "[A @ x, b]"
 
@@ -310,7 +312,7 @@ def test_every_registry_function_and_alias_parses(spelling, name):
             tried.append(str(err))
             continue
         assert isinstance(e, Call) and e.fn is fn
-        assert mc.to_text(e) == f"{name}({args})"
+        assert mc.to_text(e) == f"{fn.spelling}({args})"  # diag_part(X) is printed diag(X)
         return
     pytest.fail(f"{spelling} parsed with none of the argument shapes: {tried}")
 

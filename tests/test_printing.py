@@ -140,6 +140,17 @@ GOLDEN = [
     ("A (-x)", None, "A @ -x", "A (-x)", r"A \left(-x\right)"),
     ("x (y + z)^T", None, "x @ (y + z).T", "x (y + z)ᵀ", r"x \left(y + z\right)^{\top}"),
     ("θ0 + W_1 x", None, "θ0 + W_1 @ x", "θ0 + W_1 x", r"\theta_{0} + W_{1} x"),
+    # the spellings of the function definitions: diag of a matrix is its own row, printed diag
+    ("diag(S) + x", "S: matrix(n, n)", "diag(S) + x", "diag(S) + x", r"\operatorname{diag}\left(S\right) + x"),
+    ("expm(S) logm(S) sqrtm(S)", "S: matrix(n, n)", "expm(S) @ logm(S) @ sqrtm(S)", "expm(S) logm(S) sqrtm(S)",
+     r"\operatorname{expm}\left(S\right) \operatorname{logm}\left(S\right) \operatorname{sqrtm}\left(S\right)"),
+    ("gelu(x) + normal_cdf(x) + normal_pdf(x)", None, "gelu(x) + normal_cdf(x) + normal_pdf(x)",
+     "gelu(x) + normal_cdf(x) + normal_pdf(x)",
+     r"\operatorname{GELU}\left(x\right) + \Phi\left(x\right) + \varphi\left(x\right)"),
+    ("mean(X) + log1p(c)", "c: scalar", "mean(X) + log1p(c)", "mean(X) + log1p(c)",
+     r"\operatorname{mean}\left(X\right) + \operatorname{log1p}\left(c\right)"),
+    ("log_softmax(x) + swish(x)", None, "log_softmax(x) + silu(x)", "log_softmax(x) + silu(x)",
+     r"\operatorname{log\,softmax}\left(x\right) + \operatorname{silu}\left(x\right)"),
 ]
 
 

@@ -119,9 +119,13 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "symmetric-transpose": {
         "fires": [Case("S.T", "S: symmetric", expect="S"), Case("S.T", "S: spd", expect="S"),
                   Case("D.T", "D: diagonal", expect="D"), Case("diag(a).T", expect="diag(a)"),
-                  Case(_identity_transpose, expect="I"), Case("inv(S).T", "S: spd", expect="inv(S)")],
+                  Case(_identity_transpose, expect="I"), Case("inv(S).T", "S: spd", expect="inv(S)"),
+                  # a function that keeps symmetry, of a symmetric argument (its definition says so)
+                  Case("expm(S).T", "S: symmetric", expect="expm(S)"),
+                  Case("inv(sqrtm(S)).T", "S: spd", expect="inv(sqrtm(S))")],
         "skips": [Case("A.T", "A: matrix(n, n)"), Case("A.T", "A: matrix(n, n) invertible"),
-                  Case("inv(A).T", "A: matrix(n, n)"),
+                  Case("inv(A).T", "A: matrix(n, n)"), Case("expm(A).T", "A: matrix(n, n)"),
+                  Case("inv(expm(A)).T", "A: matrix(n, n)"),
                   Case("diag(A).T", "A: matrix(n, n)")],
     },
     "transpose-of-product": {
@@ -256,7 +260,8 @@ CASES: dict[str, dict[str, list[Case]]] = {
     },
     "sum-scaling": {
         "fires": [Case("sum(2*x)", expect="2 * sum(x)"),
-                  Case("tr(s*A)", "s: scalar; A: matrix(n, n)", expect="s * trace(A)")],
+                  Case("tr(s*A)", "s: scalar; A: matrix(n, n)", expect="s * trace(A)"),
+                  Case("mean(2*x)", expect="2 * mean(x)")],
         "skips": [Case("sum(x ∘ y)"), Case("sum(x)")],
     },
     "sum-of-hadamard": {
@@ -274,7 +279,7 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   # a linear function of 0 is 0
                   Case("sum(matrix(0))", expect="0"), Case("sum(vector(0))", expect="0"),
                   Case("trace(matrix(0))", expect="0"), Case("diag(vector(0))", expect="matrix(0)"),
-                  Case("vec(matrix(0))", expect="vector(0)")],
+                  Case("vec(matrix(0))", expect="vector(0)"), Case("mean(matrix(0))", expect="0")],
         "skips": [Case("vec(A)"), Case("diag(x)"), Case("kron(A, B)"), Case("sum(vector(1))"), Case("trace(A)"),
                   Case("sum(x)")],
     },

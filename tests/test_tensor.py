@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from random_exprs import SCALAR, SYMS, VM, VN, M, N, expr_of
 
 import matcalc as mc
-from matcalc.expr import Add, Call, Commutation, Identity, MatMul, Mul, Number, Power, Transpose, preorder, symbols
+from matcalc.expr import Add, Call, Commutation, Identity, MatMul, Mul, Number, Power, Symbol, Transpose, preorder, symbols
 from matcalc.functions import REGISTRY
 from matcalc.printing import to_text
-from matcalc.shapes import ONE
+from matcalc.shapes import ONE, Dim
 
 LAYOUTS = ("mixed", "numerator", "denominator")
 VECS = ("col", "row", "col,row", "row,col")
@@ -420,7 +420,7 @@ def test_bad_vec_order_is_a_matcalc_error(vec):
 
 
 def test_zero_tensor_derivative_has_the_vec_jacobian_shape():
-    d = mc.derive("A@x", "B", where="B: matrix(p, q)")
+    d = mc.derive("A@x", Symbol("B", (Dim.of("p"), Dim.of("q"))))
     assert d.kind == "tensor"
     rows, cols = d.f.shape[0] * d.f.shape[1], d.wrt.shape[0] * d.wrt.shape[1]
     assert d.shape == (rows, cols)

@@ -42,9 +42,10 @@ DIMS = (ONE, N, M, P)
 SYMBOLIC = (N, M, P)
 SIZES = {"n": 3, "m": 4, "p": 5}
 
-# the built-in registry rows (module constants of matcalc.functions), not functions a test registered
+# the built-in registry rows (module constants of matcalc.functions) that take arguments, not functions a
+# test registered, nor the named constants (pi)
 BUILTIN_FUNCTIONS: dict[str, Function] = {
-    f.name: f for f in vars(functions).values() if isinstance(f, Function)
+    f.name: f for f in vars(functions).values() if isinstance(f, Function) and f.arity
 }
 ELEMENTWISE = tuple(f for f in BUILTIN_FUNCTIONS.values() if f.kind == "elementwise")
 

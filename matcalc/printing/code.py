@@ -43,6 +43,7 @@ from ..expr import (
     nary,
     preorder,
 )
+from ..functions import DIAG, KRON
 from ..limits import bounded
 from ..shapes import ONE, Dim, describe, is_scalar
 from .lets import with_lets
@@ -89,7 +90,8 @@ def _is_atom_text(text: str) -> bool:
 class _Writer:
     """Emits statements and expressions for one function body."""
 
-    def __init__(self, taken: set[str]):
+    def __init__(self, taken: set[str], target: str = "numpy"):
+        self.target = target
         self.lines: list[str] = []
         self.helpers: dict[str, str] = {}
         self.taken = set(taken)
@@ -184,8 +186,6 @@ class _Writer:
     def add(self, e: Add) -> tuple[str, int]:
         diagonal = [(t, v) for t, v in ((t, _diagonal_vector(t)) for t in e.args) if v is not None]
         if len(diagonal) > 1:  # diag(a) + diag(b) + M: one diagonal matrix, diag(a + b), is formed
-            from ..functions import DIAG
-
             merged = Call(DIAG, nary(Add, [v for _, v in diagonal]))
             rest = [t for t in e.args if all(t is not d for d, _ in diagonal)]
             return self.expr(nary(Add, rest + [merged]))
@@ -211,8 +211,11 @@ class _Writer:
         text = text or "1.0"
         for f in bottom:
             text += f" / {self.wrap(f, PRODUCT + 1)}"
-        if negative:
-            return (f"-{text}", UNARY) if top and self.expr(top[0])[1] >= POWER else (f"-({text})", UNARY)
+        if negative:  # -a is unary, -a * b a product ((-a) * b): `x ** -0.5 * n` is not x ** (-0.5 * n)
+            single = len(top) == 1 and not bottom
+            if top and self.expr(top[0])[1] >= POWER:
+                return f"-{text}", UNARY if single else PRODUCT
+            return f"-({text})", UNARY
         return text, PRODUCT
 
     def power(self, e: Power) -> tuple[str, int]:
@@ -224,23 +227,18 @@ class _Writer:
         return f"{self.wrap(base, ATOM)} ** {self.wrap(exponent, UNARY)}", POWER
 
     def call(self, e: Call) -> tuple[str, int]:
+        """The function's code template (``fn.code``) filled in, with the helpers it calls."""
         fn = e.fn
-        if fn.name == "diag":
-            (arg,) = e.args
-            if is_scalar(arg.shape):
-                return self.expr(arg)
-            if arg.shape[1] == ONE:
-                return f"np.diagflat({self.text(arg)})", ATOM
-            return f"np.diag({self.text(arg)}).reshape(-1, 1)", ATOM
-        if fn.name == "vec":
-            return f'{self.wrap(e.args[0], ATOM)}.reshape(-1, 1, order="F")', ATOM
+        if fn.identity_on_scalar and is_scalar(e.args[0].shape):
+            return self.expr(e.args[0])
         template = fn.code
         if not template and fn.definition is not None:
             template = self.user_function(fn)
         if not template:
-            raise UnsupportedError(f"generated code for the function {fn.name}")
-        if fn.code_helper:
-            self.helpers[template.split("(")[0]] = fn.code_helper
+            raise UnsupportedError(f"generated code for the function {fn.spelling}")
+        helper = fn.jax_code_helper if self.target == "jax" and fn.jax_code_helper else fn.code_helper
+        for name, source in _definitions(helper):
+            self.helpers[name] = source
         if template.count("{0}") > 1:
             args = [self.hoist(self.text(a)) for a in e.args]
         elif _whole_arguments(template):
@@ -255,7 +253,7 @@ class _Writer:
         helper = f"_{fn.name}"
         if helper not in self.helpers:
             u = Symbol("u", (Dim.of("n"), ONE))
-            inner = _Writer({"u", "np"})
+            inner = _Writer({"u", "np"}, self.target)
             body = inner.text(fn.definition(u))
             self.helpers.update(inner.helpers)
             self.helpers[helper] = f"def {helper}(u):\n    return {body}\n"
@@ -382,14 +380,20 @@ class _Writer:
         return f"_kron_matmul({self.text(a)}, {self.text(b)}, {m})"
 
 
+def _definitions(source: str) -> list[tuple[str, str]]:
+    """The top-level functions of a helper's source, by name (a helper shared by two rows is written once)."""
+    blocks = re.split(r"\n(?=def )", source.strip("\n")) if source else []
+    return [(re.match(r"def (\w+)", block).group(1), block + "\n") for block in blocks]
+
+
 def _is_operator(f: Expr) -> bool:
     core = f.arg if isinstance(f, Transpose) else f
-    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn.name == "kron")
+    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
 
 
 def _diagonal_vector(e: Expr) -> Expr | None:
     """v with e = diag(v), for diag(v), sums and scalar multiples of such (else None)."""
-    if isinstance(e, Call) and e.fn.name == "diag" and e.args[0].shape[1] == ONE and not is_scalar(e.args[0].shape):
+    if isinstance(e, Call) and e.fn is DIAG and not is_scalar(e.args[0].shape):
         return e.args[0]
     if isinstance(e, Transpose):
         return _diagonal_vector(e.arg)
@@ -483,7 +487,7 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
             raise ValueError(f"generated code: the name {p.name!r} is not a Python identifier")
     taken = set(names) | {"np", "jnp", name}
     definitions, body = with_lets(expr, inline=_inline, taken=taken)
-    writer = _Writer(taken | {s.name for s, _ in definitions})
+    writer = _Writer(taken | {s.name for s, _ in definitions}, target)
     lines = []
     for p, py in zip(params, names):
         rows, cols = p.shape
@@ -553,6 +557,4 @@ def _sizes_used(node: Expr):
         return node.shape[:1]
     if isinstance(node, Commutation):
         return node.dims
-    if isinstance(node, Call) and node.fn.name == "diag" and _diagonal_vector(node) is not None:
-        return ()
     return ()

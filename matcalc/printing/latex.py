@@ -152,25 +152,24 @@ def _(e: Transpose):
     return _sub(e.arg, POSTFIX + 1) + r"^{\top}", POSTFIX
 
 
-LATEX_NORMS = {"norm": r"_{2}", "norm_fro": r"_{F}", "norm1": r"_{1}"}
-
-
 @_print.register
 def _(e: Call):
-    name = e.fn.name
+    r"""As the function's definition writes it (``fn.latex``): ``\operatorname{tr}\left(A\right)``,
+    ``\left\| x \right\|_{2}``, ``X^{-1}``, ``A \otimes B``, and ``\mathbf{1}^{\top} x`` for sum(x)."""
+    notation = e.fn.latex
     printed = [_print(a) for a in e.args]  # each argument once: printing twice is exponential in nesting
     args = [text for text, _ in printed]
-    if name in LATEX_NORMS:
-        return rf"\left\| {args[0]} \right\|{LATEX_NORMS[name]}", ATOM
-    if name == "inv":
-        return _wrap(*printed[0], POSTFIX + 1) + "^{-1}", POSTFIX
-    if name == "kron":
-        return rf"{_wrap(*printed[0], PRODUCT + 1)} \otimes {_wrap(*printed[1], PRODUCT + 1)}", PRODUCT
-    if name == "sum":
-        if e.args[0].shape[1] == 1:  # the sum of a vector's entries is 1ᵀx
-            return rf"\mathbf{{1}}^{{\top}} {_wrap(*printed[0], JUXT + 1)}", JUXT
-        return rf"\operatorname{{sum}}\left({args[0]}\right)", ATOM
-    return rf"{e.fn.latex}\left({', '.join(args)}\right)", ATOM
+    if notation.form == "constant":
+        return notation.mark, ATOM
+    if notation.form == "bars":
+        return f"{notation.opening}{args[0]}{notation.mark}", ATOM
+    if notation.form == "postfix":
+        return _wrap(*printed[0], POSTFIX + 1) + notation.mark, POSTFIX
+    if notation.form == "infix":
+        return f" {notation.mark} ".join(_wrap(*p, PRODUCT + 1) for p in printed), PRODUCT
+    if notation.column and e.args[0].shape[1] == 1:  # the sum of a vector's entries is 1ᵀx
+        return f"{notation.column} {_wrap(*printed[0], JUXT + 1)}", JUXT
+    return rf"{notation.mark}\left({', '.join(args)}\right)", ATOM
 
 
 @_print.register

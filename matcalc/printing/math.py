@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..functions.definition import entrywise_on_square_matrix
 from ..limits import bounded
 from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
@@ -161,23 +162,22 @@ def _(e: Transpose):
     return _sub(e.arg, POSTFIX) + "ᵀ", POSTFIX
 
 
-NORMS = {"norm": ("‖", "‖"), "norm_fro": ("‖", "‖_F"), "norm1": ("‖", "‖_1")}
-NAMES = {"trace": "tr"}
-
-
 @_print.register
 def _(e: Call):
-    name = e.fn.name
+    """As the function's definition writes it (``fn.math``): ``tr(A)``, ``‖x‖``, ``X⁻¹``, ``A ⊗ B``."""
+    notation = e.fn.math
     printed = [_print(a) for a in e.args]  # each argument once: printing twice is exponential in nesting
     args = [text for text, _ in printed]
-    if name in NORMS:
-        left, right = NORMS[name]
-        return f"{left}{args[0]}{right}", ATOM
-    if name == "inv":
-        return bracket(*printed[0], POSTFIX) + "⁻¹", POSTFIX
-    if name == "kron":
-        return f"{bracket(*printed[0], PRODUCT + 1)} ⊗ {bracket(*printed[1], PRODUCT + 1)}", PRODUCT
-    return f"{NAMES.get(name, name)}(" + ", ".join(args) + ")", ATOM
+    if notation.form == "constant":
+        return notation.mark, ATOM
+    if notation.form == "bars":
+        return f"{notation.opening}{args[0]}{notation.mark}", ATOM
+    if notation.form == "postfix":
+        return bracket(*printed[0], POSTFIX) + notation.mark, POSTFIX
+    if notation.form == "infix":
+        return f" {notation.mark} ".join(bracket(*p, PRODUCT + 1) for p in printed), PRODUCT
+    prefix = "np." if entrywise_on_square_matrix(e.fn, e.args) else ""  # exp(A) of a square A could mean expm
+    return f"{prefix}{notation.mark}(" + ", ".join(args) + ")", ATOM
 
 
 @_print.register

@@ -30,6 +30,7 @@ from ..expr import (
     negate,
     preorder,
 )
+from ..functions.definition import entrywise_on_square_matrix
 from ..limits import bounded
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
@@ -191,7 +192,10 @@ def _(e: Transpose, ctx, array_context):
 
 @_print.register
 def _(e: Call, ctx, array_context):
-    return f"{e.fn.name}(" + ", ".join(_p(a, ctx, False)[0] for a in e.args) + ")", ATOM
+    if not e.args:  # a constant: pi
+        return e.fn.spelling, ATOM
+    prefix = "np." if entrywise_on_square_matrix(e.fn, e.args) else ""  # exp(A) of a square A could mean expm
+    return f"{prefix}{e.fn.spelling}(" + ", ".join(_p(a, ctx, False)[0] for a in e.args) + ")", ATOM
 
 
 @_print.register

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import limits
-from ..expr import Expr, map_args
+from ..expr import Call, Expr, map_args
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
             return hit
         limits.tick()
         current = map_args(node, go)
+        if isinstance(current, Call) and not current.args:  # a named constant (pi): nothing to rewrite
+            memo[node] = current
+            return current
         while budget[0] > 0:
             for lemma in lemmas:
                 new = lemma.apply(current)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 
 from ..expr import Call, Expr, MatMul, Mul, Number, Ones, Transpose, Zeros, nary
-from ..functions import REGISTRY
+from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE, VEC
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
 
 
 def _is_diag_of_vector(e: Expr) -> bool:
-    return isinstance(e, Call) and e.fn.name == "diag" and e.args[0].shape[1] == ONE and not is_scalar(e.shape)
+    return isinstance(e, Call) and e.fn is DIAG and not is_scalar(e.shape)
 
 
 def _diag_products(e: Expr) -> Expr | None:
@@ -27,7 +27,7 @@ def _diag_products(e: Expr) -> Expr | None:
         a, b = f[i], f[i + 1]
         new = None
         if _is_diag_of_vector(a) and _is_diag_of_vector(b):
-            new = Call(REGISTRY["diag"], Mul(a.args[0], b.args[0]))
+            new = Call(DIAG, Mul(a.args[0], b.args[0]))
         elif _is_diag_of_vector(a) and b.shape[1] == ONE:
             new = Mul(a.args[0], b)
         elif _is_diag_of_vector(b) and a.shape[0] == ONE:
@@ -49,17 +49,16 @@ def _ones_unit(e: Expr) -> Expr | None:
 
 
 def _sum_of_diag(e: Expr) -> Expr | None:
-    if isinstance(e, Call) and e.fn.name == "sum":
+    if isinstance(e, Call) and e.fn is SUM:
         a = e.args[0]
-        square = a.args[0].shape[0] == a.args[0].shape[1] if isinstance(a, Call) else False
-        if isinstance(a, Call) and a.fn.name == "diag" and square and not is_scalar(a.args[0].shape):
-            return Call(REGISTRY["trace"], a.args[0])
+        if isinstance(a, Call) and a.fn is DIAG_PART and not is_scalar(a.args[0].shape):
+            return Call(TRACE, a.args[0])
     return None
 
 
 def _sum_linear(e: Expr) -> Expr | None:
-    """sum(c A) = c sum(A), tr(c A) = c tr(A) for scalar c."""
-    if isinstance(e, Call) and e.fn.name in ("sum", "trace") and isinstance(e.args[0], Mul):
+    """sum(c A) = c sum(A), tr(c A) = c tr(A) for scalar c: any linear reduction."""
+    if isinstance(e, Call) and e.fn.linear and e.fn.kind == "reduction" and isinstance(e.args[0], Mul):
         scalars = [f for f in e.args[0].args if is_scalar(f.shape)]
         arrays = [f for f in e.args[0].args if not is_scalar(f.shape)]
         if scalars and arrays:
@@ -70,7 +69,7 @@ def _sum_linear(e: Expr) -> Expr | None:
 
 def _sum_dot(e: Expr) -> Expr | None:
     """sum(a ∘ b) = aᵀ b for column vectors."""
-    if isinstance(e, Call) and e.fn.name == "sum" and isinstance(e.args[0], Mul):
+    if isinstance(e, Call) and e.fn is SUM and isinstance(e.args[0], Mul):
         factors = e.args[0].args
         if len(factors) == 2 and all(f.shape[1] == ONE and not is_scalar(f.shape) for f in factors):
             return MatMul(Transpose(factors[0]), factors[1])
@@ -81,18 +80,18 @@ def _unit_calls(e: Expr) -> Expr | None:
     """vec(v) = v for a column, vec(vᵀ) = v; diag, trace of a 1×1 are itself; kron with a 1×1 is scaling."""
     if not isinstance(e, Call):
         return None
-    name, args = e.fn.name, e.args
-    if name == "vec":
+    fn, args = e.fn, e.args
+    if fn is VEC:
         a = args[0]
         if a.shape[1] == ONE:
             return a
         if a.shape[0] == ONE:
             return Transpose(a)
-    if name in ("diag", "trace") and is_scalar(args[0].shape):
+    if fn.identity_on_scalar and is_scalar(args[0].shape):
         return args[0]
-    if e.fn.linear and isinstance(args[0], (Zeros, Number)) and (not isinstance(args[0], Number) or args[0].value == 0):
+    if fn.linear and isinstance(args[0], (Zeros, Number)) and (not isinstance(args[0], Number) or args[0].value == 0):
         return Number(0) if is_scalar(e.shape) else Zeros(e.shape)
-    if name == "kron" and (is_scalar(args[0].shape) or is_scalar(args[1].shape)):
+    if fn is KRON and (is_scalar(args[0].shape) or is_scalar(args[1].shape)):
         return Mul(*args)
     return None
 
@@ -102,9 +101,9 @@ def _ones_dot(e: Expr) -> Expr | None:
     if isinstance(e, MatMul) and len(e.args) == 2 and is_scalar(e.shape):
         a, b = e.args
         if isinstance(a, Ones) and not is_scalar(b.shape):
-            return Call(REGISTRY["sum"], b)
+            return Call(SUM, b)
         if isinstance(b, Ones) and not is_scalar(a.shape):
-            return Call(REGISTRY["sum"], a.arg if isinstance(a, Transpose) else a)
+            return Call(SUM, a.arg if isinstance(a, Transpose) else a)
     return None
 
 
@@ -112,8 +111,7 @@ def _diag_of_outer(e: Expr) -> Expr | None:
     """diag(a bᵀ) = a ∘ b for column vectors a, b (the diagonal of an outer product)."""
     arg = e.args[0] if isinstance(e, Call) else None
     if (
-        isinstance(e, Call) and e.fn.name == "diag" and isinstance(arg, MatMul)
-        and arg.shape[0] == arg.shape[1] and not is_scalar(arg.shape)
+        isinstance(e, Call) and e.fn is DIAG_PART and isinstance(arg, MatMul) and not is_scalar(arg.shape)
     ):
         from .algebra import transpose_of
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 
 from ..expr import Add, Call, Commutation, Expr, Identity, MatMul, Mul, Transpose, nary
+from ..functions import KRON
 from ..shapes import ONE, is_scalar
 from .engine import Lemma
 
 
 def _is_kron(e: Expr) -> bool:
-    return isinstance(e, Call) and e.fn.name == "kron"
+    return isinstance(e, Call) and e.fn is KRON
 
 
 def _unit(e: Expr) -> Expr | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 
 from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, nary, preorder
-from ..shapes import ONE, is_scalar
+from ..functions import DIAG_PART
+from ..shapes import is_scalar
 from .engine import Lemma
 
 
@@ -25,7 +26,8 @@ def _scalar(e: Expr) -> Expr | None:
 
 
 def _symmetric(e: Expr) -> Expr | None:
-    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, its inverse, I, and diag(v)."""
+    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, I, a function whose value is always
+    symmetric (diag(v)) and one that keeps symmetry applied to such a matrix (S⁻¹, expm(S))."""
     if not isinstance(e, Transpose):
         return None
     a = e.arg
@@ -33,13 +35,19 @@ def _symmetric(e: Expr) -> Expr | None:
         return a
     if isinstance(a, Identity):
         return a
-    if isinstance(a, Call) and a.fn.name == "diag" and a.args[0].shape[1] == ONE and a.shape[0] == a.shape[1]:
-        return a
-    if isinstance(a, Call) and a.fn.name == "inv" and isinstance(a.args[0], Symbol) and a.args[0].is_symmetric:
+    if isinstance(a, Call) and _symmetric_call(a):
         return a
     if isinstance(a, (Ones, Zeros)):
         return type(a)((a.shape[1], a.shape[0]))
     return None
+
+
+def _symmetric_call(a: Call) -> bool:
+    """Always symmetric (diag(v)), or symmetry kept (S⁻¹, expm(S), sqrtm(S)) of a symmetric argument."""
+    if a.fn.symmetric_result:
+        return True
+    arg = a.args[0] if a.fn.preserves_symmetry else None
+    return (isinstance(arg, Symbol) and arg.is_symmetric) or (isinstance(arg, Call) and _symmetric_call(arg))
 
 
 def _product(e: Expr) -> Expr | None:
@@ -95,9 +103,9 @@ def _pair_order(e: Expr) -> Expr | None:
 
 def _diag_of_transpose(e: Expr) -> Expr | None:
     """diag(Aᵀ) = diag(A): a square matrix and its transpose share the diagonal."""
-    if isinstance(e, Call) and e.fn.name == "diag" and isinstance(e.args[0], Transpose):
+    if isinstance(e, Call) and e.fn is DIAG_PART and isinstance(e.args[0], Transpose):
         a = e.args[0].arg
-        if a.shape[0] == a.shape[1] and not is_scalar(a.shape):
+        if not is_scalar(a.shape):
             return Call(e.fn, a)
     return None
 

@@ -1,0 +1,386 @@
+"""The notation pass: syntax tree → syntax tree, deciding over the whole expression what its text means.
+
+Between the grammar (:mod:`matcalc.syntax`) and shape inference (:mod:`matcalc.infer`), this pass makes
+the decisions that depend on the whole expression rather than on the order in which inference meets
+its parts, and records each decision a reader could doubt as a note (shown on the ``assumes:`` line):
+
+* a name followed by a bracket is a product when the name is not a function: ``A (x + y)``, and a
+  postfix after it applies to the bracket, ``A (x)ᵀ`` = A xᵀ; the juxtaposition marker it implies
+  counts for every ``*`` of the expression, wherever it stands;
+* a run-together name made of names the expression (or the variable, or the question) uses is their
+  product: ``x'Ax`` is xᵀ A x, ``tr(AXB)`` by X is tr(A X B);
+* methods are calls: ``A.dot(x)``, ``X.sum(axis=1)``, ``A.transpose()``;
+* ``I_n``, ``I_{d}`` are identities of a named size; ``e^x`` is the exponential.
+
+It does not infer shapes and does not know what ``*`` means; it only rewrites syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import functions, spellings
+from .declarations import Declaration
+from .errors import ParseError
+from .syntax import Syntax
+
+# library names rewritten to the expressions they stand for (see NotationPass._library_call)
+LIBRARY_CALLS = frozenset({"expit", "logaddexp", "divide", "true_divide", "hstack", "vstack", "block"})
+# method spellings: A.dot(x), X.sum(axis=1), ...; the value is the call it stands for
+METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "trace": "trace", "transpose": "transpose",
+           "diagonal": "diag"}
+# multi-letter names never split into a product of letters (Greek letters written out, usual scalars)
+WORDS = frozenset("""
+alpha beta gamma delta epsilon eps varepsilon zeta eta theta vartheta iota kappa lambda lam lamda lmbda mu nu xi
+omicron pi rho sigma varsigma tau upsilon phi varphi chi psi omega Alpha Beta Gamma Delta Epsilon Zeta Eta Theta
+Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon Phi Chi Psi Omega
+""".split())
+POSTFIX_OPS = ("transpose", "caret", "power", "method")
+IDENTITY_NAME = re.compile(r"I_(\d+|[A-Za-z][A-Za-z0-9]*)$")
+PIECE = re.compile(r"[A-Za-z][0-9]*")
+
+
+@dataclass
+class Notation:
+    """The outcome of the pass: the rewritten tree, the markers it implies, and the notes."""
+
+    node: Syntax
+    markers: list[tuple[str, int]]
+    notes: list[str] = field(default_factory=list)
+    splits: dict[str, list[str]] = field(default_factory=dict)  # run-together names read as products
+
+
+def rewrite(node: Syntax, fn) -> Syntax:
+    """Rebuild the tree bottom-up with ``fn(node, new_args)``; iterative (postfix chains may be long)."""
+    done: dict[int, Syntax] = {}
+    stack = [(node, False)]
+    keep = []  # keep the visited nodes alive: their ids key `done`
+    while stack:
+        current, expanded = stack.pop()
+        if expanded:
+            args = [done[id(a)] for a in current.args]
+            done[id(current)] = fn(current, args)
+            continue
+        keep.append(current)
+        stack.append((current, True))
+        stack.extend((a, False) for a in current.args)
+    return done[id(node)]
+
+
+def walk(node: Syntax):
+    """Every node of the tree, parents before children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.args))
+
+
+class NotationPass:
+    """One pass over one syntax tree."""
+
+    def __init__(self, text: str, decls: dict[str, Declaration], markers, known=(), split: bool = True):
+        self.text = text
+        self.split = split
+        self.splits: dict[str, list[str]] = {}
+        self.decls = decls
+        self.markers = list(markers)
+        self.known = set(known)
+        self.notes: list[str] = []
+
+    def run(self, node: Syntax) -> Notation:
+        node = rewrite(node, self._calls_and_methods)
+        if self.split:
+            node = self._split_names(node)
+        node = rewrite(node, self._names)
+        return Notation(node, self.markers, self.notes, self.splits)
+
+    # ------------------------------------------------------------ calls that are products, methods
+
+    def _calls_and_methods(self, node: Syntax, args: list[Syntax]) -> Syntax:
+        node = _copy(node, args)
+        if node.op == "call":
+            juxt = self._juxt_call(node)
+            return juxt if juxt is not None else node
+        if node.op == "method":
+            return self._method(node)
+        if node.op in POSTFIX_OPS and node.args and node.args[0].op == "juxt" and node.args[0].data == "call":
+            # `A (x)ᵀ`: the postfix applies to the bracket, not to the product A(x)
+            name_node, operand = node.args[0].args
+            applied = Syntax(node.op, [operand, *node.args[1:]], node.data, operand.pos, node.end)
+            return Syntax("juxt", [name_node, applied], "call", node.args[0].pos, node.end)
+        return node
+
+    def _juxt_call(self, node: Syntax) -> Syntax | None:
+        """The juxtaposition a call like ``A (x + y)`` stands for, or None for a real function call.
+
+        A name that is not a function, followed by one bracketed argument, is a factor when it is
+        declared, uppercase, or separated from the bracket by a space (``x (y + z)ᵀ``)."""
+        fname, name_pos, prefix = node.data
+        fn = functions.lookup(fname)
+        if len(node.args) != 1 or prefix or fname in spellings.HANDLERS or fname in LIBRARY_CALLS or (fn and fn.arity):
+            return None
+        if node.args[0].op in ("kwarg", "string"):
+            return None
+        spaced = self.text[name_pos + len(fname) : name_pos + len(fname) + 1].isspace()
+        if not (fname in self.decls or not fname[:1].islower() or spaced or fn is not None):
+            return None
+        self.markers.append(("juxtaposition", name_pos))
+        name_node = Syntax("name", [], fname, name_pos, name_pos + len(fname))
+        paren_pos = self.text.find("(", name_pos + len(fname))
+        argument = node.args[0]
+        if argument.op == "tuple":
+            raise ParseError(f"{fname} is not a function: {self.text[node.pos:node.end]} is not a product",
+                             self.text, name_pos)
+        paren = Syntax("paren", [argument], None, paren_pos, node.end)
+        return Syntax("juxt", [name_node, paren], "call", node.pos, node.end)
+
+    def _method(self, node: Syntax) -> Syntax:
+        name, pos = node.data
+        base, *args = node.args
+        target = METHODS.get(name)
+        if target is None:
+            known = ", ".join(f".{m}()" for m in sorted(METHODS))
+            raise ParseError(f"the method .{name}() is not supported (known: {known})", self.text, pos)
+        self.markers.append(("@", pos))  # a method call is NumPy notation
+        return Syntax("call", [base, *args], (target, pos + 1, "."), node.pos, node.end)
+
+    # ------------------------------------------------------------ run-together names
+
+    def _split_names(self, node: Syntax) -> Syntax:
+        """``x'Ax`` = xᵀ A x: a run-together name made of names used elsewhere is their product."""
+        names = [n for n in walk(node) if n.op == "name"]
+        counts: dict[str, int] = {}
+        for n in names:
+            counts[n.data] = counts.get(n.data, 0) + 1
+        known = self.known | set(self.decls)
+        splits: dict[str, list[str]] = {}
+        for name in sorted(counts):
+            others = known | {n for n in counts if n != name}
+            pieces = self._pieces(name, others)
+            if pieces is not None:
+                splits[name] = pieces
+        self.splits = splits
+        if not splits:
+            return node
+        for name, pieces in splits.items():
+            self.notes.append(f"{name} read as {' '.join(pieces)} (declare {name} to keep it one name)")
+
+        def pieces_of(current: Syntax) -> list[Syntax]:
+            parts, at = [], current.pos
+            for piece in splits[current.data]:
+                parts.append(Syntax("name", [], piece, at, at + len(piece)))
+                at += len(piece)
+            self.markers.append(("juxtaposition", current.pos))
+            return parts
+
+        def split(current: Syntax, args: list[Syntax]) -> Syntax:
+            base = current.args[0] if current.args else None
+            if current.op in POSTFIX_OPS and base is not None and base.op == "name" and base.data in splits:
+                # `UVᵀ` is U Vᵀ: a postfix binds to the last letter, as it does when the names are apart
+                *head, last = pieces_of(base)
+                applied = Syntax(current.op, [last, *args[1:]], current.data, last.pos, current.end)
+                return Syntax("juxt", [*head, applied], "split", current.pos, current.end)
+            current = _copy(current, args)
+            if current.op != "name" or current.data not in splits:
+                return current
+            return Syntax("juxt", pieces_of(current), "split", current.pos, current.end)
+
+        def splice(current: Syntax, args: list[Syntax]) -> Syntax:
+            """``xᵀ (A x)`` from ``x'Ax`` is the one product xᵀ A x."""
+            if current.op == "juxt" and any(a.op == "juxt" and a.data == "split" for a in args):
+                flat = [piece for a in args for piece in (a.args if a.op == "juxt" and a.data == "split" else [a])]
+                return Syntax("juxt", flat, current.data, current.pos, current.end)
+            return _copy(current, args)
+
+        return rewrite(rewrite(node, split), splice)
+
+    def _pieces(self, name: str, others: set[str]) -> list[str] | None:
+        """The names `name` runs together, when that is the only sensible reading, else None.
+
+        Each piece is a letter with its digits (``W1x`` → W1 x); at least one piece must be a name the
+        expression uses elsewhere (or the variable, or a declared name); an all-lowercase name splits only
+        when every piece is such a name (``lam`` stays one name). Declared names, written-out Greek letters
+        and names with an underscore stay whole."""
+        if name in self.decls or name in self.known or name in WORDS or "_" in name or not name.isascii():
+            return None
+        pieces = PIECE.findall(name)
+        if len(pieces) < 2 or "".join(pieces) != name:
+            return None
+        used = [p in others for p in pieces]
+        if not any(used):
+            return None
+        if name.islower() and not all(used):
+            return None
+        if functions.lookup(name) is not None:
+            return None
+        return pieces
+
+    # ------------------------------------------------------------ function words, constants, identities
+
+    def _function_words(self, node: Syntax) -> Syntax:
+        """``log p``, ``det X``, ``log|Σ|``, ``y log σ(Xw)``: a function name before one factor applies to it.
+
+        ``log p q`` is refused: log(p q) and log(p) q are both plausible."""
+        args = list(node.args)
+        i = len(args) - 2
+        changed = False
+        while i >= 0:
+            fname = _function_name(args[i], self.decls)
+            if fname is not None:
+                if i + 2 < len(args):
+                    word, operand = self.text[args[i].pos:args[i].end], self.src(args[i + 1])
+                    rest = self.text[args[i + 1].pos:node.end].strip()
+                    raise ParseError(
+                        f"{word} {rest}: write {word}({rest}) or {word}({operand}) {self.text[args[i + 2].pos:node.end].strip()}",
+                        self.text, args[i].pos,
+                    )
+                operand = args[i + 1]
+                call = Syntax("call", [operand], (fname, args[i].pos, ""), args[i].pos, operand.end)
+                args[i:i + 2] = [call]
+                changed = True
+            i -= 1
+        if not changed:
+            return node
+        if len(args) == 1:
+            return args[0]
+        return Syntax("juxt", args, node.data, node.pos, node.end)
+
+    def _matlab_block(self, node: Syntax) -> Syntax:
+        """``[A B]``, ``[x 1]``, ``[X ones(n, 1); 0 1]``: inside brackets without commas, a space separates blocks
+        side by side, as in MATLAB (and the lecture notes' ``[x 1]``); ``[(A B)]`` is the product."""
+        if any(n != 1 for n in node.data) or not any(a.op == "juxt" for a in node.args):
+            return node
+        rows = [a.args if a.op == "juxt" else [a] for a in node.args]
+        if len({len(r) for r in rows}) != 1:
+            return node
+        self.notes.append(f"{self.src(node)} read as blocks side by side (MATLAB); write [(…)] for a product")
+        flat = [a for r in rows for a in r]
+        return Syntax("block", flat, tuple(len(r) for r in rows), node.pos, node.end)
+
+    def _library_call(self, node: Syntax) -> Syntax:
+        """NumPy/SciPy names for what matcalc spells otherwise: ``expit`` is σ, ``logaddexp(0, z)`` softplus,
+        ``divide(a, b)`` a / b, ``hstack``/``vstack``/``block`` of a list are blocks."""
+        fname, pos, prefix = node.data
+        args = node.args
+        if fname in ("expit",):
+            return Syntax("call", args, ("sigmoid", pos, prefix), node.pos, node.end)
+        if fname == "logaddexp" and len(args) == 2:
+            for a, b in (args, args[::-1]):
+                if a.op == "number" and a.data == 0:
+                    return Syntax("call", [b], ("softplus", pos, prefix), node.pos, node.end)
+            exps = [Syntax("call", [a], ("exp", a.pos, prefix), a.pos, a.end) for a in args]
+            total = Syntax("add", exps, None, node.pos, node.end)
+            return Syntax("call", [total], ("log", pos, prefix), node.pos, node.end)
+        if fname in ("divide", "true_divide") and len(args) == 2:
+            operands = [Syntax("paren", [a], None, a.pos, a.end) for a in args]
+            return Syntax("chain", operands, [("/", args[1].pos)], node.pos, node.end)
+        if fname in ("hstack", "vstack", "block") and len(args) == 1 and args[0].op in ("block", "tuple"):
+            items = args[0].args
+            if fname == "block" and all(a.op == "block" and len(a.data) == 1 for a in items):
+                widths = [a.data[0] for a in items]
+                return Syntax("block", [i for a in items for i in a.args], tuple(widths), node.pos, node.end)
+            layout = (len(items),) if fname in ("hstack", "block") else (1,) * len(items)
+            return Syntax("block", list(items), layout, node.pos, node.end)
+        raise ParseError(f"{self.src(node)}: {fname} takes a list, as in np.{fname}([A, B])", self.text, pos)
+
+    def src(self, node: Syntax) -> str:
+        return self.text[node.pos:node.end].strip()
+
+
+    def _names(self, node: Syntax, args: list[Syntax]) -> Syntax:
+        node = _copy(node, args)
+        if node.op == "juxt":
+            node = self._function_words(node)
+        if node.op == "block":
+            node = self._matlab_block(node)
+        if node.op == "call" and node.data[0] in LIBRARY_CALLS:
+            node = self._library_call(node)
+        if node.op == "name" and node.data not in self.decls:
+            match = IDENTITY_NAME.match(node.data)
+            if match:
+                return Syntax("identity", [], _size(match.group(1)), node.pos, node.end)
+        if node.op == "caret" and node.data and node.data[0] in ("num", "name"):
+            base = node.args[0]
+            if base.op == "name" and base.data == "e" and "e" not in self.decls:
+                exponent = _exponent_node(node.data, node)
+                self.notes.append(f"e^{self.text[base.end:node.end].lstrip('^')} read as exp(…) (declare e to use it as a name)")
+                return Syntax("call", [exponent], ("exp", base.pos, ""), node.pos, node.end)
+        if node.op == "power" and node.args[0].op == "name" and node.args[0].data == "e" and "e" not in self.decls:
+            self.notes.append("e**… read as exp(…) (declare e to use it as a name)")
+            return Syntax("call", [node.args[1]], ("exp", node.pos, ""), node.pos, node.end)
+        return node
+
+
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
+    "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ",
+    "Omega": "Ω",
+}
+GREEK_NAMES = {v: k for k, v in GREEK.items()}
+
+
+def is_greek(name: str) -> bool:
+    """A Greek letter, as a symbol or written out (``λ``, ``lambda``, ``lam``, ``lambda2``, ``σ1``)."""
+    stem = name.rstrip("0123456789_")
+    return stem in WORDS or (len(stem) == 1 and not stem.isascii() and stem.isalpha())
+
+
+def not_occurring(name: str, expr, text) -> str:
+    """The message for a variable the expression does not contain, with the name probably meant."""
+    import difflib
+
+    from .expr import symbols
+
+    names = [s.name for s in symbols(expr)]
+    shown = text if isinstance(text, str) else "the expression"
+    message = f"{name} does not occur in {shown}"
+    if not names:
+        return message + "; it has no names to differentiate by"
+    guesses = []
+    for other in names:
+        if GREEK.get(name) == other or GREEK_NAMES.get(name) == other:
+            guesses.append(f"{other} (the same letter written {'out' if len(other) > 1 else 'as a symbol'})")
+    for other in names:
+        if name in other and other != name and len(other) > len(name):
+            guesses.append(f"{other} split into a product (write the factors apart, e.g. {' '.join(other)})")
+    guesses += [g for g in difflib.get_close_matches(name, names, n=2, cutoff=0.5) if not any(g in x for x in guesses)]
+    message += f" (its names: {', '.join(names)})"
+    if guesses:
+        message += "; did you mean " + " or ".join(guesses) + "?"
+    return message
+
+
+def _function_name(node: Syntax, decls) -> str | None:
+    """The registry name when `node` is a bare name of a one-argument function (``log``, ``det``, ``σ``)."""
+    if node.op != "name" or node.data in decls:
+        return None
+    fn = functions.lookup(node.data)
+    return fn.name if fn is not None and fn.arity == 1 else None
+
+
+def _size(text: str):
+    return int(text) if text.isdigit() else text
+
+
+def _exponent_node(data, node: Syntax) -> Syntax:
+    kind, value = data
+    if kind == "num":
+        return Syntax("number", [], value, node.pos, node.end)
+    return Syntax("name", [], value, node.pos, node.end)
+
+
+def _copy(node: Syntax, args: list[Syntax]) -> Syntax:
+    if all(a is b for a, b in zip(args, node.args)) and len(args) == len(node.args):
+        return node
+    return Syntax(node.op, args, node.data, node.pos, node.end)
+
+
+def apply_notation(text: str, node: Syntax, markers, decls, known=(), split: bool = True) -> Notation:
+    return NotationPass(text, decls, markers, known, split).run(node)
+
+
+__all__ = ["apply_notation", "Notation", "rewrite", "walk"]
