@@ -10,6 +10,7 @@ from .expr import Expr
 from .numeric import evaluate as _evaluate
 from .parser import assumptions as _assumptions
 from .parser import parse
+from .parser import read as _read
 from .printing import to_latex as _to_latex
 from .printing import to_math as _to_math
 from .printing import to_text as _to_text
@@ -54,8 +55,10 @@ latex = to_latex
 
 
 def assumptions(expr, where=None) -> str:
-    """What an expression (string or tree) assumes of its names: ``x: vector(n), A: matrix(n, n)``."""
-    return _assumptions(parse(expr, where))
+    """What an expression (string or tree) assumes of its names: ``x: vector(n), A: matrix(n, n)``, then how its
+    text was read where a reader could doubt it (``Ax read as A x``)."""
+    reading = _read(expr, where)
+    return _assumptions(reading.expr, reading.notes)
 
 
 __all__ = [

@@ -147,6 +147,7 @@ class Inference:
         # those met as a divisor, over a number (`N/2`) or beside an identity (`λ I`): a scalar for sure
         self.scaling: dict[str, int] = {}
         self.strong: set[str] = set()
+        self.beside_arrays: set[str] = set()
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -273,7 +274,7 @@ class Inference:
         fn = functions.lookup(name) if name not in self.decls else None
         if fn is not None and fn.arity == 0:  # a constant: pi, π (unless declared as a name)
             return (ONE, ONE), lambda: Call(fn)
-        if fn is not None:
+        if fn is not None and not _is_greek_letter(name):  # a bare σ is a name (σ², σ I); σ(x) the sigmoid
             raise ParseError(f"'{name}' is a function: write {name}(...)", self.text, node.pos)
         s, props = self.symbol(name, node)
         return s, lambda: Symbol(name, self.final_shape(s), props)
@@ -398,23 +399,28 @@ class Inference:
             return node.data
         return None
 
-    def _scalar_of_arrays(self, node: Syntax) -> bool:
+    def _scalar_of_arrays(self, node: Syntax, constants: bool = True) -> bool:
         """Is `node` (known to be a scalar) a value made of arrays (``xᵀAx``, ``sum(x)``, ``logdet(Σ)``) or of
         constants only (``log(2π)``)? A product of declared scalars (``s t``) is not: an array it scales
         is an array."""
         if _is_number(node):
             return False
-        names = [n.data for n in _walk(node) if n.op == "name"]
-        return not names or any(not self._declared_scalar(n) for n in names)
+        nodes = list(_walk(node))
+        names = [n.data for n in nodes if n.op == "name"]
+        if not names:  # a constant: log(2π) counts (unless only arrays count), (1/3) does not
+            return constants and any(n.op == "call" for n in nodes)
+        return any(not self._declared_scalar(n) for n in names)
 
     def _declared_scalar(self, name: str) -> bool:
         decl = self.decls.get(name)
         return name in self.scalars or (decl is not None and decl.kind == "scalar")
 
-    def _fits(self, name: str, strong: bool = False) -> None:
+    def _fits(self, name: str, strong: bool = False, of_arrays: bool = True) -> None:
         self.scaling[name] = self.scaling.get(name, 0) + 1
         if strong:
             self.strong.add(name)
+        if of_arrays:
+            self.beside_arrays.add(name)  # scales a value made of arrays (not only e or log(2π))
 
     def _scaling_names(self, node: Syntax) -> list[str] | None:
         """The undeclared names of a product of names and numbers (``N``, ``(λ/2)``, ``-N/2``), else None."""
@@ -446,21 +452,26 @@ class Inference:
     def _fitting(self, node: Syntax) -> list[str]:
         """Undeclared names every occurrence of which scales a scalar made of arrays."""
         counts: dict[str, int] = {}
-        for n in _walk(node):
+        for n in _walk(node, skip_sizes=True):
             if n.op == "name":
                 counts[n.data] = counts.get(n.data, 0) + 1
         return sorted(name for name, fits in self.scaling.items() if fits >= counts.get(name, 0) > 0 and name != "I")
 
-    def scalar_fits(self, node: Syntax) -> frozenset[str]:
+    def scalar_fits(self, node: Syntax, failed: bool = False) -> frozenset[str]:
         """Names read as scalars: they only scale, and they divide or are divided by a number (``sum(x)/n``,
         ``N/2``), scale an identity (``λ I``), are added to a scalar (``xᵀAx + c``), or are Greek letters
-        (``λ‖w‖²``, ``lam * w.T@w``)."""
-        return frozenset(n for n in self._fitting(node) if n in self.strong or is_greek(n))
+        (``λ‖w‖²``, ``lam * w.T@w``). When inference `failed` (it stopped at the first error), the names
+        met where only a scalar fits (an exponent, σ²) are tried as scalars too."""
+        names = {n for n in self._fitting(node) if n in self.strong or is_greek(n)}
+        if failed:
+            names |= {n for n in self.strong if n not in self.decls}
+        return frozenset(names)
 
     def unsure_scalars(self, node: Syntax) -> list[str]:
         """Plain lowercase names that only scale a scalar (``-y wᵀx``): a vector (the default) fits, a scalar
         too; the default is kept and the reading says so."""
-        return [n for n in self._fitting(node) if n not in self.strong and not is_greek(n) and n.islower()]
+        return [n for n in self._fitting(node)
+                if n not in self.strong and not is_greek(n) and n.islower() and n in self.beside_arrays]
 
     def _star_meaning(self, ls: Shape, rs: Shape, pos: int, left_text: str, right_text: str) -> str:
         """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' — design.md's dialect rule."""
@@ -510,6 +521,7 @@ class Inference:
         row_chain = False  # a NumPy 1-D vector read as a row at the head of `@` products
         rest_rows = None
         scalar_expression = self.u.is_scalar(shape) and not scaling_names and self._scalar_of_arrays(head)
+        of_arrays = scalar_expression and self._scalar_of_arrays(head, constants=False)  # not only e, log(2π)
         for (op, pos), previous, operand in zip(ops, operands, operands[1:]):
             left_text = self.src_span(start, pos if op != "juxt" else operand.pos)
             rs, rb = self.infer(operand, op in ("@", "juxt"))
@@ -550,18 +562,20 @@ class Inference:
             if kind == "mul":
                 if scaling_names and self.u.is_scalar(rs) and operand_names is None and self._scalar_of_arrays(operand):
                     for name in scaling_names:
-                        self._fits(name)
+                        self._fits(name, of_arrays=self._scalar_of_arrays(operand, constants=False))
                 if op == "/" and scaling_names and _is_number(operand):  # `N/2`: a fraction of a name
                     self.strong.update(scaling_names)
                 if operand_names and scalar_expression and self.u.is_scalar(shape):
                     for name in operand_names:
-                        self._fits(name, strong=op == "/")
+                        self._fits(name, strong=op == "/", of_arrays=of_arrays)
                 if operand_names is not None and scaling_names is not None:
                     scaling_names = scaling_names + operand_names
                 elif not _is_number(operand):
                     scaling_names = None
                 scalar_expression = scalar_expression or (
                     operand_names is None and self._scalar_of_arrays(operand) and self.u.is_scalar(rs))
+                of_arrays = of_arrays or (operand_names is None and self.u.is_scalar(rs)
+                                          and self._scalar_of_arrays(operand, constants=False))
             else:
                 scaling_names = None
             label = "juxtaposition" if op == "juxt" else op
@@ -593,7 +607,7 @@ class Inference:
                 shape, rs = self.u.settle(shape), self.u.settle(rs)  # `A 1 ⊗ B`: the 1 is a column
                 shape = (shape[0] * rs[0], shape[1] * rs[1])
             if kind != "mul":
-                scalar_expression = self.u.is_scalar(shape)
+                scalar_expression = of_arrays = self.u.is_scalar(shape)
             if leading_minus:
                 leading_minus = False
                 group = [lambda: Number(-1), first] if kind == "mul" else [_negated(first)]
@@ -635,11 +649,23 @@ class Inference:
 
     def infer_caret(self, node, want_array):
         """``base^k``: a power of a scalar, an inverse or a matrix power of a square matrix."""
-        (base,) = node.args
+        base = node.args[0]
         kind, value = node.data
         bs, bb = self.infer(base, want_array)
         rb = self.u.settle(bs)
         base_text = self.src(base)
+        if kind == "expr":  # x^{-y}, (2πσ²)^{-n/2}: any scalar exponent of a scalar base
+            exponent = node.args[1]
+            for name in self._scaling_names(exponent) or ():
+                self._fits(name, strong=True)  # an exponent is a scalar
+            es, eb = self.infer(exponent)
+            if not self.u.settle_scalar(es):
+                raise ShapeError(f"the exponent {self.src(exponent)} must be a scalar, but it is {self.show(es)}",
+                                 self.text, exponent.pos)
+            if not self.u.is_scalar(bs):
+                raise UnsupportedError(f"{self.src(node)}: only an integer power of a matrix (write a number)",
+                                       self.text, node.pos)
+            return bs, lambda: Power(bb(), eb())
         if kind == "name":
             if value not in self.decls and value not in self.symbols:
                 raise ParseError(
@@ -655,6 +681,9 @@ class Inference:
         if self.u.is_scalar(bs):
             return bs, lambda: Power(bb(), exponent_builder())
         if rb[0] == ONE or rb[1] == ONE:
+            name = self._bare(base)
+            if name is not None and is_greek(name):  # σ², sigma^2: a Greek letter squared is a scalar
+                self._fits(name, strong=True)
             raise ShapeError(
                 f"{base_text}^… on a {self.show(bs).split('(')[0]} is ambiguous: write {base_text}**k or "
                 f"{base_text}.^k for an element-wise power, {base_text}^T {base_text} for a squared norm, "
@@ -726,15 +755,12 @@ class Inference:
         for n in layout:
             rows.append(list(zip(node.args[i : i + n], parts[i : i + n])))
             i += n
-        height = Dim.of(0)
         for row in rows:
             (first, (fs, _)) = row[0]
             for item, (s, _) in row[1:]:
                 if not self.u.unify(fs[0], s[0]):
                     raise self.mismatch(",", self.src(first), fs, self.src(item), s, item.pos,
                                         "blocks side by side need the same number of rows")
-            height = height + fs[0]
-        width = Dim.of(0)
         for j in range(layout[0]):
             (first, (fs, _)) = rows[0][j]
             for row in rows[1:]:
@@ -742,7 +768,10 @@ class Inference:
                 if not self.u.unify(fs[1], s[1]):
                     raise self.mismatch(";", self.src(first), fs, self.src(item), s, item.pos,
                                         "stacked blocks need the same number of columns")
-            width = width + fs[1]
+        # a literal 1 or 0 whose size no other block fixed is one entry: [zeros(n, 1); 1] is (n + 1)×1
+        shapes = [self.u.settle(s) for s, _ in parts]
+        height = sum((shapes[sum(layout[:i])][0] for i in range(len(layout))), Dim.of(0))
+        width = sum((shapes[j][1] for j in range(layout[0])), Dim.of(0))
         return (height, width), lambda: Block(*[b() for _, b in parts], layout=layout)
 
     def infer_call(self, node, want_array):
@@ -782,7 +811,8 @@ class Inference:
                 self.show(s)  # give the flexible dims of the arguments their display names
             readable = re.sub(r"\?\d+", lambda m: self.display.get(m.group(0), "n"), e.reason)
             raise ShapeError(f"{readable} (in {self.src(node)})", self.text, node.pos) from None
-        matrix_function = fn.square_matrix_meaning if not prefix and not self.numpy_markers else ""
+        math_reading = self.notation == "math" or (self.notation == "auto" and not self.numpy_markers)
+        matrix_function = fn.square_matrix_meaning if not prefix and math_reading else ""
 
         def build():
             built = [b() for _, b in parts]
@@ -885,11 +915,21 @@ def _negated(build: Builder) -> Builder:
     return lambda: negate(build())
 
 
-def _walk(node: Syntax):
+def _is_greek_letter(name: str) -> bool:
+    return len(name) == 1 and not name.isascii()
+
+
+SIZE_CALLS = ("eye", "identity", "ones", "zeros", "commutation")
+
+
+def _walk(node: Syntax, skip_sizes: bool = False):
+    """Every node; with `skip_sizes`, not the sizes in eye(n), ones(n, 1), … (dimensions, not values)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
+        if skip_sizes and current.op == "call" and current.data[0] in SIZE_CALLS:
+            continue
         stack.extend(current.args)
 
 
@@ -911,7 +951,12 @@ def _inverse(build: Builder) -> Builder:
 
 
 def _transposed(build: Builder) -> Builder:
-    return lambda: Transpose(build())
+    """The transpose of a NumPy 1-D row read back as a column: (xᵀ)ᵀ is built as x."""
+    def transposed():
+        built = build()
+        return built.arg if isinstance(built, Transpose) else Transpose(built)
+
+    return transposed
 
 
 def _reciprocal(build: Builder) -> Builder:

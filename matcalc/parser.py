@@ -95,19 +95,16 @@ def _infer(text: str, decls, chosen, notation: str):
         expr, error = inference.run(chosen.node), None
     except MatcalcError as e:
         expr, error = None, e
-    scalars = inference.scalar_fits(chosen.node)
+    scalars = inference.scalar_fits(chosen.node, failed=error is not None)
     unsure = inference.unsure_scalars(chosen.node) if error is None else []
     if scalars and (error is not None or not is_scalar(expr.shape)):
-        second = Inference(text, decls, chosen.markers, notation, scalars)
-        try:
-            scalar_expr = second.run(chosen.node)
-        except MatcalcError:
-            if error is not None:
-                raise error from None
-            scalar_expr = None
+        second, scalar_expr = _scalar_reading(text, decls, chosen, notation, scalars)
+        if scalar_expr is None and error is not None:
+            raise error
         if scalar_expr is not None and (error is not None or is_scalar(scalar_expr.shape)):
             expr, inference = scalar_expr, second
-            notes += [f"{name} read as a scalar (it only scales; declare {name} otherwise)" for name in sorted(scalars)]
+            notes += [f"{name} read as a scalar (it only scales; declare {name} otherwise)"
+                      for name in sorted(second.scalars)]
     elif error is not None:
         raise error
     for name in unsure:  # the default reading is kept; say that a scalar fits too
@@ -115,6 +112,23 @@ def _infer(text: str, decls, chosen, notation: str):
             kind = describe(inference.final_shape(inference.symbols[name][0])).split("(")[0]
             notes.append(f"{name} read as a {kind}; a scalar fits too: declare {name}: scalar if it is one")
     return expr, inference, notes + inference.notes
+
+
+def _scalar_reading(text, decls, chosen, notation, scalars):
+    """Inference with `scalars` read as scalars, widened while more names turn out to only scale
+    (``λ‖w‖² + c``: c is added to a scalar only once λ is one); (inference, expression or None)."""
+    expr = None
+    for _ in range(4):
+        second = Inference(text, decls, chosen.markers, notation, scalars)
+        try:
+            expr = second.run(chosen.node)
+        except MatcalcError:
+            expr = None
+        more = scalars | second.scalar_fits(chosen.node, failed=expr is None)
+        if more == scalars:
+            return second, expr
+        scalars = more
+    return second, expr
 
 
 def _unique(notes: list[str]) -> list[str]:

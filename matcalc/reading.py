@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from . import functions, spellings
 from .declarations import Declaration
@@ -105,6 +106,10 @@ class NotationPass:
             return juxt if juxt is not None else node
         if node.op == "method":
             return self._method(node)
+        if node.op == "caret" and node.data and node.data[0] == "name":
+            run_on = self._transpose_run_on(node)
+            if run_on is not None:
+                return run_on
         if node.op in POSTFIX_OPS and node.args and node.args[0].op == "juxt" and node.args[0].data == "call":
             # `A (x)ᵀ`: the postfix applies to the bracket, not to the product A(x)
             name_node, operand = node.args[0].args
@@ -135,6 +140,19 @@ class NotationPass:
                              self.text, name_pos)
         paren = Syntax("paren", [argument], None, paren_pos, node.end)
         return Syntax("juxt", [name_node, paren], "call", node.pos, node.end)
+
+    def _transpose_run_on(self, node: Syntax) -> Syntax | None:
+        """``A^Tx`` is Aᵀ x (and ``x^TAx`` is xᵀ Ax): an exponent name starting with T that is not declared."""
+        name = node.data[1]
+        if len(name) < 2 or name[0] != "T" or name in self.decls or not name[1].isalpha():
+            return None
+        base = node.args[0]
+        rest = name[1:]
+        start = node.end - len(rest)
+        self.notes.append(f"{self.text[node.pos:node.end].strip()} read as {self.src(base)}ᵀ {rest}")
+        self.markers.append(("juxtaposition", start))
+        transposed = Syntax("transpose", [base], "^T", node.pos, start)
+        return Syntax("juxt", [transposed, Syntax("name", [], rest, start, node.end)], None, node.pos, node.end)
 
     def _method(self, node: Syntax) -> Syntax:
         name, pos = node.data
@@ -297,14 +315,17 @@ class NotationPass:
             node = self._matlab_block(node)
         if node.op == "call" and node.data[0] in LIBRARY_CALLS:
             node = self._library_call(node)
+        if node.op == "name" and node.data == "e" and self.text[node.pos:node.end].strip().endswith(".e"):
+            one = Syntax("number", [], Fraction(1), node.pos, node.end)  # np.e, math.e: Euler's number
+            return Syntax("call", [one], ("exp", node.pos, "np."), node.pos, node.end)
         if node.op == "name" and node.data not in self.decls:
             match = IDENTITY_NAME.match(node.data)
             if match:
                 return Syntax("identity", [], _size(match.group(1)), node.pos, node.end)
-        if node.op == "caret" and node.data and node.data[0] in ("num", "name"):
+        if node.op == "caret" and node.data and node.data[0] in ("num", "name", "expr"):
             base = node.args[0]
             if base.op == "name" and base.data == "e" and "e" not in self.decls:
-                exponent = _exponent_node(node.data, node)
+                exponent = node.args[1] if node.data[0] == "expr" else _exponent_node(node.data, node, base, self.text)
                 self.notes.append(f"e^{self.text[base.end:node.end].lstrip('^')} read as exp(…) (declare e to use it as a name)")
                 return Syntax("call", [exponent], ("exp", base.pos, ""), node.pos, node.end)
         if node.op == "power" and node.args[0].op == "name" and node.args[0].data == "e" and "e" not in self.decls:
@@ -356,8 +377,8 @@ def not_occurring(name: str, expr, text) -> str:
 
 def _function_name(node: Syntax, decls) -> str | None:
     """The registry name when `node` is a bare name of a one-argument function (``log``, ``det``, ``σ``)."""
-    if node.op != "name" or node.data in decls:
-        return None
+    if node.op != "name" or node.data in decls or (len(node.data) == 1 and not node.data.isascii()):
+        return None  # a bare σ is a name: σ x is a product
     fn = functions.lookup(node.data)
     return fn.name if fn is not None and fn.arity == 1 else None
 
@@ -366,11 +387,20 @@ def _size(text: str):
     return int(text) if text.isdigit() else text
 
 
-def _exponent_node(data, node: Syntax) -> Syntax:
+def _exponent_node(data, node: Syntax, base: Syntax, text: str) -> Syntax:
+    """The exponent of ``e^…`` as a node of its own, spanning the exponent's text (for messages)."""
     kind, value = data
+    start = base.end + 1
+    while start < node.end and text[start] in " {(":
+        start += 1
+    end = node.end
+    while end > start and text[end - 1] in " })":
+        end -= 1
     if kind == "num":
-        return Syntax("number", [], value, node.pos, node.end)
-    return Syntax("name", [], value, node.pos, node.end)
+        return Syntax("number", [], value, start, end)
+    if kind == "expr":
+        return value
+    return Syntax("name", [], value, start, end)
 
 
 def _copy(node: Syntax, args: list[Syntax]) -> Syntax:

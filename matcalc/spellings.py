@@ -273,11 +273,24 @@ def pinv(inf, node, want_array):
 
 
 def _size(inf, a: Syntax) -> Dim:
+    """A size: a name, a positive integer, or a sum or product of those (``m + 1``, ``m*n``)."""
+    if a.op == "paren":
+        return _size(inf, a.args[0])
     if a.op == "name":
         return Dim.of(a.data)
     if a.op == "number" and a.data.denominator == 1 and a.data >= 1:
         return Dim.of(int(a.data))
-    raise ParseError("a size is a name or a positive integer", inf.text, a.pos)
+    if a.op == "add" and a.args:
+        total = Dim.of(0)
+        for term in a.args:
+            total = total + (_size(inf, term.args[0]) * -1 if term.op == "neg" else _size(inf, term))
+        return total
+    if a.op in ("chain", "juxt") and (a.op == "juxt" or all(o == "*" for o, _ in a.data)):
+        product = Dim.of(1)
+        for factor in a.args:
+            product = product * _size(inf, factor)
+        return product
+    raise ParseError("a size is a name or a positive integer (or a sum or product of them)", inf.text, a.pos)
 
 
 @spelling("commutation")

@@ -246,7 +246,14 @@ def canonical_name(name: str) -> str:
     """A name as the tree keeps it: subscript digits as digits (``W₁`` is ``W1``), ``np.pi`` as ``pi``."""
     if "." in name:
         return name.rsplit(".", 1)[1]
-    return name.translate(SUBSCRIPT_DIGITS)
+    return name.translate(SUBSCRIPT_DIGITS).replace("{", "").replace("}", "")  # I_{n} is I_n
+
+
+def _single_operand(node: Syntax) -> bool:
+    """A number, a name, a bracket, or a power of one of these (σ², n^2): one operand of a fraction."""
+    if node.op in ("caret", "power"):
+        node = node.args[0]
+    return node.op in ("number", "name", "paren")
 
 
 def _span(meta_or_token) -> tuple[int, int]:
@@ -370,12 +377,13 @@ class _ToSyntax(Transformer_NonRecursive):
         return self._node("chain", [left, right], meta, [(op_text, op.start_pos)])
 
     def _fraction_factor(self, left, op, right, meta):
-        """``a/b c`` is ``(a/b) c`` when the denominator b is a single number or name, as textbooks read
-        ``-N/2 logdet(Σ)``, ``α/2 mᵀm`` and ``1/n sum(…)``; ``x**2/2``, ``a/(b c)`` keep their meaning.
+        """``a/b c`` is ``(a/b) c`` when the denominator b is a single number or name (or a bracket, or a power
+        of one), as textbooks read ``-N/2 logdet(Σ)``, ``α/2 mᵀm``, ``1/n sum(…)`` and ``1/(2σ²) ‖x‖²``;
+        ``x**2/2``, ``a/(b c)`` keep their meaning.
 
         A literal fraction such as ``1/2`` written without spaces is one number; any other such reading
         is recorded in the notes, so that ``show`` and ``derive`` make it visible."""
-        if str(op) != "/" or right.op != "juxt" or right.args[0].op not in ("number", "name"):
+        if str(op) != "/" or right.op != "juxt" or not _single_operand(right.args[0]):
             return None
         last = left.args[-1] if left.op == "chain" else left
         denominator = right.args[0]
@@ -399,7 +407,7 @@ class _ToSyntax(Transformer_NonRecursive):
             ops = [("/", op.start_pos), ("juxt", rest_node.pos)]
             literal = False
         if not literal:
-            fraction_text = self.text[last.pos : denominator.end].strip()
+            fraction_text = self.text[left.pos : denominator.end].strip()
             rest_text = self.text[rest_node.pos : right.end].strip()
             self.notes.append(f"{fraction_text} {rest_text} read as ({fraction_text}) {rest_text}")
         return self._node("chain", [*head_args, *factors], meta, [*head_ops, *ops])
@@ -433,6 +441,10 @@ class _ToSyntax(Transformer_NonRecursive):
     # ---- postfix operators
     def postfix(self, meta, items):
         base, (kind, data, pos) = items
+        if base.op == "call" and base.data[2] == "log det ":  # log det Σ⁻¹ is log det(Σ⁻¹), as for det Σ⁻¹
+            inner = self.postfix(meta, [base.args[0], (kind, data, pos)])
+            inner.pos = base.args[0].pos
+            return self._node("call", [inner], meta, base.data)
         if kind == "transpose":
             return self._node("transpose", [base], meta, data)
         if kind == "method":
@@ -441,6 +453,8 @@ class _ToSyntax(Transformer_NonRecursive):
         if data == "-T":  # X^{-T}, X⁻ᵀ: the inverse of the transpose
             inner = Syntax("transpose", [base], "^T", base.pos, meta.end_pos)
             return self._node("caret", [inner], meta, ("num", Fraction(-1)))
+        if data[0] == "expr":  # x^{-y}, e^{-x²/2}: the exponent is a subtree (walked like any other)
+            return self._node("caret", [base, data[1]], meta, ("expr", None))
         return self._node("caret", [base], meta, data)
 
     def t_numpy(self, meta, items):
@@ -494,4 +508,18 @@ class _ToSyntax(Transformer_NonRecursive):
         return ("num", -parse_number(items[1], self.text))
 
     def sup_name(self, meta, items):
-        return ("name", str(items[0]))
+        return ("name", canonical_name(str(items[0])))
+
+    def sup_neg_name(self, meta, items):
+        name = items[1]
+        node = Syntax("name", [], canonical_name(str(name)), name.start_pos, name.end_pos)
+        return ("expr", Syntax("neg", [node], None, items[0].start_pos, name.end_pos))
+
+    def sup_expr(self, meta, items):
+        """``^{…}`` and ``^(…)``: a number or a name as before, any other exponent as a subtree."""
+        node = items[0]
+        if node.op == "number":
+            return ("num", node.data)
+        if node.op == "name":
+            return ("name", node.data)
+        return ("expr", node)

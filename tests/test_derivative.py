@@ -484,7 +484,7 @@ def test_random_expressions_are_derived_correctly_or_refused(case):
 
 @pytest.mark.parametrize("expr, where, expected", [
     ("b * x.T", "b: scalar; x: vector(n)", "x"),
-    ("[b, z.T]", "b: scalar; z: vector(m)", "[1; 0]"),
+    ("[b, z.T]", "b: scalar; z: vector(m)", "[1; zeros(m, 1)]"),
     ("z.T @ (b * C)", "z: vector(m); b: scalar; C: matrix(m, n)", "C.T @ z"),
 ])
 def test_a_row_output_by_a_scalar_is_a_column_in_denominator_layout(expr, where, expected):

@@ -196,7 +196,7 @@ def test_the_two_diags_are_each_others_adjoint():
 
 def test_mean_gradient_is_ones_over_their_count():
     d = mc.derive("mean(x)", "x")
-    assert str(d) == "vector(1) / sum(vector(1))"
+    assert str(d) == "vector(1) / sum(ones(n, 1))"
     assert "mean" in [s.rule for s in d.steps]
     np.testing.assert_allclose(d.evaluate({"x": np.ones(4)}), np.full((4, 1), 0.25))
     assert mc.evaluate("mean(X)", {"X": np.arange(6.0).reshape(2, 3)}) == 2.5

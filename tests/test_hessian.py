@@ -142,7 +142,7 @@ def test_logsumexp_hessian_is_singular_along_ones():
 
 MATRIX_CASES = [
     # (id, expression, variable, where, {vec order: closed form}, values builder (X is 3×4, n ≠ m))
-    ("trace quadratic", "trace(X.T@A@X)", "X", None, {"col": "kron(I, A + A.T)", "row": "kron(A + A.T, I)"},
+    ("trace quadratic", "trace(X.T@A@X)", "X", None, {"col": "kron(eye(m), A + A.T)", "row": "kron(A + A.T, eye(m))"},
      lambda r: {"X": r.normal(size=(3, 4)), "A": r.normal(size=(3, 3))}),
     ("frobenius", "||X||_F^2", "X", None, {"col": "2 * I", "row": "2 * I"},
      lambda r: {"X": r.normal(size=(3, 4))}),
@@ -312,7 +312,7 @@ def test_cli_hessian_of_logsumexp_check_passes():
 def test_cli_matrix_hessian_row_order():
     result = _cli("hessian", "trace(X.T@A@X)", "wrt", "X", "--vec", "row", "--check")
     assert result.returncode == 0, result.stderr
-    assert _closed_form_of(result.stdout) == "kron(A + A.T, I)"
+    assert _closed_form_of(result.stdout) == "kron(A + A.T, eye(m))"
     assert "row by row" in result.stdout
     assert "check: PASS" in result.stdout
 

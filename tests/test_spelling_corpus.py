@@ -76,17 +76,13 @@ PENDING: dict[str, str] = {
     "logdet-spd/numpy-slogdet": "UnsupportedError: np.linalg.slogdet(X): write logdet(X) for log |det X|",
     "logdet-XtX/numpy-slogdet": "UnsupportedError: np.linalg.slogdet(X.T @ X): write logdet(X) for log |det X|",
     # a computed exponent ^(-n/2) / ^{-n/2}
-    "iso-gauss-pdf/matlab-declared": "ParseError: unexpected 'n'; expected 'T', a number",
-    "iso-gauss-pdf/math-declared": "ParseError: unexpected 'n'; expected 'T', __anon_0, a number",
     # MATLAB colon indexing X(:)
     "frob-sq/matlab-colon": "ParseError: unexpected ':'",
     # crash (not a MatcalcError)
     # a name that is a scalar by meaning (σ, λ, n, pi, np.pi, y) is not read as one, and the shapes then clash
     "logreg-single/numpy-implicit": "ShapeError: shape mismatch in '*': -y is vector(n) but w.T is covector(m)",
     "gp-lml-y/numpy-identity-implicit": "ShapeError: shape mismatch in '*': sigma**2 is vector(n) but np.identity(n) is matrix…",
-    "gp-lml-y/matlab-implicit": "ShapeError: sigma^… on a vector is ambiguous: write sigma**k or sigma.^k for an element-wise…",
     "gp-lml-K/numpy-identity-implicit": "ShapeError: shape mismatch in '*': sigma**2 is vector(n) but np.identity(n) is matrix…",
-    "gp-lml-K/matlab-implicit": "ShapeError: sigma^… on a vector is ambiguous: write sigma**k or sigma.^k for an element-wise…",
 }
 
 MISREAD: dict[str, str] = {

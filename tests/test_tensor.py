@@ -279,18 +279,19 @@ def test_symmetric_gradient_steps_name_the_rule():
 
 # (expression, variable, where, {(layout, vec): closed form}, point options)
 TENSOR = [
-    ("A@x", "A", None, {("mixed", "col"): "kron(x.T, I)", ("mixed", "row"): "kron(I, x.T)",
-                        ("denominator", "col"): "kron(x, I)", ("denominator", "row"): "kron(I, x)"}, {}),
-    ("X@X", "X", None, {("mixed", "col"): "kron(X.T, I) + kron(I, X)", ("mixed", "row"): "kron(I, X.T) + kron(X, I)",
-                        ("denominator", "col"): "(kron(X.T, I) + kron(I, X)).T"}, {}),
-    ("X^2", "X", None, {("mixed", "col"): "kron(X.T, I) + kron(I, X)"}, {}),
-    ("X^3", "X", None, {("mixed", "col"): "kron(X.T @ X.T, I) + kron(X.T, X) + kron(I, X @ X)"}, {}),
+    ("A@x", "A", None, {("mixed", "col"): "kron(x.T, eye(n))", ("mixed", "row"): "kron(eye(n), x.T)",
+                        ("denominator", "col"): "kron(x, eye(n))", ("denominator", "row"): "kron(eye(n), x)"}, {}),
+    ("X@X", "X", None, {("mixed", "col"): "kron(X.T, eye(n)) + kron(eye(n), X)",
+                        ("mixed", "row"): "kron(eye(n), X.T) + kron(X, eye(n))",
+                        ("denominator", "col"): "(kron(X.T, eye(n)) + kron(eye(n), X)).T"}, {}),
+    ("X^2", "X", None, {("mixed", "col"): "kron(X.T, eye(n)) + kron(eye(n), X)"}, {}),
+    ("X^3", "X", None, {("mixed", "col"): "kron(X.T @ X.T, eye(n)) + kron(X.T, X) + kron(eye(n), X @ X)"}, {}),
     ("inv(X)", "X", None, {("mixed", "col"): "-kron(inv(X).T, inv(X))", ("mixed", "row"): "-kron(inv(X), inv(X).T)",
                            ("denominator", "col"): "-kron(inv(X), inv(X).T)"}, {"invertible": True}),
     ("inv(X)@a", "X", None, {("mixed", "col"): "-kron(a.T @ inv(X).T, inv(X))"}, {"invertible": True}),
-    ("x @ y.T", "x", None, {("mixed", "col"): "kron(y, I)", ("mixed", "row"): "kron(I, y)",
-                            ("denominator", "col"): "kron(y.T, I)"}, {}),
-    ("x@x.T", "x", None, {("mixed", "col"): "kron(x, I) + kron(I, x)"}, {}),
+    ("x @ y.T", "x", None, {("mixed", "col"): "kron(y, eye(n))", ("mixed", "row"): "kron(eye(n), y)",
+                            ("denominator", "col"): "kron(y.T, eye(n))"}, {}),
+    ("x@x.T", "x", None, {("mixed", "col"): "kron(x, eye(n)) + kron(eye(n), x)"}, {}),
     ("A@X@B", "X", None, {("mixed", "col"): "kron(B.T, A)", ("mixed", "row"): "kron(A, B.T)",
                           ("mixed", "col,row"): "kron(B.T, A) @ commutation(p, m)",
                           ("mixed", "row,col"): "commutation(n, q) @ kron(B.T, A)",
@@ -304,22 +305,22 @@ TENSOR = [
      {}),
     ("X", "X", None, {("mixed", "col"): "I", ("mixed", "row"): "I", ("mixed", "col,row"): "commutation(m, n)"}, {}),
     ("vec(X)", "X", None, {("mixed", "col"): "I"}, {}),
-    ("diag(x)", "x", None, {("mixed", "col"): "diag(vec(I)) @ kron(I, vector(1))",
-                            ("denominator", "col"): "kron(I, covector(1)) @ diag(vec(I))"}, {}),
-    ("diag(X)", "X", None, {("mixed", "col"): "kron(I, covector(1)) @ diag(vec(I))",
-                            ("mixed", "row"): "kron(I, covector(1)) @ diag(vec(I)) @ commutation(n, n)"}, {}),
-    ("diag(X) + a", "X", None, {("mixed", "col"): "kron(I, covector(1)) @ diag(vec(I))"}, {}),
-    ("A.T@A", "A", None, {("mixed", "col"): "kron(A.T, I) @ commutation(n, m) + kron(I, A.T)",
-                          ("mixed", "col,row"): "kron(A.T, I) + kron(I, A.T) @ commutation(m, n)"}, {}),
-    ("X@X.T", "X", None, {("mixed", "col"): "kron(X, I) + kron(I, X) @ commutation(n, m)"}, {}),
-    ("x.T@X", "X", None, {("mixed", "col"): "kron(I, x.T)", ("denominator", "col"): "kron(I, x)"}, {}),
-    ("X@a + b", "X", None, {("mixed", "col"): "kron(a.T, I)"}, {}),
-    ("(X@a).T", "X", None, {("mixed", "col"): "kron(a.T, I)"}, {}),
-    ("X@A + B", "X", None, {("mixed", "col"): "kron(A.T, I)"}, {}),
-    ("trace(X)*A", "X", None, {("mixed", "col"): "vec(A) @ vec(I).T"}, {}),
-    ("det(X)*X", "X", None, {("mixed", "col"): "det(X) * (vec(X) @ vec(I).T @ kron(I, inv(X)) + I)"},
+    ("diag(x)", "x", None, {("mixed", "col"): "diag(vec(eye(n))) @ kron(eye(n), ones(n, 1))",
+                            ("denominator", "col"): "kron(eye(n), ones(1, n)) @ diag(vec(eye(n)))"}, {}),
+    ("diag(X)", "X", None, {("mixed", "col"): "kron(eye(n), ones(1, n)) @ diag(vec(eye(n)))",
+                            ("mixed", "row"): "kron(eye(n), ones(1, n)) @ diag(vec(eye(n))) @ commutation(n, n)"}, {}),
+    ("diag(X) + a", "X", None, {("mixed", "col"): "kron(eye(n), ones(1, n)) @ diag(vec(eye(n)))"}, {}),
+    ("A.T@A", "A", None, {("mixed", "col"): "kron(A.T, eye(m)) @ commutation(n, m) + kron(eye(m), A.T)",
+                          ("mixed", "col,row"): "kron(A.T, eye(m)) + kron(eye(m), A.T) @ commutation(m, n)"}, {}),
+    ("X@X.T", "X", None, {("mixed", "col"): "kron(X, eye(n)) + kron(eye(n), X) @ commutation(n, m)"}, {}),
+    ("x.T@X", "X", None, {("mixed", "col"): "kron(eye(m), x.T)", ("denominator", "col"): "kron(eye(m), x)"}, {}),
+    ("X@a + b", "X", None, {("mixed", "col"): "kron(a.T, eye(n))"}, {}),
+    ("(X@a).T", "X", None, {("mixed", "col"): "kron(a.T, eye(n))"}, {}),
+    ("X@A + B", "X", None, {("mixed", "col"): "kron(A.T, eye(n))"}, {}),
+    ("trace(X)*A", "X", None, {("mixed", "col"): "vec(A) @ vec(eye(n)).T"}, {}),
+    ("det(X)*X", "X", None, {("mixed", "col"): "det(X) * (vec(X) @ vec(eye(n)).T @ kron(eye(n), inv(X)) + I)"},
      {"invertible": True}),
-    ("exp(X@a)", "X", None, {("mixed", "col"): "diag(exp(X @ a)) @ kron(a.T, I)"}, {}),
+    ("exp(X@a)", "X", None, {("mixed", "col"): "diag(exp(X @ a)) @ kron(a.T, eye(n))"}, {}),
     ("softmax(X@a)", "X", None, {}, {}),
     ("S.T", "S", "S: symmetric", {("mixed", "col"): "commutation(n, n)"}, {}),
     ("inv(S)", "S", "S: spd", {("mixed", "col"): "-kron(inv(S), inv(S))"}, {}),
@@ -437,7 +438,7 @@ def test_note_000_vector_by_matrix_row_by_row():
     rng = np.random.default_rng(0)
     A, x = rng.normal(size=(M_, N_)), rng.normal(size=N_)
     d = mc.derive("A@x", "A", where=where, vec="row")
-    assert str(d) == "kron(I, x.T)"
+    assert str(d) == "kron(eye(m), x.T)"  # I_M ⊗ xᵀ, as note 000 writes it
     assert "A flattened row by row" in d.convention
     got = value(d.expr, {"A": A, "x": x}, {"m": M_, "n": N_})
     want = np.zeros((M_, M_ * N_))
@@ -455,7 +456,7 @@ def test_note_000_vector_by_matrix_column_major():
     rng = np.random.default_rng(0)
     A, x = rng.normal(size=(M_, N_)), rng.normal(size=N_)
     d = mc.derive("A@x", "A", where="A: matrix(m, n); x: vector(n)", vec="col")
-    assert str(d) == "kron(x.T, I)"
+    assert str(d) == "kron(x.T, eye(m))"
     got = value(d.expr, {"A": A, "x": x}, {"m": M_, "n": N_})
     want = np.zeros((M_, M_ * N_))
     for i in range(M_):
@@ -628,7 +629,7 @@ def test_cli_vec_row():
     r = run("derive", "A@x", "wrt", "A", "--vec", "row", "--check")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "kron(I, x.T)"
+    assert lines[0] == "kron(eye(n), x.T)"
     layout = next(line for line in lines if line.strip().startswith("layout:"))
     assert "A flattened row by row" in layout
     assert "check: PASS" in r.stdout
@@ -641,7 +642,7 @@ def test_cli_vec_default_and_pair():
     assert "X flattened row by row" in r.stdout and "output flattened column by column" in r.stdout
     assert "check: PASS" in r.stdout
     r = run("derive", "A@x", "wrt", "A")
-    assert r.returncode == 0 and r.stdout.splitlines()[0] == "kron(x.T, I)"
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == "kron(x.T, eye(n))"
     assert "A flattened column by column (vec)" in r.stdout
 
 

@@ -35,12 +35,15 @@ from ..limits import bounded
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
+SIZED = "sized"  # the array context of a constant whose size nothing around it fixes
+
 
 class _Ctx:
-    __slots__ = ("star_ok",)
+    __slots__ = ("star_ok", "sized")
 
-    def __init__(self, star_ok: bool):
+    def __init__(self, star_ok: bool, sized: bool = False):
         self.star_ok = star_ok
+        self.sized = sized  # inside a constant of no names whose size nothing fixes: cos(I**2), matrix(0)**3
 
 
 @bounded
@@ -54,6 +57,9 @@ def to_text(e: Expr) -> str:
 
 
 def _p(e: Expr, ctx: _Ctx, array_context: bool) -> tuple[str, int]:
+    if array_context == SIZED and not ctx.sized and isinstance(e, (Add, Mul, Power, Transpose, MatMul)):
+        if not any(isinstance(n, Symbol) for n in preorder(e)):
+            ctx = _Ctx(ctx.star_ok, sized=True)
     return _print(e, ctx, array_context)
 
 
@@ -82,8 +88,10 @@ def _(e: Number, ctx, array_context):
     return text, ATOM
 
 
-def _filled(e: Expr, digit: str, array_context: bool) -> tuple[str, int]:
+def _filled(e: Expr, digit: str, array_context) -> tuple[str, int]:
     rows, cols = e.shape
+    if array_context == SIZED:  # nothing around fixes the size: ones(n, 1), zeros(m, n)
+        return f"{'ones' if digit == '1' else 'zeros'}({_dim_text(rows)}, {_dim_text(cols)})", ATOM
     if array_context and (rows == ONE or cols == ONE):
         return digit, ATOM
     if cols == ONE:
@@ -95,12 +103,12 @@ def _filled(e: Expr, digit: str, array_context: bool) -> tuple[str, int]:
 
 @_print.register
 def _(e: Ones, ctx, array_context):
-    return _filled(e, "1", array_context)
+    return _filled(e, "1", SIZED if ctx.sized else array_context)
 
 
 @_print.register
 def _(e: Zeros, ctx, array_context):
-    return _filled(e, "0", array_context)
+    return _filled(e, "0", SIZED if ctx.sized else array_context)
 
 
 @_print.register
@@ -110,7 +118,14 @@ def _(e: Commutation, ctx, array_context):
 
 @_print.register
 def _(e: Identity, ctx, array_context):
+    if array_context == SIZED or ctx.sized:
+        return f"eye({_dim_text(e.shape[0])})", ATOM
     return "I", ATOM
+
+
+def _dim_text(d) -> str:
+    """A size as the reader writes it: n, 3, m + 1, m*n."""
+    return str(d)
 
 
 @_print.register
@@ -157,6 +172,7 @@ def _ambiguous_star(e: Mul) -> bool:
     left_scalar = is_scalar(e.args[0].shape)
     for factor in e.args[1:]:
         if isinstance(factor, Power) and factor.exponent == Number(-1):
+            left_scalar = left_scalar and is_scalar(factor.shape)  # 0.5 / sqrt(u) is a vector for a vector u
             continue
         if not left_scalar and not is_scalar(factor.shape):
             return True
@@ -195,10 +211,27 @@ def _(e: Call, ctx, array_context):
     if not e.args:  # a constant: pi
         return e.fn.spelling, ATOM
     prefix = "np." if entrywise_on_square_matrix(e.fn, e.args) else ""  # exp(A) of a square A could mean expm
-    return f"{prefix}{e.fn.spelling}(" + ", ".join(_p(a, ctx, False)[0] for a in e.args) + ")", ATOM
+    return f"{prefix}{e.fn.spelling}(" + ", ".join(_p(a, ctx, SIZED)[0] for a in e.args) + ")", ATOM
 
 
 @_print.register
 def _(e: Block, ctx, array_context):
-    rows = [", ".join(_p(item, ctx, True)[0] for item in row) for row in e.rows]
-    return "[" + "; ".join(rows) + "]", ATOM
+    """Blocks side by side and stacked; a constant block whose size no other block fixes is printed with
+    its size, so that the text reads back (``[zeros(n, 1); 1]``, not ``[0; 1]``)."""
+    rows = e.rows
+    columns = list(zip(*rows))
+
+    def fixed(item, i, j) -> bool:
+        if not isinstance(item, (Ones, Zeros, Identity)):
+            return True
+        height = any(not _literal(other) for k, other in enumerate(rows[i]) if k != j)
+        width = item.shape[1] == ONE or any(not _literal(other) for k, other in enumerate(columns[j]) if k != i)
+        return height and width
+
+    printed = [", ".join(_p(item, ctx, True if fixed(item, i, j) else SIZED)[0] for j, item in enumerate(row))
+               for i, row in enumerate(rows)]
+    return "[" + "; ".join(printed) + "]", ATOM
+
+
+def _literal(e: Expr) -> bool:
+    return isinstance(e, (Ones, Zeros, Identity, Number))
