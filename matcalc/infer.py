@@ -148,6 +148,8 @@ class Inference:
         self.scaling: dict[str, int] = {}
         self.strong: set[str] = set()
         self.beside_arrays: set[str] = set()
+        self.factors: dict[str, int] = {}  # occurrences as a factor of a product (for a failed default reading)
+        self.partitions: dict[int, tuple] = {}  # block node id -> (node, row heights, column widths)
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -369,6 +371,29 @@ class Inference:
             return shape, group, group_kind, False
         return (shape[1], shape[0]), [_transposed(_group(group_kind, group))], None, False
 
+    def _align_blocks(self, left: Syntax, right: Syntax) -> None:
+        """``[A, B] @ [x; z]``: partitions of as many blocks multiply block by block (A x + B z), as
+        written; unaligned sizes (A with p + q - m columns) are not a reading anyone means."""
+        while left.op == "paren":
+            left = left.args[0]
+        while right.op == "paren":
+            right = right.args[0]
+        lp, rp = self.partitions.get(id(left)), self.partitions.get(id(right))
+        if lp is None or rp is None or lp[0] is not left or rp[0] is not right or len(lp[2]) != len(rp[1]):
+            return
+        layout = right.data
+        for j, (width, height) in enumerate(zip(lp[2], rp[1])):
+            if self.u.unify(width, height):
+                continue
+            item = right.args[sum(layout[:j])]
+            while item.op in ("paren", "block") and len(item.args) == 1:
+                item = item.args[0]
+            name = self._bare(item)
+            if name is not None:  # `[X, 1] @ [w; b]`: b stands against one column, so b is a scalar
+                self._fits(name, strong=True)
+                raise ShapeError(f"the blocks of {self.src(left)} and {self.src(right)} do not align as vectors: "
+                                 f"{name} stands against {self.show((width, ONE))}", self.text, item.pos)
+
     def _numpy_row(self, ls: Shape, rs: Shape) -> bool:
         """Is the left operand of ``@`` a column that NumPy would read as a 1-D row? When it is a vector,
         the right operand's rows cannot be 1, and the notation is not MATLAB's or math's."""
@@ -396,7 +421,8 @@ class Inference:
         if node.op == "power" and node.args[1].op == "number" and node.args[1].data == -1:
             node = node.args[0]
         if node.op == "name" and node.data not in self.decls and node.data not in self.scalars:
-            return node.data
+            fn = functions.lookup(node.data)
+            return None if fn is not None and fn.arity == 0 else node.data  # pi is a constant, not a name
         return None
 
     def _scalar_of_arrays(self, node: Syntax, constants: bool = True) -> bool:
@@ -431,6 +457,12 @@ class Inference:
             if node.op == "power":  # 1/n: a divisor
                 self.strong.add(name)
             return [name]
+        if node.op in ("power", "caret") and len(node.args) == 2 and node.args[1].op == "number":
+            base = self._bare(node.args[0])  # sigma**2 scales as sigma does
+            return [base] if base is not None else None
+        if node.op == "caret" and node.data and node.data[0] == "num":
+            base = self._bare(node.args[0])  # σ²
+            return [base] if base is not None else None
         if node.op == "number":
             return []
         if node.op in ("chain", "juxt"):
@@ -463,9 +495,20 @@ class Inference:
         (``λ‖w‖²``, ``lam * w.T@w``). When inference `failed` (it stopped at the first error), the names
         met where only a scalar fits (an exponent, σ²) are tried as scalars too."""
         names = {n for n in self._fitting(node) if n in self.strong or is_greek(n)}
-        if failed:
-            names |= {n for n in self.strong if n not in self.decls}
+        if failed:  # only names whose default is a vector (lowercase) or Greek: an uppercase name is a matrix
+            counts = self._counts(node)
+            vectorish = {n for n in (*self.strong, *self.factors) if n not in self.decls and (n.islower() or is_greek(n))}
+            names |= {n for n in vectorish if n in self.strong}
+            names |= {n for n in vectorish if self.factors.get(n, 0) >= counts.get(n, 0) > 0}
         return frozenset(names)
+
+    @staticmethod
+    def _counts(node: Syntax) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for n in _walk(node, skip_sizes=True):
+            if n.op == "name":
+                counts[n.data] = counts.get(n.data, 0) + 1
+        return counts
 
     def unsure_scalars(self, node: Syntax) -> list[str]:
         """Plain lowercase names that only scale a scalar (``-y wᵀx``): a vector (the default) fits, a scalar
@@ -517,7 +560,9 @@ class Inference:
         # names that only scale: the bare names of a product of names and numbers so far, and whether the
         # product so far holds a scalar expression that is neither (`sum(x)/N`, `-N/2 logdet(Σ)`)
         scaling_names = self._scaling_names(head)
-        head_names = scaling_names if ops[0][0] in ("juxt", "@") else None  # `(λ/2) wᵀ w`, `-y wᵀ x`
+        # `(λ/2) wᵀ w`, `-y wᵀ x`, `-beta/2*(t - Φw)'*(t - Φw)`: names and numbers, then a product that is a scalar
+        head_names: list[str] | None = None
+        matmul_started = False
         row_chain = False  # a NumPy 1-D vector read as a row at the head of `@` products
         rest_rows = None
         scalar_expression = self.u.is_scalar(shape) and not scaling_names and self._scalar_of_arrays(head)
@@ -526,6 +571,8 @@ class Inference:
             left_text = self.src_span(start, pos if op != "juxt" else operand.pos)
             rs, rb = self.infer(operand, op in ("@", "juxt"))
             right_text = self.src(operand)
+            if op in ("@", "juxt", "*"):
+                self._align_blocks(previous, operand)
             if op == "@":
                 kind = "matmul"
             elif op == "\\":
@@ -552,10 +599,14 @@ class Inference:
             if op in ("/", "./", "⊘") and kind == "mul":
                 rb = _reciprocal(rb)
             operand_names = self._scaling_names(operand)
-            if rest_rows is None:
-                rest_rows = rs[0]
-            if kind != "matmul":
+            if kind == "matmul" and not matmul_started:
+                matmul_started, rest_rows = True, rs[0]
+                head_names = list(scaling_names) if scaling_names else None
+            elif kind != "matmul" and matmul_started:
                 head_names = None
+            if kind in ("mul", "matmul") and op in ("*", "juxt") and scaling_names is not None:  # for a failed reading
+                for name in scaling_names + (operand_names or []):
+                    self.factors[name] = self.factors.get(name, 0) + 1
             if scaling_names and _is_identity(operand) and kind != "ldiv":  # `λ I`, `lam * np.eye(n)`
                 for name in scaling_names:
                     self._fits(name, strong=True)
@@ -638,6 +689,9 @@ class Inference:
     def infer_power(self, node, want_array):
         """``a ** b`` element-wise: equal shapes, or a scalar on either side."""
         base, exponent = node.args
+        if exponent.op in ("paren", "neg", "chain") and any(n.op == "number" for n in _walk(exponent)):
+            for name in self._scaling_names(exponent) or ():  # c**(-n/2): a fraction of a name is a scalar
+                self._fits(name, strong=True)
         bs, bb = self.infer(base, want_array)
         es, eb = self.infer(exponent)
         shape = self._elementwise("**", self.src(base), bs, self.src(exponent), es, exponent.pos)
@@ -770,6 +824,8 @@ class Inference:
                                         "stacked blocks need the same number of columns")
         # a literal 1 or 0 whose size no other block fixed is one entry: [zeros(n, 1); 1] is (n + 1)×1
         shapes = [self.u.settle(s) for s, _ in parts]
+        self.partitions[id(node)] = (node, [shapes[sum(layout[:i])][0] for i in range(len(layout))],
+                                     [shapes[j][1] for j in range(layout[0])])
         height = sum((shapes[sum(layout[:i])][0] for i in range(len(layout))), Dim.of(0))
         width = sum((shapes[j][1] for j in range(layout[0])), Dim.of(0))
         return (height, width), lambda: Block(*[b() for _, b in parts], layout=layout)

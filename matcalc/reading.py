@@ -27,7 +27,8 @@ from .errors import ParseError
 from .syntax import Syntax
 
 # library names rewritten to the expressions they stand for (see NotationPass._library_call)
-LIBRARY_CALLS = frozenset({"expit", "logaddexp", "divide", "true_divide", "hstack", "vstack", "block"})
+LIBRARY_CALLS = frozenset({"expit", "logaddexp", "divide", "true_divide", "hstack", "vstack", "block", "concatenate",
+                           "var", "clip"})
 # method spellings: A.dot(x), X.sum(axis=1), ...; the value is the call it stands for
 METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "trace": "trace", "transpose": "transpose",
            "diagonal": "diag"}
@@ -294,6 +295,20 @@ class NotationPass:
         if fname in ("divide", "true_divide") and len(args) == 2:
             operands = [Syntax("paren", [a], None, a.pos, a.end) for a in args]
             return Syntax("chain", operands, [("/", args[1].pos)], node.pos, node.end)
+        if fname == "var" and len(args) == 1:  # np.var(x) = mean((x - mean(x))**2), the population variance
+            x = args[0]
+            mean = Syntax("call", [x], ("mean", pos, prefix), node.pos, node.end)
+            centred = Syntax("add", [x, Syntax("neg", [mean], None, node.pos, node.end)], None, node.pos, node.end)
+            two = Syntax("number", [], Fraction(2), node.pos, node.end)
+            square = Syntax("power", [Syntax("paren", [centred], None, node.pos, node.end), two], "**", node.pos, node.end)
+            return Syntax("call", [square], ("mean", pos, prefix), node.pos, node.end)
+        if fname == "clip" and len(args) == 3 and args[1].op == "number" and args[1].data == 0 and (
+                args[2].op == "name" and args[2].data == "None"):  # np.clip(z, 0, None) = relu(z)
+            return Syntax("call", [args[0]], ("relu", pos, prefix), node.pos, node.end)
+        if fname == "clip":
+            raise ParseError(f"{self.src(node)}: only np.clip(z, 0, None) (relu) is supported", self.text, pos)
+        if fname == "concatenate" and len(args) == 1 and args[0].op in ("block", "tuple"):
+            fname = "vstack"  # of vectors (1-D arrays, columns here): stacked
         if fname in ("hstack", "vstack", "block") and len(args) == 1 and args[0].op in ("block", "tuple"):
             items = args[0].args
             if fname == "block" and all(a.op == "block" and len(a.data) == 1 for a in items):
