@@ -869,6 +869,15 @@ class Inference:
             raise ShapeError(f"{readable} (in {self.src(node)})", self.text, node.pos) from None
         math_reading = self.notation == "math" or (self.notation == "auto" and not self.numpy_markers)
         matrix_function = fn.square_matrix_meaning if not prefix and math_reading else ""
+        written_as_math = self.notation == "math" or (self.notation == "auto" and self.math_markers)
+        if matrix_function and written_as_math and self._may_be_square(shapes[0]):  # exp(A t), A undeclared
+            argument = self.src(args[0])
+            raise UnsupportedError(
+                f"{self.src(node)}: {argument} is a matrix whose size is not declared; if it is square, {fn.name}(…) "
+                f"means the matrix function {matrix_function}({argument}) to most readers: write "
+                f"{matrix_function}(…) for it, np.{fn.name}(…) for the entry-wise {fn.name}, or declare the shapes",
+                self.text, node.pos,
+            )
 
         def build():
             built = [b() for _, b in parts]
@@ -882,6 +891,14 @@ class Inference:
             return Call(fn, *built)
 
         return shape, build
+
+    def _may_be_square(self, s: Shape) -> bool:
+        """A matrix (neither dimension 1) whose two dimensions are still free and could be made equal."""
+        rows, cols = self.u.shape(s)
+        if rows == ONE or cols == ONE or rows == cols:
+            return False
+        free = [d.name for d in (rows, cols) if d.name and d.name.startswith(FLEX_PREFIX)]
+        return bool(free) and all(n not in self.u.default_one for n in free)
 
     def _vectorish(self, s: Shape) -> bool:
         r = self.u.shape(s)

@@ -238,6 +238,17 @@ class NotationPass:
 
     # ------------------------------------------------------------ function words, constants, identities
 
+    def _slogdet_index(self, node: Syntax) -> Syntax:
+        """``np.linalg.slogdet(X)[1]`` is logdet(X): the one index of a call that matcalc reads."""
+        args = list(node.args)
+        for i in range(len(args) - 1):
+            call, index = args[i], args[i + 1]
+            if (call.op == "call" and call.data[0] == "slogdet" and index.op == "block" and call.end == index.pos
+                    and len(index.args) == 1 and index.args[0].op == "number" and index.args[0].data == 1):
+                args[i:i + 2] = [Syntax("call", call.args, ("logdet", call.data[1], call.data[2]), call.pos, index.end)]
+                return args[0] if len(args) == 1 else Syntax("juxt", args, node.data, node.pos, node.end)
+        return node
+
     def _function_words(self, node: Syntax) -> Syntax:
         """``log p``, ``det X``, ``log|Σ|``, ``y log σ(Xw)``: a function name before one factor applies to it.
 
@@ -324,6 +335,8 @@ class NotationPass:
 
     def _names(self, node: Syntax, args: list[Syntax]) -> Syntax:
         node = _copy(node, args)
+        if node.op == "juxt":
+            node = self._slogdet_index(node)
         if node.op == "juxt":
             node = self._function_words(node)
         if node.op == "block":

@@ -206,7 +206,8 @@ def parse_syntax(text: str, start: str = "expr", notes: list | None = None):
             raise ParseError("unexpected end of input" + _expected(e.expected), text, len(text)) from None
         pos = e.token.start_pos if e.token.start_pos is not None else len(text)
         shown = text[pos : e.token.end_pos] if e.token.end_pos is not None else str(e.token)
-        raise ParseError(f"unexpected {shown!r}" + _expected(e.expected), text, pos) from None
+        hint = "; for MATLAB's X(:) write vec(X)" if shown == ":" else ""
+        raise ParseError(f"unexpected {shown!r}" + (hint or _expected(e.expected)), text, pos) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark input errors
         raise ParseError(f"cannot parse: {e}", text, getattr(e, "pos_in_stream", None)) from None
     if start == "where":

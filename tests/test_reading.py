@@ -338,8 +338,7 @@ MATRIX_FUNCTIONS = [
     ("sqrt(X)", "X: matrix(n, n)", "sqrtm(", "np.sqrt("),
     ("exp(A t)", "t: scalar; A: matrix(n, n)", "expm(", "np.exp("),
     ("tr(e^X)", None, "expm(", "np.exp("),
-    pytest.param("exp(A t)", "t: scalar", "expm(", "np.exp(", marks=pytest.mark.xfail(
-        strict=True, reason="A is undeclared, read as a non-square matrix, and exp(A t) silently entry-wise")),
+    ("exp(A t)", "t: scalar", "expm(", "np.exp("),  # A undeclared: A t may be square
 ]
 
 
@@ -642,3 +641,15 @@ def test_grade_does_not_mark_a_question_by_an_absent_variable_correct(tmp_path):
     assert rows["ann"]["correct"] == "no" and rows["ann"]["diagnosis"] == "error"
     assert "y does not occur" in rows["ann"]["message"]
     assert rows["bob"]["correct"] == "yes"
+
+
+def test_slogdet_index_one_is_the_log_determinant_and_other_uses_are_refused():
+    """np.linalg.slogdet(X)[1] is how NumPy code writes log|det X|: it reads as logdet(X); slogdet alone is refused."""
+    assert mc.parse("np.linalg.slogdet(X)[1]") == mc.parse("logdet(X)")
+    with pytest.raises(UnsupportedError, match="write logdet"):
+        mc.parse("np.linalg.slogdet(X)")
+
+
+def test_matlab_colon_is_refused_with_the_vec_spelling():
+    with pytest.raises(ParseError, match=r"for MATLAB's X\(:\) write vec\(X\)"):
+        mc.parse("sum(X(:).^2)")

@@ -43,14 +43,11 @@ class NotRead(Exception):
 PENDING: dict[str, str] = {
     # unknown NumPy / MATLAB function
     # a dotted module path (scipy.special.…) is not read
-    "jacobi-formula/matlab-implicit": "ParseError: '*' between two non-scalars is ambiguous (t * B)",
     # 1-D NumPy semantics (v @ A, v @ v, v.dot(A)) not read
     # a function applied without brackets (log|X|, det X, log σ(z), log p)
     # MATLAB blocks separated by spaces ([A B])
     # subscripted names (W₁, λ₂) in wrt / where
     # np.linalg.slogdet
-    "logdet-spd/numpy-slogdet": "UnsupportedError: np.linalg.slogdet(X): write logdet(X) for log |det X|",
-    "logdet-XtX/numpy-slogdet": "UnsupportedError: np.linalg.slogdet(X.T @ X): write logdet(X) for log |det X|",
     # a computed exponent ^(-n/2) / ^{-n/2}
     # MATLAB colon indexing X(:)
     "frob-sq/matlab-colon": "ParseError: unexpected ':'",
@@ -61,6 +58,7 @@ PENDING: dict[str, str] = {
 # '*' between two non-scalars with no other marker is refused as ambiguous (matrix or element-wise product?):
 # each case must be refused without a notation, and read as meant with the notation its author uses
 NEEDS_NOTATION: dict[str, str] = {
+    "jacobi-formula/matlab-implicit": "matlab",
     "lse-affine/matlab": "matlab",
     "log-barrier/matlab": "matlab",
     "diag-trace/matlab": "matlab",
