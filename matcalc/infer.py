@@ -150,6 +150,8 @@ class Inference:
         self.beside_arrays: set[str] = set()
         self.factors: dict[str, int] = {}  # occurrences as a factor of a product (for a failed default reading)
         self.partitions: dict[int, tuple] = {}  # block node id -> (node, row heights, column widths)
+        self.divisors: set[str] = set()  # names something is divided by
+        self.recent_fits: list[str] = []  # names fitted so far, in order (a term's own are a slice of it)
         self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
         self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
@@ -276,6 +278,8 @@ class Inference:
         fn = functions.lookup(name) if name not in self.decls else None
         if fn is not None and fn.arity == 0:  # a constant: pi, π (unless declared as a name)
             return (ONE, ONE), lambda: Call(fn)
+        if fn is None and name not in self.decls and name in spellings.HANDLERS and name not in ("I",):
+            raise ParseError(f"'{name}' is a function: write {name}(...)", self.text, node.pos)
         if fn is not None and not _is_greek_letter(name):  # a bare σ is a name (σ², σ I); σ(x) the sigmoid
             raise ParseError(f"'{name}' is a function: write {name}(...)", self.text, node.pos)
         s, props = self.symbol(name, node)
@@ -310,7 +314,14 @@ class Inference:
         return s, lambda: negate(b())
 
     def infer_add(self, node, want_array):
-        parts = [self.infer(t, want_array) for t in node.args]
+        parts, own_fits = [], []
+        for t in node.args:
+            before = len(self.recent_fits)
+            parts.append(self.infer(t, want_array))
+            own_fits.append(self.recent_fits[before:])
+        if any(self.u.is_scalar(s) and self._scalar_of_arrays(t, constants=False) for t, (s, _) in zip(node.args, parts)):
+            for names in own_fits:  # `½ wᵀw + C sum(ξ)`: C scales a term added to a scalar: in math, no broadcast
+                self.strong.update(names)
         others = [(t, s) for t, (s, _) in zip(node.args, parts) if self._bare(t) is None]
         if others and all(self.u.is_scalar(s) and self._scalar_of_arrays(t) for t, s in others):
             for t in node.args:  # `xᵀx + c`: a name added to scalars fits a scalar (math has no broadcast)
@@ -443,6 +454,7 @@ class Inference:
 
     def _fits(self, name: str, strong: bool = False, of_arrays: bool = True) -> None:
         self.scaling[name] = self.scaling.get(name, 0) + 1
+        self.recent_fits.append(name)
         if strong:
             self.strong.add(name)
         if of_arrays:
@@ -457,6 +469,11 @@ class Inference:
             if node.op == "power":  # 1/n: a divisor
                 self.strong.add(name)
             return [name]
+        if node.op == "power" and node.args[1].op == "number" and node.args[1].data == -1:
+            names = _divisor_names(node.args[0], self._bare)  # 1/(2*m), 1/(N - 1): the names divide
+            if names is not None:
+                self.strong.update(names)
+            return names
         if node.op in ("power", "caret") and len(node.args) == 2 and node.args[1].op == "number":
             base = self._bare(node.args[0])  # sigma**2 scales as sigma does
             return [base] if base is not None else None
@@ -500,6 +517,7 @@ class Inference:
             vectorish = {n for n in (*self.strong, *self.factors) if n not in self.decls and (n.islower() or is_greek(n))}
             names |= {n for n in vectorish if n in self.strong}
             names |= {n for n in vectorish if self.factors.get(n, 0) >= counts.get(n, 0) > 0}
+            names |= {n for n in self.divisors if n not in self.decls}  # x / (N - 1): only a scalar divides a vector
         return frozenset(names)
 
     @staticmethod
@@ -604,8 +622,8 @@ class Inference:
                 head_names = list(scaling_names) if scaling_names else None
             elif kind != "matmul" and matmul_started:
                 head_names = None
-            if kind in ("mul", "matmul") and op in ("*", "juxt") and scaling_names is not None:  # for a failed reading
-                for name in scaling_names + (operand_names or []):
+            if kind in ("mul", "matmul") and op in ("*", "juxt") and scaling_names:  # for a failed reading: the
+                for name in scaling_names:  # coefficient written first (α in `θ − α g`), never what it scales
                     self.factors[name] = self.factors.get(name, 0) + 1
             if scaling_names and _is_identity(operand) and kind != "ldiv":  # `λ I`, `lam * np.eye(n)`
                 for name in scaling_names:
@@ -616,6 +634,13 @@ class Inference:
                         self._fits(name, of_arrays=self._scalar_of_arrays(operand, constants=False))
                 if op == "/" and scaling_names and _is_number(operand):  # `N/2`: a fraction of a name
                     self.strong.update(scaling_names)
+                if op == "/":  # `2/n`, `x/(N - 1)`, `1/(2*m)`: what a name or a sum of names divides by is a scalar
+                    divisor = _divisor_names(operand, self._bare) or []
+                    self.strong.update(divisor)
+                    self.divisors.update(divisor)
+                    if operand_names is None and scalar_expression and self.u.is_scalar(shape):
+                        for name in divisor:  # sum(x) / (N - 1)
+                            self._fits(name, strong=True)
                 if operand_names and scalar_expression and self.u.is_scalar(shape):
                     for name in operand_names:
                         self._fits(name, strong=op == "/", of_arrays=of_arrays)
@@ -1004,6 +1029,28 @@ def _walk(node: Syntax, skip_sizes: bool = False):
         if skip_sizes and current.op == "call" and current.data[0] in SIZE_CALLS:
             continue
         stack.extend(current.args)
+
+
+def _divisor_names(node: Syntax, bare) -> list[str] | None:
+    """The undeclared names of a divisor made only of names and numbers (2 m, N - 1, n d, σ²), else None."""
+    while node.op == "paren":
+        node = node.args[0]
+    name = bare(node)
+    if name is not None:
+        return [name]
+    if node.op == "number":
+        return []
+    if node.op in ("power", "caret") and node.args and (len(node.args) == 1 or node.args[1].op == "number"):
+        return _divisor_names(node.args[0], bare)
+    if node.op in ("add", "neg", "juxt") or (node.op == "chain" and all(o in ("*", "/") for o, _ in node.data)):
+        names: list[str] = []
+        for a in node.args:
+            inner = _divisor_names(a, bare)
+            if inner is None:
+                return None
+            names += inner
+        return names
+    return None
 
 
 def _is_identity(node: Syntax) -> bool:

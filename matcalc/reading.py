@@ -41,6 +41,7 @@ Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon Phi Chi Psi Omega
 POSTFIX_OPS = ("transpose", "caret", "power", "method")
 IDENTITY_NAME = re.compile(r"I_(\d+|[A-Za-z][A-Za-z0-9]*)$")
 PIECE = re.compile(r"[A-Za-z][0-9]*")
+TRANSPOSED_RUN = re.compile(r"([A-Z])[tT]([A-Za-z])$")
 
 
 @dataclass
@@ -86,6 +87,7 @@ class NotationPass:
         self.text = text
         self.split = split
         self.splits: dict[str, list[str]] = {}
+        self.run_on: set[str] = set()  # names after a transpose run on (x^TAy): Ay
         self.decls = decls
         self.markers = list(markers)
         self.known = set(known)
@@ -151,6 +153,7 @@ class NotationPass:
         rest = name[1:]
         start = node.end - len(rest)
         self.notes.append(f"{self.text[node.pos:node.end].strip()} read as {self.src(base)}ᵀ {rest}")
+        self.run_on.add(rest)
         self.markers.append(("juxtaposition", start))
         transposed = Syntax("transpose", [base], "^T", node.pos, start)
         return Syntax("juxt", [transposed, Syntax("name", [], rest, start, node.end)], None, node.pos, node.end)
@@ -180,15 +183,24 @@ class NotationPass:
             pieces = self._pieces(name, others)
             if pieces is not None:
                 splits[name] = pieces
+        for name in list(splits):  # Sb and Sw: a family of names with one first letter stays whole (Fisher's LDA)
+            if any(other != name and other[0] == name[0] and len(other) == len(name) and other not in splits
+                   and other not in known for other in counts if len(other) > 1):
+                del splits[name]
         self.splits = splits
         if not splits:
             return node
         for name, pieces in splits.items():
-            self.notes.append(f"{name} read as {' '.join(pieces)} (declare {name} to keep it one name)")
+            shown = " ".join(pieces).replace(" ᵀ", "ᵀ")
+            self.notes.append(f"{name} read as {shown} (declare {name} to keep it one name)")
 
         def pieces_of(current: Syntax) -> list[Syntax]:
             parts, at = [], current.pos
             for piece in splits[current.data]:
+                if piece == "ᵀ":  # XtX: the letter t marks the transpose of the piece before it
+                    parts[-1] = Syntax("transpose", [parts[-1]], "^T", parts[-1].pos, at + 1)
+                    at += 1
+                    continue
                 parts.append(Syntax("name", [], piece, at, at + len(piece)))
                 at += len(piece)
             self.markers.append(("juxtaposition", current.pos))
@@ -224,9 +236,14 @@ class NotationPass:
         and names with an underscore stay whole."""
         if name in self.decls or name in self.known or name in WORDS or "_" in name or not name.isascii():
             return None
+        transposed = TRANSPOSED_RUN.match(name)
+        if transposed and transposed.group(1) in others:  # XtX, Xty: Xᵀ X, Xᵀ y (the code names of XᵀX, Xᵀy)
+            return [transposed.group(1), "ᵀ", transposed.group(2)]
         pieces = PIECE.findall(name)
         if len(pieces) < 2 or "".join(pieces) != name:
             return None
+        if name in self.run_on:  # x^TAy: after a transpose run on, single letters are factors
+            return pieces
         used = [p in others for p in pieces]
         if not any(used):
             return None
@@ -280,14 +297,35 @@ class NotationPass:
     def _matlab_block(self, node: Syntax) -> Syntax:
         """``[A B]``, ``[x 1]``, ``[X ones(n, 1); 0 1]``: inside brackets without commas, a space separates blocks
         side by side, as in MATLAB (and the lecture notes' ``[x 1]``); ``[(A B)]`` is the product."""
-        if any(n != 1 for n in node.data) or not any(a.op == "juxt" for a in node.args):
+        if any(n != 1 for n in node.data):
             return node
-        rows = [a.args if a.op == "juxt" else [a] for a in node.args]
+        for item in node.args:  # `[I -A]`: MATLAB reads a minus glued to what follows as a new block
+            for term in (item.args if item.op == "add" else []):
+                if term.op == "neg" and self._glued_minus(term):
+                    raise ParseError(
+                        f"{self.src(node)} is ambiguous: in MATLAB a space before '-' starts a new block; write "
+                        f"[{self.src(item).replace(' -', ', -').replace(' −', ', −')}] for blocks or "
+                        f"[{self.src(item).replace(' -', ' - ').replace(' −', ' − ')}] for the difference",
+                        self.text, term.pos,
+                    )
+        items = [Syntax("juxt", [Syntax("neg", [a.args[0].args[0]], None, a.pos, a.args[0].args[0].end),
+                                 *a.args[0].args[1:]], None, a.pos, a.end)
+                 if a.op == "neg" and a.args[0].op == "juxt" else a for a in node.args]  # [-A B] is [-A, B]
+        if not any(a.op == "juxt" for a in items):
+            return node
+        rows = [a.args if a.op == "juxt" else [a] for a in items]
         if len({len(r) for r in rows}) != 1:
             return node
         self.notes.append(f"{self.src(node)} read as blocks side by side (MATLAB); write [(…)] for a product")
         flat = [a for r in rows for a in r]
         return Syntax("block", flat, tuple(len(r) for r in rows), node.pos, node.end)
+
+    def _glued_minus(self, term: Syntax) -> bool:
+        """Is the minus before `term` written MATLAB's unary way, `x -y` (a space before it, none after)?"""
+        k = term.pos - 1
+        while k >= 0 and self.text[k].isspace():
+            k -= 1
+        return (k >= 1 and self.text[k] in "-−" and k + 1 == term.pos and self.text[k - 1].isspace())
 
     def _library_call(self, node: Syntax) -> Syntax:
         """NumPy/SciPy names for what matcalc spells otherwise: ``expit`` is σ, ``logaddexp(0, z)`` softplus,

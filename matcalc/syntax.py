@@ -391,6 +391,12 @@ class _ToSyntax(Transformer_NonRecursive):
         if denominator.op == "number" and denominator.data == 0:
             return None
         rest = right.args[1:]
+        glued = rest[0] if rest else None
+        if (denominator.op == "number" and glued is not None and len(rest) > 1 and glued.pos == denominator.end
+                and _single_operand(glued) and glued.op != "paren"):
+            # `1/2m sum(…)`, `1/2σ² ‖x‖²`: a number glued to a name is one denominator, 1/(2m), as written in ML notes
+            denominator = Syntax("juxt", [denominator, glued], None, denominator.pos, glued.end)
+            rest = rest[1:]
         rest_node = rest[0] if len(rest) == 1 else Syntax("juxt", rest, None, rest[0].pos, right.end)
         head_args, head_ops = (left.args[:-1], left.data) if left.op == "chain" else ([], [])
         touching = last.end == op.start_pos and denominator.pos == op.end_pos

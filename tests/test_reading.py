@@ -24,7 +24,7 @@ import matcalc as mc
 from matcalc.errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from matcalc.expr import symbols
 from matcalc.parser import read
-from matcalc.shapes import describe
+from matcalc.shapes import ONE, describe
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"n": 5, "m": 3, "p": 4, "q": 6, "k": 7, "d": 2}
@@ -653,3 +653,64 @@ def test_slogdet_index_one_is_the_log_determinant_and_other_uses_are_refused():
 def test_matlab_colon_is_refused_with_the_vec_spelling():
     with pytest.raises(ParseError, match=r"for MATLAB's X\(:\) write vec\(X\)"):
         mc.parse("sum(X(:).^2)")
+
+
+# ---------------------------------------------------------------- found by reading as a reviewer would type
+
+SCALAR_DIVISORS = [
+    # (text, the names that must be scalars): a name a scalar is divided by, or in a denominator, is a scalar
+    ("1/(2*m) * np.sum((X @ theta - y)**2)", ["m"]),
+    ("1/(2*m)*(X*theta - y)'*(X*theta - y)", ["m"]),
+    ("1/(2*m) * np.sum((X @ w - y)**2) + lam/(2*m) * np.sum(w**2)", ["lam", "m"]),
+    ("sum(x) / (N - 1)", ["N"]),
+    ("1/(N-1) sum(x)", ["N"]),
+    ("2/n x^T x", ["n"]),
+    ("2 / n * sum(x)", ["n"]),
+    ("1/2m sum((X θ - y).^2)", ["m"]),
+    ("1/2n ‖y − X w‖²", ["n"]),
+    ("1/2σ^2 ‖x − μ‖²", ["σ"]),
+    ("1/2 w^T w + C sum(ξ)", ["C"]),
+    ("C ‖w‖² + ‖y - X w‖²", ["C"]),
+]
+
+
+@pytest.mark.parametrize(("text", "scalars"), SCALAR_DIVISORS, ids=[t for t, _ in SCALAR_DIVISORS])
+def test_names_in_denominators_and_scaled_terms_of_a_scalar_sum_are_scalars(text, scalars):
+    reading = read(text)
+    kinds = {s.name: s.shape for s in symbols(reading.expr)}
+    for name in scalars:
+        assert kinds[name] == (ONE, ONE), f"{name} in {text}: {mc.assumptions(text)}"
+        assert any(f"{name} read as a scalar" in note for note in reading.notes)
+    assert reading.expr.shape == (ONE, ONE)
+
+
+@pytest.mark.parametrize(("text", "wrt", "meaning", "where"), [
+    ("θ − α g", "g", "θ - α * g", "α: scalar"),  # the coefficient is the scalar, not what it scales
+    ("μ + σ ε", "ε", "μ + σ * ε", "σ: scalar"),
+    ("1/λ A x", "x", "(1/λ) * A @ x", "λ: scalar"),
+    ("w^T Sb w / w^T Sw w", "w", "w.T @ Sb @ w / (w.T @ Sw @ w)", None),  # Sb, Sw: a family of names
+    ("inv(XtX) X.T @ y", "X", "inv(X.T @ X) @ X.T @ y", None),
+    ("inv(X.T @ X) @ Xty", "X", "inv(X.T @ X) @ X.T @ y", None),
+    ("x^TAy", "x", "x.T @ A @ y", None),
+])
+def test_what_is_scaled_and_named_families_keep_their_meaning(text, wrt, meaning, where):
+    got, want = mc.derive(text, wrt), mc.derive(meaning, wrt, where=where)
+    assert {s.name: s.shape for s in symbols(got.f)} == {s.name: s.shape for s in symbols(want.f)}
+    values = values_for(want.f)
+    np.testing.assert_allclose(mc.evaluate(got.f, values), mc.evaluate(want.f, values))
+    np.testing.assert_allclose(got.evaluate(values), want.evaluate(values))
+
+
+@pytest.mark.parametrize("text", ["[I -A]", "[x -y]", "[A -B; -C D]"])
+def test_a_matlab_minus_glued_to_a_block_is_refused(text):
+    with pytest.raises(ParseError, match="a space before '-' starts a new block"):
+        mc.parse(text)
+
+
+def test_a_leading_minus_in_a_matlab_block_belongs_to_the_first_block():
+    assert mc.parse("[-A B]") == mc.parse("[-A, B]")
+
+
+def test_a_spelling_name_used_without_brackets_is_refused():
+    with pytest.raises(ParseError, match="'max' is a function"):
+        mc.parse("max x")
