@@ -405,6 +405,13 @@ class Inference:
                 raise ShapeError(f"the blocks of {self.src(left)} and {self.src(right)} do not align as vectors: "
                                  f"{name} stands against {self.show((width, ONE))}", self.text, item.pos)
 
+    def _outer_of_columns(self, ls: Shape, rs: Shape, right: Syntax) -> bool:
+        """``v @ w.T`` of two vectors: an outer product here, an inner product for NumPy's 1-D arrays."""
+        if self.notation in ("matlab", "math") or right.op != "transpose":
+            return False
+        left, r = self.u.shape(ls), self.u.shape(rs)
+        return left[1] == ONE and left[0] != ONE and r[0] == ONE and r[1] != ONE
+
     def _numpy_row(self, ls: Shape, rs: Shape) -> bool:
         """Is the left operand of ``@`` a column that NumPy would read as a 1-D row? When it is a vector,
         the right operand's rows cannot be 1, and the notation is not MATLAB's or math's."""
@@ -661,6 +668,9 @@ class Inference:
                 literal = False
             if row_chain and op != "@":
                 shape, group, group_kind, row_chain = self._end_row_chain(shape, group, group_kind)
+            if kind == "matmul" and op == "@" and self._outer_of_columns(shape, rs, operand):
+                self.notes.append(f"{self.src_span(operands[0].pos, operand.end)} read as an outer product of columns "
+                                  f"(with 1-D arrays NumPy's v @ v.T is the inner product)")
             if kind == "matmul" and op == "@" and self._numpy_row(shape, rs):
                 # NumPy: a 1-D left operand of @ is a row (`x @ A @ x` = xᵀ A x); a 1-D result is a column
                 left_part = self.src_span(operands[0].pos, previous.end)
@@ -969,6 +979,16 @@ class Inference:
         if fname == "det":
             self.notes.append(f"{self.src(node)} read as det({self.src(inner)})")
         return self.registry_call(call, functions.lookup(fname))
+
+    def infer_ones_column(self, node, want_array):
+        """The column of ones of a sum along an axis (X 1, Xᵀ 1): its length from the product, its width 1."""
+        s = (self.u.fresh(nonunit=False), ONE)
+
+        def build():
+            fs = self.final_shape(s)
+            return Number(1) if fs == (ONE, ONE) else Ones(fs)
+
+        return s, build
 
     def infer_tuple(self, node, want_array):
         raise ParseError(f"a tuple {self.src(node)} is only a size, as in np.ones((n, m))", self.text, node.pos)

@@ -88,6 +88,7 @@ class NotationPass:
         self.split = split
         self.splits: dict[str, list[str]] = {}
         self.run_on: set[str] = set()  # names after a transpose run on (x^TAy): Ay
+        self.word_calls: dict[int, Syntax] = {}  # calls written as a word before a factor (log p), kept alive
         self.decls = decls
         self.markers = list(markers)
         self.known = set(known)
@@ -285,6 +286,7 @@ class NotationPass:
                     )
                 operand = args[i + 1]
                 call = Syntax("call", [operand], (fname, args[i].pos, ""), args[i].pos, operand.end)
+                self.word_calls[id(call)] = call
                 args[i:i + 2] = [call]
                 changed = True
             i -= 1
@@ -319,6 +321,20 @@ class NotationPass:
         self.notes.append(f"{self.src(node)} read as blocks side by side (MATLAB); write [(…)] for a product")
         flat = [a for r in rows for a in r]
         return Syntax("block", flat, tuple(len(r) for r in rows), node.pos, node.end)
+
+    def _word_before_operator(self, node: Syntax) -> None:
+        """``log p/q``, ``log p * q``: is the operator inside the function's argument? Refused, both spellings offered."""
+        for (op, pos), left in zip(node.data, node.args):
+            last = left.args[-1] if left.op == "juxt" else left
+            if op in ("juxt", "+", "-") or id(last) not in self.word_calls:
+                continue
+            word = self.text[last.pos:last.args[0].pos].strip()
+            operand = self.src(last.args[0])
+            right = (" " if pos and self.text[pos - 1].isspace() else "") + self.text[pos:node.end].strip()
+            raise ParseError(
+                f"{word} {operand}{right} is ambiguous: write {word}({operand}{right}) or {word}({operand}){right}",
+                self.text, last.pos,
+            )
 
     def _glued_minus(self, term: Syntax) -> bool:
         """Is the minus before `term` written MATLAB's unary way, `x -y` (a space before it, none after)?"""
@@ -377,6 +393,8 @@ class NotationPass:
             node = self._slogdet_index(node)
         if node.op == "juxt":
             node = self._function_words(node)
+        if node.op == "chain":
+            self._word_before_operator(node)
         if node.op == "block":
             node = self._matlab_block(node)
         if node.op == "call" and node.data[0] in LIBRARY_CALLS:

@@ -171,7 +171,7 @@ def sum_axis(inf, node, want_array):
             )
     if numpy_style and axis == 2:
         raise ParseError("a NumPy axis is 0 or 1", inf.text, axis_node.pos)
-    one = Syntax("number", [], Fraction(1), axis_node.pos, axis_node.end)
+    one = Syntax("ones_column", [], None, axis_node.pos, axis_node.end)  # a column of ones, never a matrix
     target = _paren(x)
     if numpy_style and axis == 0:  # column sums, as a column: Xᵀ 1
         transposed = _node("transpose", [target], x, ".T")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -714,3 +715,19 @@ def test_a_leading_minus_in_a_matlab_block_belongs_to_the_first_block():
 def test_a_spelling_name_used_without_brackets_is_refused():
     with pytest.raises(ParseError, match="'max' is a function"):
         mc.parse("max x")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("p^T log p/q", "write log(p/q) or log(p)/q"),
+    ("log p * q", "write log(p * q) or log(p) * q"),
+])
+def test_a_function_word_before_an_operator_is_refused(text, message):
+    with pytest.raises(ParseError, match=re.escape(message)):
+        mc.parse(text)
+
+
+def test_a_sum_along_an_axis_is_a_column_of_ones_not_a_broadcast_matrix():
+    """np.exp(S) / np.sum(np.exp(S), axis=1) needs NumPy's broadcasting of a column: refused, not misread."""
+    with pytest.raises(ShapeError):
+        mc.parse("np.exp(S) / np.sum(np.exp(S), axis=1)")
+    assert mc.parse("X.sum(axis=1)").shape[1] == ONE
