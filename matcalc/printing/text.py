@@ -58,8 +58,8 @@ def to_text(e: Expr) -> str:
 
 def _p(e: Expr, ctx: _Ctx, array_context: bool) -> tuple[str, int]:
     if array_context == SIZED and not ctx.sized and isinstance(e, (Add, Mul, Power, Transpose, MatMul)):
-        if not any(isinstance(n, Symbol) for n in preorder(e)):
-            ctx = _Ctx(ctx.star_ok, sized=True)
+        if not any(isinstance(n, Symbol) and not is_scalar(n.shape) for n in preorder(e)):
+            ctx = _Ctx(ctx.star_ok, sized=True)  # scalars (3 b² I) fix no size either
     return _print(e, ctx, array_context)
 
 
