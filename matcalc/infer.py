@@ -7,6 +7,10 @@ dialect markers of the whole expression, juxtaposition is a matrix product (or s
 is a scalar), ``^`` is a power, an inverse, a transpose or a matrix power by the base's kind, ``1`` is
 a vector of ones where an array is needed. Errors name the subexpression, both shapes and the
 position. The result is built from :mod:`matcalc.expr` nodes, which check their shapes again.
+
+The equations are solved in :mod:`matcalc.unify`; the evidence that an undeclared name is a scalar is
+gathered by :mod:`matcalc.scalar_reading`; the meaning of call spellings (``np.dot``, ``sum(X, axis=0)``)
+is in :mod:`matcalc.spellings`; decisions over the whole text are made before, in :mod:`matcalc.reading`.
 """
 
 from __future__ import annotations
@@ -35,101 +39,18 @@ from .expr import (
 )
 from .printing.precedence import format_number
 from .reading import is_greek
+from .scalar_reading import ScalarEvidence, _divisor_names, _is_greek_letter, _is_identity, _is_number, _walk
 from .shapes import ONE, Dim, Shape, describe
 from .syntax import MATH_MARKERS, NUMPY_MARKERS, Syntax
+from .unify import FLEX_PREFIX, Unifier
 
 NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")
-FLEX_PREFIX = "?"
 Builder = Callable[[], Expr]
 
 NOTATIONS = ("auto", "numpy", "matlab", "math")
 
 
-class Unifier:
-    """Equations between dimensions, solved incrementally (linear ones included: ``?a + 1 = h + 1``)."""
-
-    def __init__(self) -> None:
-        self.bound: dict[str, Dim] = {}
-        self.nonunit: set[str] = set()  # flexible dims that may not become 1 (a default vector's length)
-        self.default_one: set[str] = set()  # flexible dims of literal 1/0 arrays: 1 when left free
-        self.count = 0
-
-    def fresh(self, nonunit: bool = False, default_one: bool = False) -> Dim:
-        self.count += 1
-        name = f"{FLEX_PREFIX}{self.count}"
-        if nonunit:
-            self.nonunit.add(name)
-        if default_one:
-            self.default_one.add(name)
-        return Dim.of(name)
-
-    def resolve(self, d: Dim) -> Dim:
-        for _ in range(64):
-            names = d.names() & self.bound.keys()
-            if not names:
-                return d
-            d = d.substitute({n: self.bound[n] for n in names})
-        raise UnsupportedError("dimension equations too deep")  # pragma: no cover
-
-    def shape(self, s: Shape) -> Shape:
-        return (self.resolve(s[0]), self.resolve(s[1]))
-
-    def unify(self, a: Dim, b: Dim) -> bool:
-        a, b = self.resolve(a), self.resolve(b)
-        if a == b:
-            return True
-        sides = sorted(((a, b), (b, a)), key=lambda p: p[0].name not in self.default_one)
-        for var_side, other in sides:  # a lone flexible dim takes the other side's value
-            name = var_side.name
-            if name and name.startswith(FLEX_PREFIX) and self._bind(name, other):
-                return True
-        common = _common_factor(a, b)
-        if common is not None:  # m·p = m·n  ⇒  p = n (sizes are positive)
-            return self.unify(_divide(a, common), _divide(b, common))
-        diff = a + b * -1
-        # otherwise solve the linear equation for one flexible dim, literal ones' dims last
-        terms = sorted(diff.terms, key=lambda t: (len(t[0]) == 1 and t[0][0] in self.default_one))
-        for mono, coeff in terms:
-            if len(mono) != 1 or abs(coeff) != 1 or not mono[0].startswith(FLEX_PREFIX):
-                continue
-            if self._bind(mono[0], (diff + Dim({mono: -coeff})) * -coeff):
-                return True
-        return False
-
-    def _bind(self, var: str, value: Dim) -> bool:
-        if var in value.names():
-            return False
-        if value.is_int and (value.value < 1 or (value.value == 1 and var in self.nonunit)):
-            return False
-        self.bound[var] = value
-        if var in self.nonunit:
-            self.nonunit.update(n for n in value.names() if n.startswith(FLEX_PREFIX))
-        return True
-
-    def is_scalar(self, s: Shape) -> bool:
-        r = self.shape(s)
-        return r[0] == ONE and r[1] == ONE
-
-    def settle(self, s: Shape) -> Shape:
-        """Fix still-free dims of literal ``1``/``0`` arrays at 1: a function needs to know its argument's kind.
-
-        ``diag(A 1)`` is the diagonal matrix of the vector ``A 1``, not the diagonal of ``A`` times a
-        square matrix of ones.
-        """
-        for d in self.shape(s):
-            if d.name in self.default_one:
-                self._bind(d.name, ONE)
-        return self.shape(s)
-
-    def settle_scalar(self, s: Shape) -> bool:
-        """Make `s` a scalar if only literal ``1``/``0`` dims stand in the way (``x.T @ 1 * y``)."""
-        r = self.shape(s)
-        if not all(d == ONE or d.name in self.default_one for d in r):
-            return False
-        return self.is_scalar(self.settle(r))
-
-
-class Inference:
+class Inference(ScalarEvidence):
     """One inference run over one syntax tree."""
 
     def __init__(self, text: str, decls: dict[str, Declaration], markers: list[tuple[str, int]],
@@ -431,115 +352,6 @@ class Inference:
             return False
         r = self.u.shape(rs)
         return r[0] != ONE and r[1] != ONE and not self.u.settle_scalar(rs)
-
-    def _bare(self, node: Syntax) -> str | None:
-        """The name of an undeclared bare name (maybe bracketed, or as 1/name), else None."""
-        while node.op == "paren":
-            node = node.args[0]
-        if node.op == "power" and node.args[1].op == "number" and node.args[1].data == -1:
-            node = node.args[0]
-        if node.op == "name" and node.data not in self.decls and node.data not in self.scalars:
-            fn = functions.lookup(node.data)
-            return None if fn is not None and fn.arity == 0 else node.data  # pi is a constant, not a name
-        return None
-
-    def _scalar_of_arrays(self, node: Syntax, constants: bool = True) -> bool:
-        """Is `node` (known to be a scalar) a value made of arrays (``xᵀAx``, ``sum(x)``, ``logdet(Σ)``) or of
-        constants only (``log(2π)``)? A product of declared scalars (``s t``) is not: an array it scales
-        is an array."""
-        if _is_number(node):
-            return False
-        nodes = list(_walk(node))
-        names = [n.data for n in nodes if n.op == "name"]
-        if not names:  # a constant: log(2π) counts (unless only arrays count), (1/3) does not
-            return constants and any(n.op == "call" for n in nodes)
-        return any(not self._declared_scalar(n) for n in names)
-
-    def _declared_scalar(self, name: str) -> bool:
-        decl = self.decls.get(name)
-        return name in self.scalars or (decl is not None and decl.kind == "scalar")
-
-    def _fits(self, name: str, strong: bool = False, of_arrays: bool = True) -> None:
-        self.scaling[name] = self.scaling.get(name, 0) + 1
-        self.recent_fits.append(name)
-        if strong:
-            self.strong.add(name)
-        if of_arrays:
-            self.beside_arrays.add(name)  # scales a value made of arrays (not only e or log(2π))
-
-    def _scaling_names(self, node: Syntax) -> list[str] | None:
-        """The undeclared names of a product of names and numbers (``N``, ``(λ/2)``, ``-N/2``), else None."""
-        while node.op in ("paren", "neg"):
-            node = node.args[0]
-        name = self._bare(node)
-        if name is not None:
-            if node.op == "power":  # 1/n: a divisor
-                self.strong.add(name)
-            return [name]
-        if node.op == "power" and node.args[1].op == "number" and node.args[1].data == -1:
-            names = _divisor_names(node.args[0], self._bare)  # 1/(2*m), 1/(N - 1): the names divide
-            if names is not None:
-                self.strong.update(names)
-            return names
-        if node.op in ("power", "caret") and len(node.args) == 2 and node.args[1].op == "number":
-            base = self._bare(node.args[0])  # sigma**2 scales as sigma does
-            return [base] if base is not None else None
-        if node.op == "caret" and node.data and node.data[0] == "num":
-            base = self._bare(node.args[0])  # σ²
-            return [base] if base is not None else None
-        if node.op == "number":
-            return []
-        if node.op in ("chain", "juxt"):
-            ops = [o for o, _ in node.data] if node.op == "chain" else ["juxt"]
-            if all(o in ("*", "/", "juxt", "·", "⋅") for o in ops):
-                names = []
-                for i, a in enumerate(node.args):
-                    inner = self._scaling_names(a)
-                    if inner is None:
-                        return None
-                    if node.op == "chain" and i and ops[i - 1] == "/":  # `(a/n)`: n divides
-                        self.strong.update(inner)
-                    if node.op == "chain" and i and ops[i - 1] == "/" and _is_number(a):  # `(λ/2)`
-                        self.strong.update(names)
-                    names += inner
-                return names
-        return None
-
-    def _fitting(self, node: Syntax) -> list[str]:
-        """Undeclared names every occurrence of which scales a scalar made of arrays."""
-        counts: dict[str, int] = {}
-        for n in _walk(node, skip_sizes=True):
-            if n.op == "name":
-                counts[n.data] = counts.get(n.data, 0) + 1
-        return sorted(name for name, fits in self.scaling.items() if fits >= counts.get(name, 0) > 0 and name != "I")
-
-    def scalar_fits(self, node: Syntax, failed: bool = False) -> frozenset[str]:
-        """Names read as scalars: they only scale, and they divide or are divided by a number (``sum(x)/n``,
-        ``N/2``), scale an identity (``λ I``), are added to a scalar (``xᵀAx + c``), or are Greek letters
-        (``λ‖w‖²``, ``lam * w.T@w``). When inference `failed` (it stopped at the first error), the names
-        met where only a scalar fits (an exponent, σ²) are tried as scalars too."""
-        names = {n for n in self._fitting(node) if n in self.strong or is_greek(n)}
-        if failed:  # only names whose default is a vector (lowercase) or Greek: an uppercase name is a matrix
-            counts = self._counts(node)
-            vectorish = {n for n in (*self.strong, *self.factors) if n not in self.decls and (n.islower() or is_greek(n))}
-            names |= {n for n in vectorish if n in self.strong}
-            names |= {n for n in vectorish if self.factors.get(n, 0) >= counts.get(n, 0) > 0}
-            names |= {n for n in self.divisors if n not in self.decls}  # x / (N - 1): only a scalar divides a vector
-        return frozenset(names)
-
-    @staticmethod
-    def _counts(node: Syntax) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for n in _walk(node, skip_sizes=True):
-            if n.op == "name":
-                counts[n.data] = counts.get(n.data, 0) + 1
-        return counts
-
-    def unsure_scalars(self, node: Syntax) -> list[str]:
-        """Plain lowercase names that only scale a scalar (``-y wᵀx``): a vector (the default) fits, a scalar
-        too; the default is kept and the reading says so."""
-        return [n for n in self._fitting(node)
-                if n not in self.strong and not is_greek(n) and n.islower() and n in self.beside_arrays]
 
     def _star_meaning(self, ls: Shape, rs: Shape, pos: int, left_text: str, right_text: str) -> str:
         """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' — design.md's dialect rule."""
@@ -1007,83 +819,12 @@ def _is_literal(node: Syntax) -> bool:
     return node.op == "number"
 
 
-def _common_factor(a: Dim, b: Dim) -> str | None:
-    """A name dividing every term of both dimensions (m in m·p and m·n), if any."""
-    terms = [mono for mono, _ in a.terms + b.terms]
-    if not terms or not all(terms):
-        return None
-    shared = set(terms[0]).intersection(*map(set, terms[1:]))
-    return min(shared) if shared else None
-
-
-def _divide(d: Dim, name: str) -> Dim:
-    out = {}
-    for mono, coeff in d.terms:
-        rest = list(mono)
-        rest.remove(name)
-        out[tuple(rest)] = coeff
-    return Dim(out)
-
-
 def _is_lower(name: str) -> bool:
     return name[:1].islower()
 
 
 def _negated(build: Builder) -> Builder:
     return lambda: negate(build())
-
-
-def _is_greek_letter(name: str) -> bool:
-    return len(name) == 1 and not name.isascii()
-
-
-SIZE_CALLS = ("eye", "identity", "ones", "zeros", "commutation")
-
-
-def _walk(node: Syntax, skip_sizes: bool = False):
-    """Every node; with `skip_sizes`, not the sizes in eye(n), ones(n, 1), … (dimensions, not values)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if skip_sizes and current.op == "call" and current.data[0] in SIZE_CALLS:
-            continue
-        stack.extend(current.args)
-
-
-def _divisor_names(node: Syntax, bare) -> list[str] | None:
-    """The undeclared names of a divisor made only of names and numbers (2 m, N - 1, n d, σ²), else None."""
-    while node.op == "paren":
-        node = node.args[0]
-    name = bare(node)
-    if name is not None:
-        return [name]
-    if node.op == "number":
-        return []
-    if node.op in ("power", "caret") and node.args and (len(node.args) == 1 or node.args[1].op == "number"):
-        return _divisor_names(node.args[0], bare)
-    if node.op in ("add", "neg", "juxt") or (node.op == "chain" and all(o in ("*", "/") for o, _ in node.data)):
-        names: list[str] = []
-        for a in node.args:
-            inner = _divisor_names(a, bare)
-            if inner is None:
-                return None
-            names += inner
-        return names
-    return None
-
-
-def _is_identity(node: Syntax) -> bool:
-    while node.op == "paren":
-        node = node.args[0]
-    return node.op == "identity" or (node.op == "name" and node.data == "I") or (
-        node.op == "call" and node.data[0] in ("eye", "identity"))
-
-
-def _is_number(node: Syntax) -> bool:
-    while node.op == "paren":
-        node = node.args[0]
-    return node.op == "number"
 
 
 def _inverse(build: Builder) -> Builder:
