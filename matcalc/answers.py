@@ -635,7 +635,7 @@ class _Question:
         return self._verdict(False, "wrong", msg, a, group=g, differences=diffs, sizes=draws[k].sizes)
 
     def _diagonal_hint(self, a: Expr) -> str:
-        """A vector answer holding the diagonal of a diagonal Jacobian (note 003's diag(f'(x))): say so."""
+        """A vector answer holding the diagonal of a diagonal Jacobian (f'(x) for an element-wise f): say so."""
         if a.shape[1] != ONE or a.shape[0] == ONE:
             return ""
         for i, g in enumerate(self.groups):

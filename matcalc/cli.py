@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
     derive.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
                         help="order of matrix entries in a tensor-valued derivative (vec-Jacobian): col = column by "
-                             "column (default), row = row by row (note 000); a pair gives the output's, then the "
+                             "column (default), row = row by row; a pair gives the output's, then the "
                              "variable's order")
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")

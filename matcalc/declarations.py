@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from lark import Tree
 
 from .errors import DeclarationError, ParseError
-from .syntax import canonical_name, parse_syntax
+from .lexing import canonical_name
+from .syntax import parse_syntax
 
 SQUARE_PROPERTIES = {"symmetric", "spd", "invertible", "diagonal"}
 

@@ -23,17 +23,17 @@ from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
+from .lexing import canonical_name
 from .limits import bounded, check_size
+from .names import not_occurring
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions, parse, read
 from .printing import to_latex, to_math, to_text
 from .printing.code import function_source
 from .printing.lets import with_lets
-from .reading import not_occurring
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, Dim, describe, is_scalar
-from .syntax import canonical_name
 
 LAYOUTS = ("mixed", "numerator", "denominator")
 SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
@@ -300,7 +300,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
 
     `vec` orders the entries of matrices in a tensor-valued derivative: "col" (column-major,
-    the default), "row" (row by row, as note 000), or "col,row" / ("col", "row") for the output's and
+    the default), "row" (row by row), or "col,row" / ("col", "row") for the output's and
     the variable's order separately. `notation` ("auto", "numpy", "matlab", "math") fixes what ``*``
     means when the text does not say."""
     if layout not in LAYOUTS:

@@ -265,7 +265,7 @@ def _(e: MatMul, ds):
 
 
 def _matmul_lemma(e: MatMul, ds: Diffs) -> str:
-    """The lecture lemma this product is an instance of (L1–L7), else the general product rule."""
+    """The textbook lemma this product is an instance of (L1–L7), else the general product rule."""
     dependent = [i for i, d in enumerate(ds) if d is not None]
     f = e.args
     if len(dependent) == 1:

@@ -12,7 +12,9 @@ its parts, and records each decision a reader could doubt as a note (shown on th
 * methods are calls: ``A.dot(x)``, ``X.sum(axis=1)``, ``A.transpose()``;
 * ``I_n``, ``I_{d}`` are identities of a named size; ``e^x`` is the exponential.
 
-It does not infer shapes and does not know what ``*`` means; it only rewrites syntax.
+Library names and function words are rewritten by :mod:`matcalc.library_calls` (mixed in); what names
+mean (Greek letters written out) is in :mod:`matcalc.names`. The pass does not infer shapes and does not
+know what ``*`` means; it only rewrites syntax.
 """
 
 from __future__ import annotations
@@ -24,20 +26,13 @@ from fractions import Fraction
 from . import functions, spellings
 from .declarations import Declaration
 from .errors import ParseError
+from .library_calls import LIBRARY_CALLS, LibraryCalls
+from .names import WORDS
 from .syntax import Syntax
 
-# library names rewritten to the expressions they stand for (see NotationPass._library_call)
-LIBRARY_CALLS = frozenset({"expit", "logaddexp", "divide", "true_divide", "hstack", "vstack", "block", "concatenate",
-                           "var", "clip"})
 # method spellings: A.dot(x), X.sum(axis=1), ...; the value is the call it stands for
 METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "trace": "trace", "transpose": "transpose",
            "diagonal": "diag"}
-# multi-letter names never split into a product of letters (Greek letters written out, usual scalars)
-WORDS = frozenset("""
-alpha beta gamma delta epsilon eps varepsilon zeta eta theta vartheta iota kappa lambda lam lamda lmbda mu nu xi
-omicron pi rho sigma varsigma tau upsilon phi varphi chi psi omega Alpha Beta Gamma Delta Epsilon Zeta Eta Theta
-Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon Phi Chi Psi Omega
-""".split())
 POSTFIX_OPS = ("transpose", "caret", "power", "method")
 IDENTITY_NAME = re.compile(r"I_(\d+|[A-Za-z][A-Za-z0-9]*)$")
 PIECE = re.compile(r"[A-Za-z][0-9]*")
@@ -80,7 +75,7 @@ def walk(node: Syntax):
         stack.extend(reversed(current.args))
 
 
-class NotationPass:
+class NotationPass(LibraryCalls):
     """One pass over one syntax tree."""
 
     def __init__(self, text: str, decls: dict[str, Declaration], markers, known=(), split: bool = True):
@@ -256,49 +251,9 @@ class NotationPass:
 
     # ------------------------------------------------------------ function words, constants, identities
 
-    def _slogdet_index(self, node: Syntax) -> Syntax:
-        """``np.linalg.slogdet(X)[1]`` is logdet(X): the one index of a call that matcalc reads."""
-        args = list(node.args)
-        for i in range(len(args) - 1):
-            call, index = args[i], args[i + 1]
-            if (call.op == "call" and call.data[0] == "slogdet" and index.op == "block" and call.end == index.pos
-                    and len(index.args) == 1 and index.args[0].op == "number" and index.args[0].data == 1):
-                args[i:i + 2] = [Syntax("call", call.args, ("logdet", call.data[1], call.data[2]), call.pos, index.end)]
-                return args[0] if len(args) == 1 else Syntax("juxt", args, node.data, node.pos, node.end)
-        return node
-
-    def _function_words(self, node: Syntax) -> Syntax:
-        """``log p``, ``det X``, ``log|Σ|``, ``y log σ(Xw)``: a function name before one factor applies to it.
-
-        ``log p q`` is refused: log(p q) and log(p) q are both plausible."""
-        args = list(node.args)
-        i = len(args) - 2
-        changed = False
-        while i >= 0:
-            fname = _function_name(args[i], self.decls)
-            if fname is not None:
-                if i + 2 < len(args):
-                    word, operand = self.text[args[i].pos:args[i].end], self.src(args[i + 1])
-                    rest = self.text[args[i + 1].pos:node.end].strip()
-                    raise ParseError(
-                        f"{word} {rest}: write {word}({rest}) or {word}({operand}) {self.text[args[i + 2].pos:node.end].strip()}",
-                        self.text, args[i].pos,
-                    )
-                operand = args[i + 1]
-                call = Syntax("call", [operand], (fname, args[i].pos, ""), args[i].pos, operand.end)
-                self.word_calls[id(call)] = call
-                args[i:i + 2] = [call]
-                changed = True
-            i -= 1
-        if not changed:
-            return node
-        if len(args) == 1:
-            return args[0]
-        return Syntax("juxt", args, node.data, node.pos, node.end)
-
     def _matlab_block(self, node: Syntax) -> Syntax:
         """``[A B]``, ``[x 1]``, ``[X ones(n, 1); 0 1]``: inside brackets without commas, a space separates blocks
-        side by side, as in MATLAB (and the lecture notes' ``[x 1]``); ``[(A B)]`` is the product."""
+        side by side, as in MATLAB; ``[(A B)]`` is the product."""
         if any(n != 1 for n in node.data):
             return node
         for item in node.args:  # `[I -A]`: MATLAB reads a minus glued to what follows as a new block
@@ -322,66 +277,12 @@ class NotationPass:
         flat = [a for r in rows for a in r]
         return Syntax("block", flat, tuple(len(r) for r in rows), node.pos, node.end)
 
-    def _word_before_operator(self, node: Syntax) -> None:
-        """``log p/q``, ``log p * q``: is the operator inside the function's argument? Refused, both spellings offered."""
-        for (op, pos), left in zip(node.data, node.args):
-            last = left.args[-1] if left.op == "juxt" else left
-            if op in ("juxt", "+", "-") or id(last) not in self.word_calls:
-                continue
-            word = self.text[last.pos:last.args[0].pos].strip()
-            operand = self.src(last.args[0])
-            right = (" " if pos and self.text[pos - 1].isspace() else "") + self.text[pos:node.end].strip()
-            raise ParseError(
-                f"{word} {operand}{right} is ambiguous: write {word}({operand}{right}) or {word}({operand}){right}",
-                self.text, last.pos,
-            )
-
     def _glued_minus(self, term: Syntax) -> bool:
         """Is the minus before `term` written MATLAB's unary way, `x -y` (a space before it, none after)?"""
         k = term.pos - 1
         while k >= 0 and self.text[k].isspace():
             k -= 1
         return (k >= 1 and self.text[k] in "-−" and k + 1 == term.pos and self.text[k - 1].isspace())
-
-    def _library_call(self, node: Syntax) -> Syntax:
-        """NumPy/SciPy names for what matcalc spells otherwise: ``expit`` is σ, ``logaddexp(0, z)`` softplus,
-        ``divide(a, b)`` a / b, ``hstack``/``vstack``/``block`` of a list are blocks."""
-        fname, pos, prefix = node.data
-        args = node.args
-        if fname in ("expit",):
-            return Syntax("call", args, ("sigmoid", pos, prefix), node.pos, node.end)
-        if fname == "logaddexp" and len(args) == 2:
-            for a, b in (args, args[::-1]):
-                if a.op == "number" and a.data == 0:
-                    return Syntax("call", [b], ("softplus", pos, prefix), node.pos, node.end)
-            exps = [Syntax("call", [a], ("exp", a.pos, prefix), a.pos, a.end) for a in args]
-            total = Syntax("add", exps, None, node.pos, node.end)
-            return Syntax("call", [total], ("log", pos, prefix), node.pos, node.end)
-        if fname in ("divide", "true_divide") and len(args) == 2:
-            operands = [Syntax("paren", [a], None, a.pos, a.end) for a in args]
-            return Syntax("chain", operands, [("/", args[1].pos)], node.pos, node.end)
-        if fname == "var" and len(args) == 1:  # np.var(x) = mean((x - mean(x))**2), the population variance
-            x = args[0]
-            mean = Syntax("call", [x], ("mean", pos, prefix), node.pos, node.end)
-            centred = Syntax("add", [x, Syntax("neg", [mean], None, node.pos, node.end)], None, node.pos, node.end)
-            two = Syntax("number", [], Fraction(2), node.pos, node.end)
-            square = Syntax("power", [Syntax("paren", [centred], None, node.pos, node.end), two], "**", node.pos, node.end)
-            return Syntax("call", [square], ("mean", pos, prefix), node.pos, node.end)
-        if fname == "clip" and len(args) == 3 and args[1].op == "number" and args[1].data == 0 and (
-                args[2].op == "name" and args[2].data == "None"):  # np.clip(z, 0, None) = relu(z)
-            return Syntax("call", [args[0]], ("relu", pos, prefix), node.pos, node.end)
-        if fname == "clip":
-            raise ParseError(f"{self.src(node)}: only np.clip(z, 0, None) (relu) is supported", self.text, pos)
-        if fname == "concatenate" and len(args) == 1 and args[0].op in ("block", "tuple"):
-            fname = "vstack"  # of vectors (1-D arrays, columns here): stacked
-        if fname in ("hstack", "vstack", "block") and len(args) == 1 and args[0].op in ("block", "tuple"):
-            items = args[0].args
-            if fname == "block" and all(a.op == "block" and len(a.data) == 1 for a in items):
-                widths = [a.data[0] for a in items]
-                return Syntax("block", [i for a in items for i in a.args], tuple(widths), node.pos, node.end)
-            layout = (len(items),) if fname in ("hstack", "block") else (1,) * len(items)
-            return Syntax("block", list(items), layout, node.pos, node.end)
-        raise ParseError(f"{self.src(node)}: {fname} takes a list, as in np.{fname}([A, B])", self.text, pos)
 
     def src(self, node: Syntax) -> str:
         return self.text[node.pos:node.end].strip()
@@ -416,55 +317,6 @@ class NotationPass:
             self.notes.append("e**… read as exp(…) (declare e to use it as a name)")
             return Syntax("call", [node.args[1]], ("exp", node.pos, ""), node.pos, node.end)
         return node
-
-
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
-    "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
-    "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
-    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ",
-    "Omega": "Ω",
-}
-GREEK_NAMES = {v: k for k, v in GREEK.items()}
-
-
-def is_greek(name: str) -> bool:
-    """A Greek letter, as a symbol or written out (``λ``, ``lambda``, ``lam``, ``lambda2``, ``σ1``)."""
-    stem = name.rstrip("0123456789_")
-    return stem in WORDS or (len(stem) == 1 and not stem.isascii() and stem.isalpha())
-
-
-def not_occurring(name: str, expr, text) -> str:
-    """The message for a variable the expression does not contain, with the name probably meant."""
-    import difflib
-
-    from .expr import symbols
-
-    names = [s.name for s in symbols(expr)]
-    shown = text if isinstance(text, str) else "the expression"
-    message = f"{name} does not occur in {shown}"
-    if not names:
-        return message + "; it has no names to differentiate by"
-    guesses = []
-    for other in names:
-        if GREEK.get(name) == other or GREEK_NAMES.get(name) == other:
-            guesses.append(f"{other} (the same letter written {'out' if len(other) > 1 else 'as a symbol'})")
-    for other in names:
-        if name in other and other != name and len(other) > len(name):
-            guesses.append(f"{other} split into a product (write the factors apart, e.g. {' '.join(other)})")
-    guesses += [g for g in difflib.get_close_matches(name, names, n=2, cutoff=0.5) if not any(g in x for x in guesses)]
-    message += f" (its names: {', '.join(names)})"
-    if guesses:
-        message += "; did you mean " + " or ".join(guesses) + "?"
-    return message
-
-
-def _function_name(node: Syntax, decls) -> str | None:
-    """The registry name when `node` is a bare name of a one-argument function (``log``, ``det``, ``σ``)."""
-    if node.op != "name" or node.data in decls or (len(node.data) == 1 and not node.data.isascii()):
-        return None  # a bare σ is a name: σ x is a product
-    fn = functions.lookup(node.data)
-    return fn.name if fn is not None and fn.arity == 1 else None
 
 
 def _size(text: str):

@@ -4,7 +4,7 @@ The rules of the operators are listed here and implemented in :mod:`matcalc.diff
 cites these names in the derivation steps. A named function's rules are part of its definition
 (``fn.rules``, :mod:`matcalc.functions`) and are collected into the table in the order of the
 registry; element-wise functions are cited as ``elementwise-chain`` plus the row's own statement. The
-lecture lemmas L1–L7 are special cases of the matrix product rule and are cited by name when their
+lemmas L1–L7 are special cases of the matrix product rule and are cited by name when their
 pattern is what was differentiated.
 """
 
@@ -12,27 +12,30 @@ from __future__ import annotations
 
 from .functions import Rule, rows
 
+COOKBOOK = "Matrix Cookbook (Petersen & Pedersen, 2012)"
+MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus (2019)"
+
 _OPERATOR_RULES = [
-    # lecture lemmas (note 002, numerator layout)
-    Rule("L1", "∂(A x)/∂x = A", "note 002, Differentiation of Matrix 1"),
-    Rule("L2", "∂(A x)/∂z = A ∂x/∂z  for x = x(z)", "note 002, Differentiation of Matrix 1"),
-    Rule("L3", "∂(yᵀ A x)/∂x = yᵀ A ;  ∂(yᵀ A x)/∂y = xᵀ Aᵀ", "note 002, Differentiation of Matrix 2"),
-    Rule("L4", "∂(xᵀ A x)/∂x = xᵀ (A + Aᵀ)  (= 2 xᵀ A for symmetric A)", "note 002, Differentiation of Matrix 3"),
-    Rule("L5", "∂(yᵀ x)/∂z = xᵀ ∂y/∂z + yᵀ ∂x/∂z", "note 002, Differentiation of Matrix 4"),
-    Rule("L6", "∂(xᵀ x)/∂z = 2 xᵀ ∂x/∂z", "note 002, Differentiation of Matrix 4"),
-    Rule("L7", "∂(yᵀ A x)/∂z = xᵀ Aᵀ ∂y/∂z + yᵀ A ∂x/∂z", "note 002, Differentiation of Matrix 5"),
+    # the textbook lemmas of first-order matrix calculus (numerator layout)
+    Rule("L1", "∂(A x)/∂x = A", COOKBOOK + ", §2.4.1; " + MAGNUS + ", ch. 9"),
+    Rule("L2", "∂(A x)/∂z = A ∂x/∂z  for x = x(z)", "chain rule; " + MAGNUS + ", ch. 5"),
+    Rule("L3", "∂(yᵀ A x)/∂x = yᵀ A ;  ∂(yᵀ A x)/∂y = xᵀ Aᵀ", COOKBOOK + ", §2.4.1"),
+    Rule("L4", "∂(xᵀ A x)/∂x = xᵀ (A + Aᵀ)  (= 2 xᵀ A for symmetric A)", COOKBOOK + ", §2.4.2, eq. (81)"),
+    Rule("L5", "∂(yᵀ x)/∂z = xᵀ ∂y/∂z + yᵀ ∂x/∂z", "product rule; " + MAGNUS + ", ch. 8"),
+    Rule("L6", "∂(xᵀ x)/∂z = 2 xᵀ ∂x/∂z", "product rule; " + MAGNUS + ", ch. 8"),
+    Rule("L7", "∂(yᵀ A x)/∂z = xᵀ Aᵀ ∂y/∂z + yᵀ A ∂x/∂z", "product and chain rules; " + MAGNUS + ", ch. 8"),
     # structural rules
     Rule("variable", "dx = dx ; d(constant) = 0", "definition of the differential"),
-    Rule("sum-rule", "d(u + v) = du + dv  (∂(w ± x)/∂w = ±I)", "note 003, element-wise rules"),
-    Rule("broadcast", "d(u + z·1) = du + dz·1  (∂(x + z)/∂z = 1 for a scalar z)", "note 003, element-wise rules"),
-    Rule("product-rule", "d(A B) = dA B + A dB", "Magnus & Neudecker, ch. 8; note 002"),
-    Rule("hadamard-product-rule", "d(u ∘ v) = du ∘ v + u ∘ dv  (∂(w ∘ x)/∂w = diag(x))", "note 003, element-wise rules"),
+    Rule("sum-rule", "d(u + v) = du + dv  (∂(w ± x)/∂w = ±I)", "linearity; element-wise calculus"),
+    Rule("broadcast", "d(u + z·1) = du + dz·1  (∂(x + z)/∂z = 1 for a scalar z)", "linearity; element-wise calculus"),
+    Rule("product-rule", "d(A B) = dA B + A dB", "Magnus & Neudecker, ch. 8"),
+    Rule("hadamard-product-rule", "d(u ∘ v) = du ∘ v + u ∘ dv  (∂(w ∘ x)/∂w = diag(x))", "linearity; element-wise calculus"),
     Rule("scaling", "d(c u) = c du for a constant c; d(c u) = dc u + c du otherwise", "linearity"),
-    Rule("quotient-rule", "d(u / v) = du / v - u ∘ dv / v²  (∂(w ⊘ x)/∂x = diag(-w ⊘ x²))", "note 003, element-wise rules"),
+    Rule("quotient-rule", "d(u / v) = du / v - u ∘ dv / v²  (∂(w ⊘ x)/∂x = diag(-w ⊘ x²))", "linearity; element-wise calculus"),
     Rule("power-rule", "d(u^k) = k u^(k-1) ∘ du  (constant k)", "calculus"),
     Rule("general-power-rule", "d(u^v) = u^v ∘ (log(u) ∘ dv + v ∘ du / u)", "calculus"),
     Rule("transpose", "d(uᵀ) = (du)ᵀ", "linearity of the transpose"),
-    Rule("elementwise-chain", "d f(u) = f'(u) ∘ du  (∂f(x)/∂x = diag(f'(x)))", "note 003, chain rule; note 001"),
+    Rule("elementwise-chain", "d f(u) = f'(u) ∘ du  (∂f(x)/∂x = diag(f'(x)))", "chain rule; " + MAGNUS + ", ch. 8"),
     Rule("block", "d[U, V] = [dU, dV]", "linearity of concatenation"),
 ]
 
@@ -44,7 +47,7 @@ _IDENTIFICATION_RULES = [
     Rule("diagonal-gradient", "X diagonal: ∂f/∂X = I ∘ G, the gradient within diagonal matrices",
          "the gradient on the subspace of diagonal matrices"),
     Rule("hessian", "H = ∂(∇f)/∂xᵀ: the Jacobian of the gradient (vec-Hessian for a matrix variable)",
-         "note 001, Hessian"),
+         MAGNUS + ", ch. 10"),
     Rule("identify-scalar-variable", "dF = D dx for a scalar x  ⇒  ∂F/∂x = D", "definition of the derivative"),
 ]
 

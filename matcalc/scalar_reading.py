@@ -11,7 +11,7 @@ and which plain lowercase names keep their default with a note that a scalar fit
 from __future__ import annotations
 
 from . import functions
-from .reading import is_greek
+from .names import is_greek
 from .syntax import Syntax
 
 

@@ -225,7 +225,7 @@ def norm(inf, node, want_array):
 
 @spelling("max", "maximum")
 def maximum(inf, node, want_array):
-    """``max(0, x)`` is ``relu(x)`` and ``max(0.01 x, x)`` is ``leaky_relu(x)``, as the lecture notes write
+    """``max(0, x)`` is ``relu(x)`` and ``max(0.01 x, x)`` is ``leaky_relu(x)``, as deep-learning texts write
     them; other maxima are not supported."""
     args = node.args
     if len(args) == 2:

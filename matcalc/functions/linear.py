@@ -27,7 +27,7 @@ def _size(e: Expr):
 
 # ---------------------------------------------------------------- sum and trace
 
-SUM_RULE = Rule("sum", "d sum(U) = sum(dU)  (∂ sum(x)/∂x = 1ᵀ)", "note 003, element-wise rules")
+SUM_RULE = Rule("sum", "d sum(U) = sum(dU)  (∂ sum(x)/∂x = 1ᵀ)", "linearity of the sum")
 TRACE_RULE = Rule("trace", "d tr(U) = tr(dU)", "Matrix Cookbook (99)")
 TRACE_OF_FUNCTION = Rule(
     "trace-of-function",

@@ -134,5 +134,5 @@ LEMMAS = [
     Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot),
     Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A; a linear function of 0 is 0", _unit_calls),
 ]
-SOURCE = 'Hadamard and diag identities (Magnus & Neudecker, ch. 3; note 003)'
+SOURCE = 'Hadamard and diag identities (Magnus & Neudecker, ch. 3)'
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]
