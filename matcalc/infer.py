@@ -328,8 +328,6 @@ def _is_lower(name: str) -> bool:
     return name[:1].islower()
 
 
-def infer_tree(text: str, node: Syntax, markers, decls: dict[str, Declaration]) -> Expr:
-    return Inference(text, decls, markers).run(node)
 
 
-__all__ = ["infer_tree", "Unifier"]
+__all__ = ["Inference", "NOTATIONS", "Unifier"]
