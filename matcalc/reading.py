@@ -66,12 +66,15 @@ def rewrite(node: Syntax, fn) -> Syntax:
     return done[id(node)]
 
 
-def walk(node: Syntax):
-    """Every node of the tree, parents before children."""
+def walk(node: Syntax, skip_calls=()):
+    """Every node of the tree, parents before children; not the arguments of calls named in `skip_calls`
+    (the sizes in eye(n), ones(n, 1) are dimensions, not values)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
+        if current.op == "call" and current.data[0] in skip_calls:
+            continue
         stack.extend(reversed(current.args))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import functions
 from .names import is_greek
+from .reading import walk
 from .syntax import Syntax
 
 
@@ -93,10 +94,7 @@ class ScalarEvidence:
 
     def _fitting(self, node: Syntax) -> list[str]:
         """Undeclared names every occurrence of which scales a scalar made of arrays."""
-        counts: dict[str, int] = {}
-        for n in _walk(node, skip_sizes=True):
-            if n.op == "name":
-                counts[n.data] = counts.get(n.data, 0) + 1
+        counts = self._counts(node)
         return sorted(name for name, fits in self.scaling.items() if fits >= counts.get(name, 0) > 0 and name != "I")
 
     def scalar_fits(self, node: Syntax, failed: bool = False) -> frozenset[str]:
@@ -136,14 +134,8 @@ SIZE_CALLS = ("eye", "identity", "ones", "zeros", "commutation")
 
 
 def _walk(node: Syntax, skip_sizes: bool = False):
-    """Every node; with `skip_sizes`, not the sizes in eye(n), ones(n, 1), … (dimensions, not values)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if skip_sizes and current.op == "call" and current.data[0] in SIZE_CALLS:
-            continue
-        stack.extend(current.args)
+    """Every node (:func:`matcalc.reading.walk`); with `skip_sizes`, not the sizes in eye(n), ones(n, 1)."""
+    return walk(node, SIZE_CALLS if skip_sizes else ())
 
 
 def _divisor_names(node: Syntax, bare) -> list[str] | None:
