@@ -67,7 +67,8 @@ __all__ = [
     "__version__",
 ]
 
-from .derivative import Derivative, Hessian, derive, gradient, hessian, jacobian  # noqa: E402
+from .derivative import Derivative, derive, gradient, jacobian  # noqa: E402
+from .hessian import Hessian, hessian  # noqa: E402
 from .sympy_bridge import register_function  # noqa: E402  (imports SymPy only when called)
 
 __all__ += ["Derivative", "Hessian", "derive", "gradient", "hessian", "jacobian", "register_function"]

@@ -143,7 +143,7 @@ def _derive(args) -> int:
 
 
 def _hessian(args) -> int:
-    from .derivative import hessian
+    from .hessian import hessian
 
     return _report(hessian(args.expr, args.var, where=args.where, vec=args.vec, notation=args.notation), args)
 

@@ -23,17 +23,17 @@ from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .lexing import canonical_name
 from .limits import bounded, check_size
-from .names import not_occurring
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
-from .parser import assumptions, parse, read
+from .parser import assumptions
 from .printing import to_latex, to_math, to_text
 from .printing.code import function_source
 from .printing.lets import with_lets
+from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
-from .shapes import ONE, Dim, describe, is_scalar
+from .shapes import ONE, describe, is_scalar
+from .variable import read_question, variable_of
 
 LAYOUTS = ("mixed", "numerator", "denominator")
 SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
@@ -259,42 +259,6 @@ class Derivative:
         ])
 
 
-def _variable(f: Expr, wrt: str | Symbol, where) -> Symbol:
-    """The variable as it appears in f; a name f does not contain gets its own shape (and a zero derivative)."""
-    name = wrt.name if isinstance(wrt, Symbol) else wrt
-    if not isinstance(name, str) or not (name.isidentifier() or len(name) == 1):
-        raise MatcalcError(f"the variable must be a name, got {wrt!r}")
-    for s in symbols(f):
-        if s.name == name:
-            return s
-    if isinstance(wrt, Symbol):
-        return wrt
-    alone = parse(name, where, strict=False)
-    if not isinstance(alone, Symbol):
-        raise MatcalcError(f"the variable must be a name, got {wrt!r}")
-    used = {n for s in symbols(f) for d in s.shape for n in d.names()}
-    fresh = (f"{n}{i}" for i in range(1, 1000) for n in "nmpq")
-    rename = {n: Dim.of(next(c for c in fresh if c not in used)) for d in alone.shape for n in d.names() if n in used}
-    return Symbol(name, tuple(d.substitute(rename) for d in alone.shape), alone.props)
-
-
-def read_question(expr, wrt, where, notation: str = "auto"):
-    """The expression to differentiate, the notes on its reading and the variable's name as the tree spells
-    it (``W₁`` is ``W1``); a variable named by text must occur in the expression.
-
-    Deriving by a name the expression does not contain answers a question nobody asked (a zero), so it
-    is an error that says which names do occur and which one was probably meant."""
-    if isinstance(expr, Derivative):  # mixed second derivatives: derive(derive(f, "x"), "y")
-        return expr.expr, [], wrt
-    if isinstance(wrt, str):
-        wrt = canonical_name(wrt.strip())
-    name = wrt.name if isinstance(wrt, Symbol) else wrt
-    reading = read(expr, where, notation=notation, known=(name,) if isinstance(name, str) else (), strict=True)
-    if isinstance(wrt, str) and not any(s.name == wrt for s in symbols(reading.expr)):
-        raise MatcalcError(not_occurring(wrt, reading.expr, expr))
-    return reading.expr, reading.notes, wrt
-
-
 @bounded
 def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto") -> Derivative:
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
@@ -307,7 +271,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     vec = _vec_orders(vec)
     f, notes, wrt = read_question(expr, wrt, where, notation)
-    var = _variable(f, wrt, where)
+    var = variable_of(f, wrt, where)
     d = differential(f, var)
     steps = list(d.steps)
     if d.df is None:
@@ -356,27 +320,6 @@ def _zero(f: Expr, var: Symbol, layout: str):
     rows, cols = fr * fc, xr * xc
     kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
     return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), kind
-
-
-def steps_latex(steps) -> str:
-    rows = []
-    for s in steps:
-        if s.after is None:
-            continue
-        lhs = to_latex(s.before) if s.before is not None else ""
-        rule = s.rule.replace("-", r"\text{-}")
-        rows.append(rf"{lhs} &\to {to_latex(s.after)} && \text{{{rule}}}")
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
-
-
-class Steps(list):
-    """A derivation: a list of :class:`Step` that prints as numbered text and renders as LaTeX."""
-
-    def __str__(self) -> str:
-        return "\n".join(f"{i:>3}. [{s.rule}] {s.text}" for i, s in enumerate(self, 1))
-
-    def _repr_latex_(self) -> str:
-        return "$$" + steps_latex(self) + "$$"
 
 
 def _vec_orders(vec) -> tuple[str, str]:
@@ -436,59 +379,3 @@ def gradient(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto
 def jacobian(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto") -> Derivative:
     """The Jacobian of a vector expression with respect to a vector (or scalar)."""
     return derive(expr, wrt, layout, where, notation=notation)
-
-
-@dataclass
-class Hessian(Derivative):
-    """The Hessian of a scalar expression: the derivative of its gradient.
-
-    For a vector x it is the n×n matrix ∂²f/∂x∂xᵀ; for a matrix X the vec-Hessian
-    ∂vec(∇f)/∂vec(X)ᵀ (mn×mn, in the stated vec order). ``check`` verifies the gradient against
-    finite differences of f, the Hessian against finite differences of the gradient, and symmetry.
-    """
-
-    gradient: Derivative | None = None
-    inner: Derivative | None = None  # the Hessian as a derivative of the gradient expression
-
-    @property
-    def convention(self) -> str:
-        name = self.wrt.name
-        if is_scalar(self.wrt.shape):
-            return f"second derivative w.r.t. the scalar {name}"
-        if self.wrt.shape[1] == ONE:
-            return f"Hessian ∂²f/∂{name}∂{name}ᵀ (symmetric)"
-        order = {"col": "column by column (vec)", "row": "row by row"}[self.vec[1]]
-        text = f"vec-Hessian ∂vec(∇f)/∂vec({name})ᵀ; {name} flattened {order}"
-        if self.wrt.props & {"symmetric", "spd", "diagonal"}:
-            text += f"; valid along directions that keep {name} {'diagonal' if 'diagonal' in self.wrt.props else 'symmetric'}"
-        return text
-
-    def expected_shape(self):
-        return self.inner.expected_shape()
-
-    def evaluate(self, values, sizes=None):
-        return self.inner.evaluate(values, sizes)
-
-    def matrix(self, values, sizes=None):
-        return self.inner.matrix(values, sizes)
-
-    def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
-        first = self.gradient.check(trials, seed)
-        if not first.passed:
-            first.message = ("the gradient " + (first.message or "does not match f")).strip()
-            return first
-        second = self.inner.check(trials, seed)
-        second.message = "; ".join(m for m in ("gradient checked against f", second.message) if m)
-        return second
-
-
-@bounded
-def hessian(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto") -> Hessian:
-    """The Hessian of a scalar expression w.r.t. a scalar, vector or matrix variable, in closed form."""
-    f, notes, wrt = read_question(expr, wrt, where, notation)
-    if not is_scalar(f.shape):
-        raise MatcalcError(f"a Hessian needs a scalar expression; {to_text(f)} is {describe(f.shape)}")
-    g = derive(f, wrt, "mixed", where, vec)
-    inner = derive(g.expr, g.wrt, layout, where, vec)
-    steps = [*g.steps, Step("hessian", lambda: f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
-    return Hessian(inner.expr, f, g.wrt, layout, "hessian", steps, inner.vec, notes, gradient=g, inner=inner)
