@@ -19,9 +19,10 @@ from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
 from .shapes import describe
 
-NOTATION_CHOICES = ("auto", "numpy", "matlab", "math")
-NOTATION_HELP = ("what '*' between arrays means: numpy (element-wise), matlab or math (matrix product); auto "
-                 "(default) decides from the other operators of the expression and refuses when they do not say")
+NOTATION_CHOICES = ("auto", "numpy", "matlab", "math", "latex")
+NOTATION_HELP = ("what '*' between arrays means: numpy (element-wise), matlab or math (matrix product); latex reads "
+                 "LaTeX; auto (default) recognises LaTeX by its commands and otherwise decides from the other "
+                 "operators of the expression, refusing when they do not say")
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 

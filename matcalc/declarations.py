@@ -38,6 +38,10 @@ def parse_where(where: str | None | dict[str, Declaration]) -> dict[str, Declara
         raise DeclarationError(f"where must be a string like 'A: symmetric', not {type(where).__name__}")
     if not where.strip():
         return {}
+    if "\\" in where:
+        from .latex_syntax import latex_names_in
+
+        where = latex_names_in(where)
     try:
         tree, _ = parse_syntax(where, start="where")
     except ParseError as e:

@@ -44,7 +44,7 @@ from .unify import FLEX_PREFIX, Unifier
 NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")
 Builder = Callable[[], Expr]
 
-NOTATIONS = ("auto", "numpy", "matlab", "math")
+NOTATIONS = ("auto", "numpy", "matlab", "math", "latex")
 
 
 class Inference(Products, Calls, ScalarEvidence):

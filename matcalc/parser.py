@@ -16,6 +16,7 @@ from .declarations import Declaration, parse_where
 from .errors import DeclarationError, MatcalcError
 from .expr import Expr, symbols
 from .infer import NOTATIONS, Inference
+from .latex_syntax import looks_like_latex, match_names, parse_latex
 from .limits import bounded, check_size
 from .reading import apply_notation
 from .shapes import describe, is_scalar
@@ -36,7 +37,8 @@ def read(text: str | Expr, where: str | None | dict[str, Declaration] = None, *,
     """Parse `text` and say how it was read.
 
     `notation` fixes what ``*`` and ``sum(W, 1)`` mean ("numpy", "matlab", "math"; "auto" decides from the
-    markers of the whole expression). `known` are names a run-together name may be made of although the
+    markers of the whole expression); "latex" reads LaTeX, which "auto" also recognises by its commands. `known`
+    are names a run-together name may be made of although the
     text does not use them alone (the variable, the question's names). `strict` refuses declarations of
     names that do not occur (as ``derive`` and the command line do: a declared name that is not there is
     most likely misspelt); without it one declaration may serve many expressions."""
@@ -48,7 +50,12 @@ def read(text: str | Expr, where: str | None | dict[str, Declaration] = None, *,
         raise MatcalcError(f"notation must be one of {', '.join(NOTATIONS)}, not {notation!r}")
     decls = parse_where(where)
     syntax_notes: list[str] = []
-    node, markers = parse_syntax(text, notes=syntax_notes)
+    if notation == "latex" or looks_like_latex(text):
+        node, markers = parse_latex(text, syntax_notes, names=(*decls, *known))
+        node = match_names(node, (*decls, *known))
+        notation = "math" if notation in ("auto", "latex") else notation
+    else:
+        node, markers = parse_syntax(text, notes=syntax_notes)
     try:
         chosen = apply_notation(text, node, markers, decls, known)
         try:

@@ -43,23 +43,24 @@ class Syntax:
         return f"{self.op}{'' if self.data is None else '<' + str(self.data) + '>'}({inner})"
 
 
-def grammar_text() -> str:
-    """The grammar file: shipped inside the package, or at the top of a source checkout."""
+def grammar_text(name: str = "matcalc.lark") -> str:
+    """A grammar file (``matcalc.lark``, ``latex.lark``): shipped inside the package, or at the top of a checkout."""
     try:
-        packaged = resources.files("matcalc").joinpath("grammar/matcalc.lark")
+        packaged = resources.files("matcalc").joinpath(f"grammar/{name}")
         if packaged.is_file():
             return packaged.read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover
         pass
-    source = Path(__file__).resolve().parent.parent / "grammar" / "matcalc.lark"
+    source = Path(__file__).resolve().parent.parent / "grammar" / name
     return source.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def lark_parser() -> Lark:
-    """The LALR parser; its tables are cached per user (building them takes ~0.5 s, loading ~10 ms)."""
-    text = grammar_text()
-    options = dict(parser="lalr", start=["expr", "where"], propagate_positions=True)
+@lru_cache(maxsize=2)
+def lark_parser(name: str = "matcalc.lark") -> Lark:
+    """The LALR parser of a grammar; its tables are cached per user (building them takes ~0.5 s, loading ~10 ms)."""
+    text = grammar_text(name)
+    starts = ["expr", "where"] if name == "matcalc.lark" else ["expr"]
+    options = dict(parser="lalr", start=starts, propagate_positions=True)
     cache = _cache_file(text)
     if cache is not None:
         try:
@@ -95,8 +96,25 @@ def parse_syntax(text: str, start: str = "expr", notes: list | None = None):
     if start == "expr" and not text.translate(INVISIBLE).strip():
         raise ParseError("empty expression", text, 0)
     lexed = prepare_text(text) if start == "expr" else text.translate(INVISIBLE)
+    tree = run_parser(lark_parser(), lexed, text, start)
+    if start == "where":
+        return tree, []
+    builder = _ToSyntax(text)
     try:
-        tree = lark_parser().parse(lexed, start=start)
+        node = builder.transform(tree)
+        if notes is not None:
+            notes.extend(builder.notes)
+    except VisitError as e:
+        if isinstance(e.orig_exc, MatcalcError):
+            raise e.orig_exc from None
+        raise
+    return node, builder.markers
+
+
+def run_parser(parser: Lark, lexed: str, text: str, start: str):
+    """Run a lark parser on the prepared text; lark's errors become ParseErrors pointing into `text`."""
+    try:
+        return parser.parse(lexed, start=start)
     except UnexpectedCharacters as e:
         ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
         raise ParseError(f"unexpected character {ch!r}", text, e.pos_in_stream) from None
@@ -111,18 +129,6 @@ def parse_syntax(text: str, start: str = "expr", notes: list | None = None):
         raise ParseError(f"unexpected {shown!r}" + (hint or _expected(e.expected)), text, pos) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark input errors
         raise ParseError(f"cannot parse: {e}", text, getattr(e, "pos_in_stream", None)) from None
-    if start == "where":
-        return tree, []
-    builder = _ToSyntax(text)
-    try:
-        node = builder.transform(tree)
-        if notes is not None:
-            notes.extend(builder.notes)
-    except VisitError as e:
-        if isinstance(e.orig_exc, MatcalcError):
-            raise e.orig_exc from None
-        raise
-    return node, builder.markers
 
 
 def _single_operand(node: Syntax) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .errors import MatcalcError
 from .expr import Expr, Symbol, symbols
+from .latex_syntax import latex_variable
 from .lexing import canonical_name
 from .names import not_occurring
 from .parser import parse, read
@@ -44,7 +45,7 @@ def read_question(expr, wrt, where, notation: str = "auto"):
     if hasattr(expr, "expr") and hasattr(expr, "wrt"):  # a Derivative: mixed second derivatives, derive(d, "y")
         return expr.expr, [], wrt
     if isinstance(wrt, str):
-        wrt = canonical_name(wrt.strip())
+        wrt = latex_variable(wrt.strip()) if "\\" in wrt else canonical_name(wrt.strip())
     name = wrt.name if isinstance(wrt, Symbol) else wrt
     reading = read(expr, where, notation=notation, known=(name,) if isinstance(name, str) else (), strict=True)
     if isinstance(wrt, str) and not any(s.name == wrt for s in symbols(reading.expr)):

@@ -63,6 +63,7 @@ def test_the_wheel_contains_the_grammar(installed):
     _, _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
     assert "matcalc/grammar/matcalc.lark" in names
+    assert "matcalc/grammar/latex.lark" in names
     assert "matcalc/__init__.py" in names
     assert not any(name.startswith("tests/") for name in names)
 
@@ -70,7 +71,7 @@ def test_the_wheel_contains_the_grammar(installed):
 def test_installed_package_parses_from_its_own_grammar(installed, tmp_path):
     python, _, env, _ = installed
     code = (
-        "import matcalc, sys; print(matcalc.__file__); print(matcalc.parse('x^T A x'));"
+        "import matcalc, sys; print(matcalc.__file__); print(matcalc.parse('x^T A x'), matcalc.parse(r'x^\\top A x'));"
         "from importlib import resources;"
         "print(resources.files('matcalc').joinpath('grammar/matcalc.lark').is_file())"
     )
@@ -80,7 +81,7 @@ def test_installed_package_parses_from_its_own_grammar(installed, tmp_path):
     env_dir = python.parent.parent.resolve()
     assert Path(location).resolve().is_relative_to(env_dir), location
     assert not Path(location).resolve().is_relative_to(ROOT)
-    assert tree == "x.T @ A @ x"
+    assert tree == "x.T @ A @ x x.T @ A @ x"
     assert packaged_grammar == "True"
 
 

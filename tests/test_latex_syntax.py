@@ -1,0 +1,220 @@
+r"""The LaTeX front end (grammar/latex.lark, matcalc/latex_syntax.py): each construct reads as the same expression
+as its plain spelling, unsupported LaTeX is refused at its position, and LaTeX is recognised by its commands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from lark import Lark
+
+import matcalc as mc
+from matcalc import syntax
+from matcalc.checking import dim_names_of, sample_point
+from matcalc.errors import MatcalcError, ParseError
+from matcalc.expr import symbols
+from matcalc.latex_syntax import looks_like_latex, prepare_latex
+from matcalc.numeric import evaluate
+from matcalc.shapes import describe
+
+
+def test_latex_grammar_builds_with_strict_conflict_and_collision_checks():
+    pytest.importorskip("interegular")
+    parser = Lark(syntax.grammar_text("latex.lark"), parser="lalr", start=["expr"], strict=True)
+    assert parser.parse(r"x^\top A x", start="expr") is not None
+
+
+# (LaTeX, the same expression in plain notation)
+SAME = [
+    (r"\frac{1}{2}\|X\mathbf{w} - \mathbf{y}\|_2^2", "0.5 * norm(X @ w - y)**2"),
+    (r"\mathbf{x}^\top A \mathbf{x}", "x.T @ A @ x"),
+    (r"\boldsymbol{\theta}^T \boldsymbol{\theta}", "θ.T @ θ"),
+    (r"\bm{x}^{\mathsf T} \vec{y}", "x.T @ y"),
+    (r"x^{\intercal} A x", "x.T @ A @ x"),
+    (r"x^{\mathsf{T}} A x", "x.T @ A @ x"),
+    (r"x^\mathsf{T} A x", "x.T @ A @ x"),
+    (r"x' A x", "x.T @ A @ x"),
+    (r"x^TAx", "x.T @ A @ x"),
+    (r"\mathbf{a}^\top X^{-1} \mathbf{b}", "a.T @ inv(X) @ b"),
+    (r"\mathbf{a}^\top X^{-\top} \mathbf{b}", "a.T @ inv(X.T) @ b"),
+    (r"\mathbf{a}^\top X^{-T} \mathbf{b}", "a.T @ inv(X.T) @ b"),
+    (r"\tfrac12 x^\top x", "0.5 * x.T @ x"),
+    (r"\dfrac{1}{2} x^\top x", "0.5 * x.T @ x"),
+    (r"\frac{x^\top A x}{x^\top x}", "(x.T @ A @ x) / (x.T @ x)"),
+    (r"\frac{1}{x^\top x}", "1 / (x.T @ x)"),
+    (r"\left( A + A^\top \right) x", "(A + A.T) @ x"),
+    (r"\bigl( A + B \bigr) x", "(A + B) @ x"),
+    (r"\left[ A + B \right] x", "(A + B) @ x"),
+    (r"\lVert x \rVert", "norm(x)"),
+    (r"\left\| A x - b \right\|_2^2", "norm(A @ x - b)**2"),
+    (r"\|x\|_{2}^{2}", "norm(x)**2"),
+    (r"\|X\|_F^2", "norm(X, 'fro')**2"),
+    (r"\|X\|_{\mathrm{F}}", "norm(X, 'fro')"),
+    (r"\|x\|_1", "norm(x, 1)"),
+    (r"\log |X|", "log(det(X))"),
+    (r"\det X", "det(X)"),
+    (r"\det(X^{-1})", "det(inv(X))"),
+    (r"\log\det X", "logdet(X)"),
+    (r"\log\det(\Sigma)", "logdet(Σ)"),
+    (r"\ln(x^\top x)", "log(x.T @ x)"),
+    (r"\exp(a^\top x)", "exp(a.T @ x)"),
+    (r"\operatorname{tr}(X^\top A X)", "trace(X.T @ A @ X)"),
+    (r"\mathrm{tr}(A X)", "trace(A @ X)"),
+    (r"\text{tr}(A X)", "trace(A @ X)"),
+    (r"\operatorname{Tr}(A X)", "trace(A @ X)"),
+    (r"\operatorname{Tr} \left( A X \right)", "trace(A @ X)"),
+    (r"\operatorname{diag}(x) A", "diag(x) @ A"),
+    (r"\mathbf{1}^\top \sigma(W\mathbf{x})", "sum(sigmoid(W @ x))"),
+    (r"\sigma(\mathbf{w}^\top \mathbf{x})", "sigmoid(w.T @ x)"),
+    (r"\tanh(W x + b)", "tanh(W @ x + b)"),
+    (r"\mathbf{1}^\top (A \odot X) \mathbf{1}", "sum(A ∘ X)"),
+    (r"\mathbf{1}^\top (A \circ X) \mathbf{1}", "sum(A ∘ X)"),
+    (r"\operatorname{vec}(X)^\top \operatorname{vec}(X)", "vec(X).T @ vec(X)"),
+    (r"(B \otimes A) x", "kron(B, A) @ x"),
+    (r"x^\top x \cdot y^\top x", "(x.T @ x) * (y.T @ x)"),
+    (r"\mathbf{w} \cdot \mathbf{x}", "w.T @ x"),
+    (r"2 \times x^\top x", "2 * x.T @ x"),
+    (r"\sum_i x_i", "sum(x)"),
+    (r"\sum_{i=1}^{n} x_i^2", "sum(x**2)"),
+    (r"\sum_i \log(1 + e^{z_i})", "sum(log(1 + exp(z)))"),
+    (r"\sum_{i,j} X_{ij}^2", "sum(X**2)"),
+    (r"\sum_i y_i \log p_i", "sum(y ∘ log(p))"),
+    (r"\mathbf{1}_n^\top x", "ones(n, 1).T @ x"),
+    (r"(\mathbf{I} + x x^\top)", "eye(n) + x @ x.T"),
+    (r"(I_n + x x^\top)^{-1}", "inv(eye(n) + x @ x.T)"),
+    (r"W_1 \mathbf{x} + b_1", "W1 @ x + b1"),
+    (r"\tanh(W_{2} \mathbf{h})", "tanh(W2 @ h)"),
+    (r"\sqrt{x^\top x}", "sqrt(x.T @ x)"),
+    (r"e^{-\frac{1}{2} x^\top x}", "exp(-0.5 * x.T @ x)"),
+    (r"\begin{bmatrix} x \\ 1 \end{bmatrix}^\top \begin{bmatrix} w \\ b \end{bmatrix}", "[x; 1].T @ [w; b]"),
+    (r"\begin{pmatrix} A & B \end{pmatrix} x", "[A, B] @ x"),
+    (r"$x^\top A x$", "x.T @ A @ x"),
+    (r"$$ x^\top A x $$", "x.T @ A @ x"),
+    (r"\[ x^\top A x \]", "x.T @ A @ x"),
+    (r"x^\top\! A \, x \; + \quad \mathbf{b}^\top x", "x.T @ A @ x + b.T @ x"),
+    (r"\displaystyle \frac{1}{2} x^\top x.", "0.5 * x.T @ x"),
+    (r"\|y - \Phi\theta\|^2", "norm(y - Φ @ θ)**2"),
+    (r"\mathit{Sb}^\top x", "Sb.T @ x"),
+    (r"\operatorname{softmax}(W x)^\top y", "softmax(W @ x).T @ y"),
+    (r"-\frac{N}{2}\log\det\Sigma", "-(N / 2) * logdet(Σ)"),
+    (r"x^\top A x \,−\, b^\top x", "x.T @ A @ x - b.T @ x"),
+]
+
+
+def same_function(latex: str, plain: str, notation: str = "auto") -> bool:
+    """The LaTeX, read with the plain spelling's names and shapes pinned, has the same values at a random point."""
+    reference = mc.parse(plain)
+    names = list(symbols(reference))
+    where = "; ".join(f"{s.name}: {describe(s.shape)}" for s in names) or None
+    try:
+        read = mc.parse(latex, where=where, notation=notation)
+    except mc.DeclarationError:  # a compound size (m + 1) cannot be declared: the printed forms must agree
+        return str(mc.parse(latex, notation=notation)) == str(reference)
+    if str(read) == str(reference):
+        return True
+    if read.shape != reference.shape or {s.name for s in symbols(read)} != {s.name for s in names}:
+        return False
+    dims = dim_names_of([reference, read])
+    sizes = {d: 2 + k for k, d in enumerate(dims)}
+    point = sample_point([reference, read], sizes, np.random.default_rng(1))
+    return np.allclose(evaluate(reference, point, sizes), evaluate(read, point, sizes), rtol=1e-10)
+
+
+@pytest.mark.parametrize("latex, plain", SAME, ids=[s for s, _ in SAME])
+def test_latex_reads_as_its_plain_spelling(latex, plain):
+    assert same_function(latex, plain)
+
+
+@pytest.mark.parametrize("latex, plain", SAME[:20], ids=[s for s, _ in SAME[:20]])
+def test_the_latex_notation_can_be_asked_for(latex, plain):
+    assert same_function(latex, plain, notation="latex")
+
+
+def test_a_run_of_letters_is_a_product_of_one_letter_names_unless_it_is_a_word():
+    assert str(mc.parse(r"\frac12 \|Xw - y\|^2")) == "0.5 * norm(X @ w - y)**2"
+    assert str(mc.parse(r"\theta^\top AXB \theta")) == "θ.T @ A @ X @ B @ θ"
+    assert str(mc.parse(r"\operatorname{tr}(AXB)")) == "trace(A @ X @ B)"
+    assert str(mc.parse(r"theta^\top \mathbf{x}")) == "theta.T @ x"  # a Greek letter written out stays one name
+    assert str(mc.parse(r"tr(A X) + \lambda")) == "trace(A @ X) + λ"  # a function name stays a function
+    assert str(mc.parse(r"xy^\top A")) == "x @ y.T @ A"  # the postfix applies to the last letter
+    assert str(mc.parse(r"Sb^\top x \,", where="Sb: matrix")) == "Sb.T @ x"  # a declared name stays one name
+
+
+@pytest.mark.parametrize("text, message, at", [
+    (r"softplus(x) + \lambda", None, None),  # a known function: read
+    (r"relux(x) + \lambda", "run of letters", 0),
+    (r"\hat{y}^\top x", r"\hat is not supported", 0),
+    (r"\int x \, dx", r"\int is not supported", 0),
+    (r"f(x) = x^\top x", "an equation", 5),
+    (r"x^23 + \lambda", "x^2 times 3", 0),
+    (r"\sum_i (y_i - w^\top x_i)^2", "w has no index i", 14),
+    (r"\ln x^\top x", r"write \ln(x^\top x)", 0),
+    (r"\sum_i A_{ij} x_j", "no index", None),
+    (r"\sum x_i", r"\sum is read only over an index", 0),
+    (r"\frac{1}{", "end of input", None),
+    (r"\left( x^\top x", "end of input", None),
+    (r"\|x\|_\infty", r"\infty", None),
+    (r"\|x\|_3", "norm _{3} is not supported", None),
+    (r"x_{i+1}^\top x", "subscript", None),
+    (r"x & y \mathbf{1}", "bmatrix", 2),
+    (r"\lim x", r"\lim is not supported", 0),
+])
+def test_unsupported_latex_is_refused_at_its_position(text, message, at):
+    if message is None:
+        mc.parse(text)
+        return
+    with pytest.raises(MatcalcError) as info:
+        mc.parse(text)
+    assert message in str(info.value)
+    if at is not None:
+        assert isinstance(info.value, ParseError) and info.value.pos == at
+
+
+@pytest.mark.parametrize("text, latex", [
+    (r"\frac{1}{2} x", True), (r"\theta^\top x", True), (r"\|x\|", True), (r"x^\top\,x", True), (r"$x$", True),
+    (r"\hat{y}", True), ("A \\ b", False), ("A\\b", False), ("x.T @ A @ x", False), ("x^T A x", False),
+    ("||x||^2", False), ("$", False),
+])
+def test_latex_is_recognised_by_its_commands(text, latex):
+    assert looks_like_latex(text) is latex
+
+
+def test_matlab_left_division_is_not_latex():
+    assert str(mc.parse("A \\ b", where="A: matrix(n, n)")) == "inv(A) @ b"
+
+
+def test_preparation_keeps_positions():
+    for text in [r"$\left( x \right)$", r"\|x\|_2 \, \quad", r"\lVert x \rVert"]:
+        assert len(prepare_latex(text)) == len(text)
+
+
+def test_latex_names_match_the_question_names_that_print_the_same():
+    d = mc.derive(r"\|y - \Phi\theta\|^2", "theta")
+    assert d.wrt.name == "theta"
+    assert str(d) == "-2 * Φ.T @ (y - Φ @ theta)"
+    assert mc.derive(r"\theta^\top \theta", r"\theta").wrt.name == "θ"
+    assert mc.derive(r"\tanh(W_{1} x)", "W1").wrt.name == "W1"
+    assert mc.derive(r"\mathbf{w}^\top \mathbf{w}", r"\mathbf{w}").wrt.name == "w"
+
+
+def test_declarations_may_name_latex_variables():
+    d = mc.derive(r"\mathbf{x}^\top \Sigma^{-1} \mathbf{x}", "x", where=r"\Sigma: spd")
+    assert str(d) == "2 * inv(Σ) @ x"
+
+
+def test_question_and_answer_in_different_notations():
+    question = r"\frac{1}{2}\|X\mathbf{w} - \mathbf{y}\|_2^2"
+    assert mc.check_answer(question, "w", r"X^\top (X\mathbf{w} - \mathbf{y})").correct
+    assert mc.check_answer(question, "w", "X.T @ (X @ w - y)").correct
+    assert not mc.check_answer(question, "w", r"X (X\mathbf{w} - \mathbf{y})").correct
+    assert mc.check_answer("||y - Phi theta||^2", "theta", r"-2\Phi^\top(y - \Phi\theta)").correct
+    assert not mc.check_answer("||y - Phi theta||^2", "theta", r"2\Phi^\top(y - \Phi\theta)").correct
+
+
+def test_the_command_line_reads_latex(capsys):
+    from matcalc.cli import main
+
+    code = main(["check", r"\frac{1}{2}\|X\mathbf{w} - \mathbf{y}\|_2^2", "wrt", "w",
+                 "--answer", r"X^\top (X\mathbf{w} - \mathbf{y})"])
+    assert code == 0 and capsys.readouterr().out.startswith("correct")
+    code = main(["derive", r"x^\top A x", "wrt", "x", "--notation", "latex"])
+    assert code == 0 and capsys.readouterr().out.startswith("(A + A.T) @ x")
