@@ -285,15 +285,19 @@ def report_csv(report: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _cell(text: str, code: bool = False) -> str:
+    """A Markdown table cell; in a code span (an answer) a backslash is literal (LaTeX answers), only | is escaped."""
+    if not code:
+        text = text.replace("\\", "\\\\")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def report_markdown(report: list[dict[str, str]], title: str) -> str:
     lines = [f"# Grading report: {title}", "", "| id | correct | diagnosis | answer | message |", "|---|---|---|---|---|"]
     for row in report:
-        cells = [row["id"], row["correct"], row["diagnosis"], f"`{row['answer']}`" if row["answer"] else "", row["message"]]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        answer = f"`{_cell(row['answer'], code=True)}`" if row["answer"] else ""
+        cells = [_cell(row["id"]), row["correct"], row["diagnosis"], answer, _cell(row["message"])]
+        lines.append("| " + " | ".join(cells) + " |")
     right = sum(row["correct"] == "yes" for row in report)
     lines += ["", "## Summary", "", f"{len(report)} answers, {right} correct.", "", "| diagnosis | count |", "|---|---|"]
     lines += [f"| {name} | {count} |" for name, count in summary(report)]

@@ -218,3 +218,21 @@ def test_the_command_line_reads_latex(capsys):
     assert code == 0 and capsys.readouterr().out.startswith("correct")
     code = main(["derive", r"x^\top A x", "wrt", "x", "--notation", "latex"])
     assert code == 0 and capsys.readouterr().out.startswith("(A + A.T) @ x")
+
+
+def test_a_class_file_of_latex_answers_is_graded(tmp_path, capsys):
+    from matcalc.cli import main
+
+    rows = [
+        "id,expression,wrt,answer,where",
+        r'ana,"\frac{1}{2}\|X\mathbf{w} - \mathbf{y}\|_2^2",w,"X^\top (X\mathbf{w} - \mathbf{y})",',
+        r'ben,"\frac{1}{2}\|X\mathbf{w} - \mathbf{y}\|_2^2",w,"X (X\mathbf{w} - \mathbf{y})",',
+        r"cleo,\log\det\Sigma,\Sigma,\Sigma^{-1},\Sigma: spd",
+        r'dan,x^T A x,x,"$(A + A^\top)\mathbf{x}$",',
+    ]
+    path = tmp_path / "class.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    main(["grade", str(path), "--format", "markdown"])
+    report = capsys.readouterr().out
+    assert r"| ana | yes | correct | `X^\top (X\mathbf{w} - \mathbf{y})` |" in report
+    assert "| ben | no |" in report and "| cleo | yes |" in report and "| dan | yes |" in report
