@@ -236,3 +236,19 @@ def test_a_class_file_of_latex_answers_is_graded(tmp_path, capsys):
     report = capsys.readouterr().out
     assert r"| ana | yes | correct | `X^\top (X\mathbf{w} - \mathbf{y})` |" in report
     assert "| ben | no |" in report and "| cleo | yes |" in report and "| dan | yes |" in report
+
+
+def test_the_syntax_page_latex_table_is_what_matcalc_reads():
+    """Every row of the LaTeX table in docs/syntax.md: the text reads as the expression, shape and note shown."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "syntax.md").read_text(encoding="utf-8")
+    section = page[page.index("### LaTeX"):page.index("## Choosing the notation")]
+    rows = re.findall(r"^\| `(.+?)` \| `(.+?)` \| (.+?) \| (.+?) \|$", section, flags=re.M)
+    assert len(rows) >= 40
+    for text, shown, shape, note in rows:
+        reading = mc.parser.read(text)
+        assert str(reading.expr) == shown, text
+        assert describe(reading.expr.shape) == shape, text
+        assert ("; ".join(reading.notes) or "—") == note.strip("`"), text
