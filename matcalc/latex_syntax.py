@@ -140,10 +140,26 @@ def _word_name(word: str) -> str:
     return FUNCTION_WORDS.get(word, word)
 
 
+def _upright(token_text: str) -> str:
+    r"""The function an upright word names: ``\operatorname{tr}`` → tr, ``\operatorname{lrelu}`` → leaky_relu
+    (the registry's LaTeX spelling), ``\operatorname{log\_softmax}`` → log_softmax; else the word itself."""
+    word = re.search(r"\{\s*([^{}]*?)\s*\}", token_text).group(1).replace("\\_", "_")
+    if functions.lookup(word) is not None or word in FUNCTION_WORDS:
+        return _word_name(word)
+    mark = "\\operatorname{" + word.replace("_", "\\_") + "}"
+    for fn in functions.REGISTRY.values():
+        if fn.latex.form == "call" and fn.latex.mark == mark:
+            return fn.name
+    return word
+
+
 SUBSCRIPT_BODY = re.compile(r"_\s*(?:\{\s*(.*?)\s*\}|(.*))$", re.S)
 WRAPPED = re.compile(r"\\(?:mathrm|text|textrm|mathsf|operatorname|mathit|mathbf)\s*\{\s*([^{}]*?)\s*\}$")
 _FRAC_ARG = r"\s*(?:([0-9A-Za-z])|\{\s*([0-9]+|[A-Za-z]+[0-9]*)\s*\})"
 SHORT_FRAC = re.compile(r"\\[dtc]?frac" + _FRAC_ARG + _FRAC_ARG.replace("(?:(", "(?:(", 1))
+# constants that take their size as a subscript: I_n, \mathbf{1}_n, \mathbf{0}_{m \times n}
+_CONSTANTS = {("name", "I"): "eye", ("ones_column", None): "ones", ("number", Fraction(0)): "zeros",
+              ("number", Fraction(1)): "ones"}
 NORM_KINDS = {"2": "2", "1": "1", "F": "F", "fro": "F", "Fro": "F"}
 
 
@@ -223,8 +239,7 @@ class _LatexToSyntax(_ToSyntax):
 
     def word(self, meta, items):
         token = items[0]
-        word = re.search(r"\{\s*([A-Za-z]+)\s*\}", str(token)).group(1)
-        return self._name(_word_name(word), token.start_pos, token.end_pos)
+        return self._name(_upright(str(token)), token.start_pos, token.end_pos)
 
     def func_word(self, meta, items):
         token = items[0]
@@ -236,8 +251,7 @@ class _LatexToSyntax(_ToSyntax):
         head, args = items[0], items[1].children
         text = str(head)
         if text.startswith("\\"):
-            name_match = re.search(r"\{\s*([A-Za-z]+)\s*\}", text)
-            word = name_match.group(1) if name_match else re.sub(r"\s+", "", text).replace("\\", "")
+            word = _upright(text) if "{" in text else re.sub(r"\s+", "", text).replace("\\", "")
             word = "logdet" if word in ("logdet", "lndet") else word
             if word in ("sigma", "phi"):
                 word = GREEK_COMMANDS[word]
@@ -340,10 +354,9 @@ class _LatexToSyntax(_ToSyntax):
             return Syntax("norm", base.args, NORM_KINDS[sub], base.pos, end)
         if base.op == "norm":
             self._error(f"the norm _{{{sub}}} is not supported; the 1-, 2- and Frobenius norms are (_1, _2, _F)", pos)
-        if base.op == "ones_column" and re.fullmatch(r"[A-Za-z0-9]+", sub):
-            size = Syntax("number" if sub.isdigit() else "name", [], Fraction(int(sub)) if sub.isdigit() else sub, pos, end)
-            one = Syntax("number", [], Fraction(1), pos, end)
-            return Syntax("call", [size, one], ("ones", base.pos, ""), base.pos, end)
+        constant = _CONSTANTS.get((base.op, base.data if base.op != "ones_column" else None))
+        if constant is not None and (base.op != "name" or "I" not in self.names):
+            return self._sized(constant, sub, base.pos, pos, end)
         if base.op == "name" and base.data == "K" and "K" not in self.names and re.fullmatch(r"\w+\s*,\s*\w+", sub):
             sizes = [Syntax("name", [], s.strip(), pos, end) if not s.strip().isdigit()
                      else Syntax("number", [], Fraction(int(s)), pos, end) for s in sub.split(",")]
@@ -352,6 +365,28 @@ class _LatexToSyntax(_ToSyntax):
             sub = re.sub(r"\s*,\s*", "", sub)
             return Syntax("name", [], base.data + sub if sub.isdigit() else f"{base.data}_{sub}", base.pos, end)
         self._error(f"a subscript _{{{sub}}} here is not supported (subscripts name a variable: W_1, x_i)", pos)
+
+    def _sized(self, fname: str, sub: str, start: int, pos: int, end: int) -> Syntax:
+        r"""``I_{n}``, ``I_{n + 1}``, ``\mathbf{1}_{n}``, ``\mathbf{0}_{m \times n}``: a constant of a given size."""
+        from .syntax import parse_syntax
+
+        parts = [p.strip() for p in re.split(r"\\times|,", sub)]
+        if not all(parts) or len(parts) > (1 if fname == "eye" else 2):
+            self._error(f"_{{{sub}}}: a size is one dimension (I_{{n}}) or rows \\times columns "
+                        f"(\\mathbf{{0}}_{{m \\times n}})", pos)
+        sizes = []
+        for part in parts:
+            plain = re.sub(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])", "*", part.replace("\\cdot", "*"))
+            try:
+                node, _ = parse_syntax(plain)
+            except ParseError:
+                self._error(f"_{{{sub}}}: {part} is not a size", pos)
+            for n in walk_syntax(node):
+                n.pos, n.end = pos, end
+            sizes.append(node)
+        if fname != "eye" and len(sizes) == 1:
+            sizes.append(Syntax("number", [], Fraction(1), pos, end))
+        return Syntax("call", sizes, (fname, start, ""), start, end)
 
     # ---- superscripts
     def sup_char(self, meta, items):
