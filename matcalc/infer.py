@@ -289,7 +289,8 @@ class Inference(Products, Calls, ScalarEvidence):
         layout = node.data
         if len(set(layout)) != 1:
             raise ShapeError("every block row needs the same number of blocks", self.text, node.pos)
-        if layout[0] == 1 and any(item.op == "juxt" for item in node.args):  # `[x 1]`, as the notes write it
+        latex = self.text.startswith("\\begin", node.pos)  # LaTeX separates blocks with &: a space is a product
+        if layout[0] == 1 and not latex and any(item.op == "juxt" for item in node.args):  # `[x 1]`, as notes write it
             item = next(item for item in node.args if item.op == "juxt")
             parts = " ".join(self.src(a) for a in item.args)
             raise ParseError(

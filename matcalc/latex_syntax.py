@@ -25,21 +25,21 @@ from lark import Token, v_args
 from . import functions, spellings
 from .errors import MatcalcError, ParseError
 from .lexing import INVISIBLE, check_size, pair_bars
-from .names import GREEK, WORDS
+from .names import GREEK, WORDS, is_greek
 from .syntax import Syntax, _ToSyntax, lark_parser, run_parser
 
 GREEK_COMMANDS = dict(GREEK, epsilon="ε", varepsilon="ε", vartheta="θ", varphi="φ", varrho="ρ", varsigma="σ", varpi="π")
 # LaTeX function commands and upright words → the registry's names
 FUNCTION_WORDS = {"ln": "log", "Tr": "tr", "trace": "tr", "logdet": "logdet"}
-PRODUCT_COMMANDS = {r"\cdot": "·", r"\times": "·", r"\odot": "⊙", r"\circ": "∘", r"\otimes": "⊗", r"\oslash": "⊘",
+PRODUCT_COMMANDS = {r"\cdot": "·", r"\times": "×", r"\odot": "⊙", r"\circ": "∘", r"\otimes": "⊗", r"\oslash": "⊘",
                     r"\ast": "*", r"\bullet": "·"}
 # commands the grammar or the preparation knows: their presence makes a text LaTeX
 KNOWN_COMMANDS = frozenset(GREEK_COMMANDS) | frozenset("""
 left right bigl bigr Bigl Bigr biggl biggr Biggl Biggr big Big bigg Bigg middle quad qquad displaystyle textstyle
 limits nolimits top intercal T prime frac dfrac tfrac cfrac sqrt sum log ln exp det tanh sinh cosh sin cos tan arctan
 max min tr Tr trace diag rank operatorname mathrm text textrm textnormal mathsf mathop mathbf boldsymbol bm vec
-mathit mathbb mathcal pmb bold cdot times odot circ otimes oslash ast bullet begin end lVert rVert Vert lvert
-rvert vert
+mathit pmb bold cdot times odot circ otimes oslash ast bullet begin end lVert rVert Vert lvert
+rvert vert langle rangle underline
 """.split())
 COMMAND = re.compile(r"\\([A-Za-z]+)")
 # unsupported commands with what to write instead
@@ -47,7 +47,9 @@ HINTS = {
     "hat": "name it without the accent (yhat)", "tilde": "name it without the accent", "bar": "name it without the accent",
     "nabla": "give the function itself; matcalc derives its gradient", "partial": "give the function itself",
     "int": "integrals are not supported", "lim": "limits are not supported", "prod": "products over an index are not supported",
-    "in": "give the expression only; declare shapes with where, e.g. x: vector(n)", "mathbb": "give the expression only",
+    "in": "give the expression only; declare shapes with where, e.g. x: vector(n)",
+    "mathbb": "expectations and number sets are not supported; give the expression itself",
+    "mathcal": "name it without \\mathcal",
     "inv": r"write X^{-1}", "inverse": r"write X^{-1}", "infty": "only the 1-, 2- and Frobenius norms are supported",
 }
 
@@ -90,15 +92,18 @@ def prepare_latex(text: str) -> str:
         return " " * len(m.group(0))
 
     text = _BLANK.sub(blank, text)
+    text = text.replace("\\{", " (").replace("\\}", ") ")  # \exp\left\{ … \right\}: braces that show are brackets
     text = _NORM_BARS.sub(lambda m: "‖" + " " * (len(m.group(0)) - 1), text)
     text = _ABS_BARS.sub(lambda m: "|" + " " * (len(m.group(0)) - 1), text)
     return pair_bars(text)
 
 
-def parse_latex(text: str, notes: list | None = None, names=()):
-    """Parse LaTeX `text`; returns (syntax tree, markers) or raises ParseError pointing into the source.
+def parse_latex(text: str, notes: list | None = None, names=(), scalars: list | None = None):
+    r"""Parse LaTeX `text`; returns (syntax tree, markers) or raises ParseError pointing into the source.
 
-    `names` are multi-letter names that stay whole (declared names, the variable)."""
+    `names` are the declared names and the variable (a multi-letter one stays whole). The name nodes LaTeX
+    says are scalars — a bare name in the denominator of ``\frac``, a name without the index inside
+    ``\sum_i``, the coefficient of ``\mathbf{1}`` — are appended to `scalars` when a list is given."""
     check_size(text, "expression")
     prepared = prepare_latex(text)
     if not prepared.strip():
@@ -111,6 +116,8 @@ def parse_latex(text: str, notes: list | None = None, names=()):
     node = builder.run(tree)
     if notes is not None:
         notes.extend(builder.notes)
+    if scalars is not None:
+        scalars.extend(builder.scalars)
     return node, builder.markers
 
 
@@ -140,17 +147,23 @@ def _word_name(word: str) -> str:
     return FUNCTION_WORDS.get(word, word)
 
 
-def _upright(token_text: str) -> str:
-    r"""The function an upright word names: ``\operatorname{tr}`` → tr, ``\operatorname{lrelu}`` → leaky_relu
-    (the registry's LaTeX spelling), ``\operatorname{log\_softmax}`` → log_softmax; else the word itself."""
-    word = re.search(r"\{\s*([^{}]*?)\s*\}", token_text).group(1).replace("\\_", "_")
-    if functions.lookup(word) is not None or word in FUNCTION_WORDS:
-        return _word_name(word)
+def _function_named(word: str) -> str | None:
+    """The registry's function a word names, in any case (``ReLU``, ``Softmax``, ``Det``), or None."""
+    for candidate in (word, word.lower()):
+        if functions.lookup(candidate) is not None or candidate in FUNCTION_WORDS:
+            return _word_name(candidate)
     mark = "\\operatorname{" + word.replace("_", "\\_") + "}"
     for fn in functions.REGISTRY.values():
         if fn.latex.form == "call" and fn.latex.mark == mark:
             return fn.name
-    return word
+    return None
+
+
+def _upright(token_text: str) -> str:
+    r"""The function an upright word names: ``\operatorname{tr}`` → tr, ``\operatorname{lrelu}`` → leaky_relu
+    (the registry's LaTeX spelling), ``\operatorname{log\_softmax}`` → log_softmax; else the word itself."""
+    word = re.search(r"\{\s*([^{}]*?)\s*\}", token_text).group(1).replace("\\_", "_")
+    return _function_named(word) or word
 
 
 SUBSCRIPT_BODY = re.compile(r"_\s*(?:\{\s*(.*?)\s*\}|(.*))$", re.S)
@@ -170,6 +183,13 @@ def _subscript_text(raw: str) -> str:
     return wrapped.group(1) if wrapped else inner
 
 
+def _simple(node: Syntax) -> bool:
+    """A name, a number, or a power of one: a factor of a product of scalars."""
+    if node.op == "caret" and node.data[0] == "num":
+        node = node.args[0]
+    return node.op in ("name", "number")
+
+
 @v_args(meta=True)
 class _LatexToSyntax(_ToSyntax):
     """lark tree of grammar/latex.lark → Syntax, sharing the other grammar's methods where the meaning is the same."""
@@ -177,16 +197,33 @@ class _LatexToSyntax(_ToSyntax):
     def __init__(self, text: str, names=()):
         super().__init__(text)
         self.names = frozenset(names)
+        self.scalars: list[Syntax] = []  # name nodes LaTeX says are scalars
+        self.bold: set[int] = set()  # ids of names set in bold (\\mathbf{x}): arrays by convention, never made scalars
 
     def run(self, tree):
         from lark.exceptions import VisitError
 
         try:
-            return self.transform(tree)
+            node = self.transform(tree)
         except VisitError as e:
             if isinstance(e.orig_exc, MatcalcError):
                 raise e.orig_exc from None
             raise
+        return self._sums(node)
+
+    def _scalar_names(self, node: Syntax) -> None:
+        """The bare names of a scalar factor (a denominator): through sums, and through products and powers of
+        names and numbers only (``2\\sigma^2``, ``n - 1``); a product with anything else may be a matrix product
+        (``x^\\top x``) and says nothing of its names."""
+        if node.op == "name":
+            if id(node) not in self.bold:
+                self.scalars.append(node)
+        elif node.op in ("paren", "add", "neg") or (node.op == "caret" and node.data[0] == "num"):
+            for a in node.args:
+                self._scalar_names(a)
+        elif node.op in ("juxt", "chain") and all(_simple(a) for a in node.args):
+            for a in node.args:
+                self._scalar_names(a)
 
     def _error(self, message: str, pos: int):
         raise ParseError(message, self.text, pos)
@@ -234,12 +271,19 @@ class _LatexToSyntax(_ToSyntax):
             greek = GREEK_COMMANDS.get(inner[1:])
             if greek is None:
                 self._error(f"{inner} is not a letter", pos)
-            return self._name(greek, pos, end)
-        return self._name(inner, pos, end)
+            node = self._name(greek, pos, end)
+        else:
+            node = self._name(inner, pos, end)
+        if re.match(r"\\(mathbf|boldsymbol|bm|pmb|bold|vec)", str(token)):
+            self.bold.add(id(node))
+        return node
 
     def word(self, meta, items):
         token = items[0]
-        return self._name(_upright(str(token)), token.start_pos, token.end_pos)
+        name = _upright(str(token))
+        if str(token).startswith("\\operatorname") and _function_named(name) is None:
+            self._error(f"unknown function {name!r} (an \\operatorname names a function)", token.start_pos)
+        return self._name(name, token.start_pos, token.end_pos)
 
     def func_word(self, meta, items):
         token = items[0]
@@ -250,13 +294,36 @@ class _LatexToSyntax(_ToSyntax):
     def call(self, meta, items):
         head, args = items[0], items[1].children
         text = str(head)
+        entrywise = re.search(r"\^\s*\{?\s*\\circ", text) is not None
+        if entrywise:
+            text = text[:text.index("^")]
         if text.startswith("\\"):
             word = _upright(text) if "{" in text else re.sub(r"\s+", "", text).replace("\\", "")
             word = "logdet" if word in ("logdet", "lndet") else word
+            if "{" in text and _function_named(word) is None:
+                self._error(f"unknown function {word!r}", head.start_pos)
             if word in ("sigma", "phi"):
+                if {word, GREEK_COMMANDS[word]} & self.names or len(args) != 1:  # a declared σ: σ (x) is a product
+                    return self._product_with(self.greek(meta, [head]), args, meta)
                 word = GREEK_COMMANDS[word]
-            return Syntax("call", args, (_word_name(word), head.start_pos, ""), meta.start_pos, meta.end_pos)
+            return Syntax("call", args, (_word_name(word), head.start_pos, "np." if entrywise else ""),
+                          meta.start_pos, meta.end_pos)
+        gap = self.text[head.end_pos:head.end_pos + 1] not in ("(", "[")
+        last = re.findall(r"[A-Za-z][0-9]*$", text)[0] if not _is_word(text, self.names) else text
+        if gap and len(args) == 1 and not _is_word(last, self.names):  # `a\,(b^\top x)`: a product
+            return self._product_with(self._run(head), args, meta)
         return self._run(head, call_args=args, call_end=meta.end_pos)
+
+    def _product_with(self, left: Syntax, args, meta) -> Syntax:
+        (arg,) = args
+        paren = Syntax("paren", [arg], None, arg.pos, meta.end_pos)
+        self._mark("juxtaposition", arg.pos)
+        items = left.args if left.op == "juxt" else [left]
+        return Syntax("juxt", [*items, paren], None, left.pos, meta.end_pos)
+
+    def angle(self, meta, items):
+        r"""``\langle x, y \rangle``: the inner product."""
+        return Syntax("call", [items[1], items[2]], ("inner", meta.start_pos, ""), meta.start_pos, meta.end_pos)
 
     # ---- atoms particular to LaTeX
     def frac(self, meta, items):
@@ -266,6 +333,7 @@ class _LatexToSyntax(_ToSyntax):
             if denominator.data == 0:
                 self._error("division by zero", denominator.pos)
             return Syntax("number", [], numerator.data / denominator.data, pos, end)
+        self._scalar_names(denominator)
         bottom = denominator if denominator.op in ("name", "number", "paren") else Syntax(
             "paren", [denominator], None, denominator.pos, denominator.end)
         if numerator.op == "number" and numerator.data == 1:
@@ -304,6 +372,9 @@ class _LatexToSyntax(_ToSyntax):
         return Syntax("call", [items[1]], ("sqrt", meta.start_pos, ""), meta.start_pos, meta.end_pos)
 
     def latex_block(self, meta, items):
+        begin, end = (re.search(r"\{(\w+)\}", str(t)).group(1) for t in (items[0], items[2]))
+        if begin != end:
+            self._error(f"\\begin{{{begin}}} is closed by \\end{{{end}}}", items[2].start_pos)
         rows = [r for r in items[1].children if not isinstance(r, Token)]
         layout = tuple(len(r.children) for r in rows)
         flat = [c for r in rows for c in r.children]
@@ -315,6 +386,9 @@ class _LatexToSyntax(_ToSyntax):
     def product(self, meta, items):
         left, op, right = items
         mapped = PRODUCT_COMMANDS.get(re.sub(r"\s+", "", str(op)), str(op))
+        last = left.args[-1] if left.op in ("juxt", "chain") else left
+        if mapped == "×" and last.op == "name" and is_greek(last.data):  # `\lambda \times I`: a Greek letter scales
+            self.scalars.append(last)
         return super().product(meta, [left, Token.new_borrow_pos("PRODUCT_OP", mapped, op), right])
 
     def juxt(self, meta, items):
@@ -323,10 +397,42 @@ class _LatexToSyntax(_ToSyntax):
                 and self.text[left.end - 1].isdigit()):
             self._error(f"{self.text[left.pos:right.end]} reads as {self.text[left.pos:left.end]} times "
                         f"{self.text[right.pos:right.end]} in LaTeX; write the exponent in braces, ^{{…}}", left.pos)
+        coefficient = left.args[-1] if left.op == "juxt" else left
+        if (right.op == "ones_column" and coefficient.op == "name" and coefficient.data[:1].islower()
+                and id(coefficient) not in self.bold):
+            self.scalars.append(coefficient)  # b\mathbf{1}: a lowercase b scales the ones
+        power = self._function_power(left, right)
+        if power is not None:
+            return power
         node = super().juxt(meta, [left, right])
         if right.op == "juxt" and right.data == "letters":  # `B Xw`: one flat product
             node.args = node.args[:-1] + right.args
         return node
+
+    def _function_power(self, left: Syntax, right: Syntax) -> Syntax | None:
+        r"""``\tanh^2(z)``, ``\sin^2 x`` are (tanh z)², (sin x)²; ``\sin^{-1}`` (arcsin or 1/sin?) is refused;
+        ``\exp^{\circ}(A)`` is exp of each entry of A, even a square one (not the matrix exponential)."""
+        head = left.args[-1] if left.op == "juxt" else left
+        if head.op == "entrywise":
+            fn = functions.lookup(head.args[0].data)
+            call = Syntax("call", [right], (fn.name, head.pos, "np."), head.pos, right.end)
+            return Syntax("juxt", left.args[:-1] + [call], None, left.pos, right.end) if left.op == "juxt" else call
+        if head.op != "caret" or head.args[0].op != "name" or head.data[0] != "num":
+            return None
+        fn = functions.lookup(head.args[0].data) if len(head.args[0].data) > 1 else None
+        if fn is None or fn.arity != 1 or head.args[0].data in self.names:
+            return None
+        if head.data[1] <= 0 or head.data[1].denominator != 1:
+            self._error(f"{self.text[head.pos:head.end]} could be the inverse function or a power; write the power "
+                        f"after the argument, e.g. \\left({self.text[head.args[0].pos:head.args[0].end]} x\\right)^{{-1}}",
+                        head.pos)
+        call = Syntax("call", [right], (fn.name, head.args[0].pos, ""), head.args[0].pos, right.end)
+        exponent = Syntax("number", [], head.data[1], head.pos, head.end)
+        self._mark(".^", head.pos)  # \tanh^2(z) is (tanh z)², entry by entry
+        powered = Syntax("power", [call, exponent], ".^", head.pos, right.end)
+        if left.op == "juxt":
+            return Syntax("juxt", left.args[:-1] + [powered], None, left.pos, right.end)
+        return powered
 
     # ---- postfix operators: on a run of letters they apply to its last letter (Ax^T is A xᵀ)
     def postfix(self, meta, items):
@@ -337,6 +443,10 @@ class _LatexToSyntax(_ToSyntax):
             return Syntax("juxt", base.args[:-1] + [last], "letters", base.pos, last.end)
         if op[0] == "subscript":
             return self._subscript(base, op[1], op[2], meta.end_pos)
+        if op[0] == "entrywise":  # \exp^{\circ}: the function applied entry by entry (Hadamard function)
+            if base.op != "name" or functions.lookup(base.data) is None or functions.lookup(base.data).kind != "elementwise":
+                self._error("^{\\circ} is read after an element-wise function: \\exp^{\\circ}(A)", op[2])
+            return Syntax("entrywise", [base], None, base.pos, meta.end_pos)
         if op[0] == "hadamard":
             self._mark(".^", op[2])
             return Syntax("power", [base, op[1]], ".^", base.pos, meta.end_pos)
@@ -357,10 +467,8 @@ class _LatexToSyntax(_ToSyntax):
         constant = _CONSTANTS.get((base.op, base.data if base.op != "ones_column" else None))
         if constant is not None and (base.op != "name" or "I" not in self.names):
             return self._sized(constant, sub, base.pos, pos, end)
-        if base.op == "name" and base.data == "K" and "K" not in self.names and re.fullmatch(r"\w+\s*,\s*\w+", sub):
-            sizes = [Syntax("name", [], s.strip(), pos, end) if not s.strip().isdigit()
-                     else Syntax("number", [], Fraction(int(s)), pos, end) for s in sub.split(",")]
-            return Syntax("call", sizes, ("commutation", base.pos, ""), base.pos, end)
+        if base.op == "name" and base.data == "K" and "K" not in self.names and sub.count(",") == 1:
+            return self._sized("commutation", sub, base.pos, pos, end)  # K_{m,n}: the commutation matrix
         if base.op == "name" and re.fullmatch(r"[A-Za-z0-9]+(\s*,\s*[A-Za-z0-9]+)*", sub):
             sub = re.sub(r"\s*,\s*", "", sub)
             return Syntax("name", [], base.data + sub if sub.isdigit() else f"{base.data}_{sub}", base.pos, end)
@@ -371,7 +479,8 @@ class _LatexToSyntax(_ToSyntax):
         from .syntax import parse_syntax
 
         parts = [p.strip() for p in re.split(r"\\times|,", sub)]
-        if not all(parts) or len(parts) > (1 if fname == "eye" else 2):
+        most = {"eye": 1, "commutation": 2}.get(fname, 2)
+        if not all(parts) or len(parts) > most or (fname == "commutation" and len(parts) != 2):
             self._error(f"_{{{sub}}}: a size is one dimension (I_{{n}}) or rows \\times columns "
                         f"(\\mathbf{{0}}_{{m \\times n}})", pos)
         sizes = []
@@ -384,7 +493,7 @@ class _LatexToSyntax(_ToSyntax):
             for n in walk_syntax(node):
                 n.pos, n.end = pos, end
             sizes.append(node)
-        if fname != "eye" and len(sizes) == 1:
+        if fname in ("ones", "zeros") and len(sizes) == 1:
             sizes.append(Syntax("number", [], Fraction(1), pos, end))
         return Syntax("call", sizes, (fname, start, ""), start, end)
 
@@ -416,6 +525,9 @@ class _LatexToSyntax(_ToSyntax):
         self.sup_word(meta, items[1:])
         return "-T"
 
+    def sup_entrywise(self, meta, items):
+        return ("entrywise",)
+
     def sup_hadamard(self, meta, items):
         return ("hadamard_exp", items[1])
 
@@ -431,6 +543,8 @@ class _LatexToSyntax(_ToSyntax):
         sup = items[1]
         if isinstance(sup, tuple) and sup[0] == "hadamard_exp":
             return ("hadamard", sup[1], items[0].start_pos)
+        if sup == ("entrywise",):
+            return ("entrywise", None, items[0].start_pos)
         return super().caret(meta, items)
 
     # ---- \sum_i: the sum of all entries of an element-wise summand
@@ -442,12 +556,34 @@ class _LatexToSyntax(_ToSyntax):
             self._error(r"\sum is read only over an index as the sum of all entries, e.g. \sum_i x_i; "
                         r"otherwise write \mathbf{1}^\top x or sum(x)", head.start_pos)
         indices = m.group(1).replace(",", "")
-        body = self._entrywise(summand, indices, head.start_pos)
-        return Syntax("call", [body], ("sum", head.start_pos, ""), meta.start_pos, meta.end_pos)
+        return Syntax("index_sum", [summand], (indices, head.start_pos), meta.start_pos, meta.end_pos)
+
+    def scaled_sum(self, meta, items):
+        r"""``\lambda \sum_j \beta_j^2``, ``\log \sum_i e^{x_i}``: a factor before the sum."""
+        left, head, summand = items
+        total = self.big_sum(meta, [head, summand])
+        total.pos = head.start_pos
+        self._mark("juxtaposition", head.start_pos)
+        items = left.args if left.op == "juxt" else [left]
+        return Syntax("juxt", [*items, total], None, left.pos, meta.end_pos)
+
+    def _sums(self, node: Syntax) -> Syntax:
+        r"""Each ``\sum`` read as the sum of all entries, once the whole tree is known: directly nested sums
+        (``\sum_i \sum_j X_{ij}``) are one sum over both indices."""
+        if node.op == "index_sum":
+            indices, pos = node.data
+            summand = node.args[0]
+            while summand.op == "index_sum" or (summand.op == "paren" and summand.args[0].op == "index_sum"):
+                summand = summand.args[0] if summand.op == "paren" else summand
+                indices, summand = indices + summand.data[0], summand.args[0]
+            body = self._entrywise(self._sums(summand), indices, pos)
+            return Syntax("call", [body], ("sum", pos, ""), node.pos, node.end)
+        node.args = [self._sums(a) for a in node.args]
+        return node
 
     def _entrywise(self, node: Syntax, indices: str, pos: int) -> Syntax:
-        """The summand with its indices dropped (x_i → x) and products, quotients and powers made entry-wise;
-        refused when the index is used otherwise or a name without it is an array (∑ᵢ wᵀxᵢ is not a sum of entries)."""
+        """The summand with its indices dropped (x_i → x) and products, quotients and powers made entry-wise; a
+        name without the index is a scalar; refused when an index is used otherwise (∑ᵢ wᵀxᵢ, ∑ᵢ Aᵢⱼ xⱼ)."""
         def refuse(why: str, at: int):
             self._error(f"\\sum_{indices}: {why}; only a sum of all entries of an entry-wise expression is read "
                         f"(write it with matrices, e.g. \\mathbf{{1}}^\\top (x \\odot y))", at)
@@ -467,9 +603,11 @@ class _LatexToSyntax(_ToSyntax):
                 stem, _, sub = n.data.rpartition("_")
                 if stem and sub == indices:
                     return Syntax("name", [], stem, n.pos, n.end)
-                if n.data == "e":
-                    return n
-                refuse(f"{self.text[n.pos:n.end]} has no index {indices}", n.pos)
+                if stem and sub.isalpha():
+                    refuse(f"{self.text[n.pos:n.end]} has another index than {indices}", n.pos)
+                if n.data != "e":
+                    self.scalars.append(n)  # a name without the index is the same in every term: a scalar
+                return n
             args = [visit(a) for a in n.args]
             if n.op in ("neg", "add", "paren", "bars"):
                 return Syntax(n.op, args, n.data, n.pos, n.end)
@@ -503,23 +641,6 @@ class _LatexToSyntax(_ToSyntax):
         return visit(node)
 
 
-def match_names(node: Syntax, names) -> Syntax:
-    r"""Names written as LaTeX are the question's names that print the same: ``\theta`` is ``theta`` when the
-    question (or the variable, or a declaration) says ``theta``, ``W_{1}`` is ``W1``."""
-    from .printing.latex import latex_name
-
-    by_print: dict[str, set[str]] = {}
-    for name in names:
-        by_print.setdefault(latex_name(name), set()).add(name)
-    own = set(names)
-    for n in walk_syntax(node):
-        if n.op == "name" and n.data not in own:
-            same = by_print.get(latex_name(n.data), set())
-            if len(same) == 1:
-                n.data = next(iter(same))
-    return node
-
-
 def walk_syntax(node: Syntax):
     stack = [node]
     while stack:
@@ -548,4 +669,4 @@ def latex_variable(text: str) -> str:
     return node.data
 
 
-__all__ = ["looks_like_latex", "prepare_latex", "parse_latex", "latex_variable", "match_names"]
+__all__ = ["looks_like_latex", "prepare_latex", "parse_latex", "latex_variable"]

@@ -16,8 +16,9 @@ from .declarations import Declaration, parse_where
 from .errors import DeclarationError, MatcalcError
 from .expr import Expr, symbols
 from .infer import NOTATIONS, Inference
-from .latex_syntax import looks_like_latex, match_names, parse_latex
+from .latex_syntax import looks_like_latex, parse_latex
 from .limits import bounded, check_size
+from .names import one_spelling
 from .reading import apply_notation
 from .shapes import describe, is_scalar
 from .syntax import parse_syntax
@@ -50,23 +51,25 @@ def read(text: str | Expr, where: str | None | dict[str, Declaration] = None, *,
         raise MatcalcError(f"notation must be one of {', '.join(NOTATIONS)}, not {notation!r}")
     decls = parse_where(where)
     syntax_notes: list[str] = []
+    latex_scalars: list = []  # name nodes LaTeX makes scalars (\frac{1}{N}, \sum_i c x_i, b\mathbf{1})
     if notation == "latex" or looks_like_latex(text):
-        node, markers = parse_latex(text, syntax_notes, names=(*decls, *known))
-        node = match_names(node, (*decls, *known))
+        node, markers = parse_latex(text, syntax_notes, names=(*decls, *known), scalars=latex_scalars)
         notation = "math" if notation in ("auto", "latex") else notation
     else:
         node, markers = parse_syntax(text, notes=syntax_notes)
+    node, decls = one_spelling(node, decls, known)
+    scalars = frozenset(n.data for n in latex_scalars) - set(decls)
     try:
         chosen = apply_notation(text, node, markers, decls, known)
         try:
-            expr, inference, notes = _infer(text, decls, chosen, notation)
+            expr, inference, notes = _infer(text, decls, chosen, notation, scalars)
         except MatcalcError as error:
             if not chosen.splits:
                 raise
             # a run-together name whose pieces do not fit together stays one name (`xx` beside x)
             plain = apply_notation(text, node, markers, decls, known, split=False)
             try:
-                expr, inference, notes = _infer(text, decls, plain, notation)
+                expr, inference, notes = _infer(text, decls, plain, notation, scalars)
             except MatcalcError:
                 raise error from None
             notes.insert(0, f"{', '.join(sorted(chosen.splits))} kept as one name (as a product it does not fit)")
@@ -93,11 +96,12 @@ def parse(text: str | Expr, where: str | None | dict[str, Declaration] = None, *
     return read(text, where, notation=notation, known=known, strict=strict).expr
 
 
-def _infer(text: str, decls, chosen, notation: str):
+def _infer(text: str, decls, chosen, notation: str, fixed: frozenset[str] = frozenset()):
     """Shapes for the chosen reading; undeclared names that only scale a scalar are read as scalars (a second
-    inference), when that turns an array-valued reading into a scalar one or is the only reading that fits."""
+    inference), when that turns an array-valued reading into a scalar one or is the only reading that fits.
+    The `fixed` names are scalars from the start (LaTeX says so: ``\frac{1}{N}``)."""
     notes = list(chosen.notes)
-    inference = Inference(text, decls, chosen.markers, notation)
+    inference = Inference(text, decls, chosen.markers, notation, fixed)
     try:
         expr, error = inference.run(chosen.node), None
     except MatcalcError as e:
@@ -105,13 +109,13 @@ def _infer(text: str, decls, chosen, notation: str):
     scalars = inference.scalar_fits(chosen.node, failed=error is not None)
     unsure = inference.unsure_scalars(chosen.node) if error is None else []
     if scalars and (error is not None or not is_scalar(expr.shape)):
-        second, scalar_expr = _scalar_reading(text, decls, chosen, notation, scalars)
+        second, scalar_expr = _scalar_reading(text, decls, chosen, notation, scalars | fixed)
         if scalar_expr is None and error is not None:
             raise error
         if scalar_expr is not None and (error is not None or is_scalar(scalar_expr.shape)):
             expr, inference = scalar_expr, second
             notes += [f"{name} read as a scalar (it only scales; declare {name} otherwise)"
-                      for name in sorted(second.scalars)]
+                      for name in sorted(second.scalars - fixed)]
     elif error is not None:
         raise error
     for name in unsure:  # the default reading is kept; say that a scalar fits too

@@ -197,6 +197,13 @@ class Products:
                 kind = "kron"
             elif op in ("·", "⋅"):  # `w · x`: the dot product of two vectors, or scaling
                 kind = "mul" if self.u.is_scalar(shape) or self.u.is_scalar(rs) else "dot"
+            elif op == "×":  # LaTeX's \times: scaling; between two arrays it would be a cross product
+                if not (self.u.is_scalar(shape) or self.u.is_scalar(rs) or self.u.settle_scalar(shape)
+                        or self.u.settle_scalar(rs)):
+                    raise self.mismatch("×", left_text, shape, right_text, rs, pos,
+                                        "× is read only as scaling (a cross product is not supported); write "
+                                        "\\cdot for the dot product of two vectors, or leave a space for the matrix product")
+                kind = "mul"
             else:  # .* ./ / ⊘ ∘ ⊙
                 kind = "mul"
             if op in ("/", "./", "⊘") and kind == "mul":

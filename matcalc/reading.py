@@ -257,7 +257,7 @@ class NotationPass(LibraryCalls):
     def _matlab_block(self, node: Syntax) -> Syntax:
         """``[A B]``, ``[x 1]``, ``[X ones(n, 1); 0 1]``: inside brackets without commas, a space separates blocks
         side by side, as in MATLAB; ``[(A B)]`` is the product."""
-        if any(n != 1 for n in node.data):
+        if any(n != 1 for n in node.data) or self.text.startswith("\\begin", node.pos):  # LaTeX separates with &
             return node
         for item in node.args:  # `[I -A]`: MATLAB reads a minus glued to what follows as a new block
             for term in (item.args if item.op == "add" else []):

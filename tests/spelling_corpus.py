@@ -1,11 +1,14 @@
-"""A spelling corpus of classic matrix-calculus problems.
+r"""A spelling corpus of classic matrix-calculus problems.
 
 Each problem is a textbook objective (least squares, ridge, logistic and softmax regression,
 log-sum-exp, barriers, quadratic and bilinear forms, the trace, determinant and inverse identities
 of the Matrix Cookbook, Gaussian likelihoods, matrix factorisation, PCA, norms, neural-network
 layers and losses, ...) together with the ways people type it: NumPy / JAX code, MATLAB code, and
 mathematical text as it is written by hand or pasted from a PDF or a web page (Unicode operators,
-superscripts and subscripts, Greek letters, the minus sign U+2212, invisible spaces).
+superscripts and subscripts, Greek letters, the minus sign U+2212, invisible spaces), and LaTeX as a
+student types it in Overleaf or a Jupyter Markdown cell or pastes it from lecture notes (spellings
+labelled ``latex-…``: ``\mathbf{x}`` or plain ``x``, ``^\top``, ``^T`` or ``^{\intercal}``, ``\frac{1}{2}``
+or ``\tfrac12``, ``\left\| … \right\|_2^2``, ``\operatorname{tr}``, ``\log\det``, ``$…$``, ``\,``).
 
 Every problem carries an oracle: a plain NumPy function of the problem's variables, written from the
 problem's textbook definition alone. The oracle is the meaning every spelling of the problem is meant
@@ -31,7 +34,8 @@ Conventions of the data:
   gradient problem) or a 1-D array (a Jacobian problem).
 - ``wrt`` is the variable to differentiate by. A spelling that writes it differently (``θ`` for
   ``theta``, ``W₁`` for ``W1``) is differentiated by the name as it is written there (see
-  ``ALIASES`` and ``spelled_wrt``).
+  ``ALIASES`` and ``spelled_wrt``). A LaTeX spelling's ``\theta`` is read as θ and differentiated by
+  ``theta``, the name as the user types it in Python; ``\mathbf{W}_1`` is differentiated by ``W_1``.
 - ``where`` is the declaration string the problem needs; a spelling may override it (``""`` for
   no declarations at all). ``scalars`` says, for the names that are scalars by meaning, which
   spellings declare them and which rely on the rule that an undeclared name used only where a
@@ -75,6 +79,7 @@ ALIASES = {
     "b_1": "b1",
     "b_2": "b2",
     "λ_2": "lam2",
+    "lambda_2": "lam2",
 }
 
 # Names some spellings use for mathematical constants.
@@ -108,15 +113,27 @@ def S(label: str, text: str, where: str | None = None, wrt: str | None = None) -
 
 
 _ASCII_NAME = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
+_LATEX_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\{([^{}]*)\}")
+
+
+def plain_text(text: str) -> str:
+    """The text with LaTeX's font commands taken off the names (``\\mathbf{W}_1`` → ``W_1``), to find names in it."""
+    return _LATEX_FONT.sub(r" \1", text)
+
+
+_LATEX_WORDS = re.compile(r"\\(?:operatorname|text|mathrm|mathsf)\{[^{}]*\}|\\[A-Za-z]+")
 
 
 def spelled_wrt(problem: Problem, spelling: Spelling) -> str:
-    """The name of the problem's variable as the spelling writes it."""
+    """The name of the problem's variable as the spelling writes it (in LaTeX, ``\\theta`` is spelled ``theta``)."""
     if spelling.wrt is not None:
         return spelling.wrt
-    if re.search(_ASCII_NAME.format(re.escape(problem.wrt)), spelling.text):
+    text = plain_text(spelling.text)
+    if re.search(_ASCII_NAME.format(re.escape(problem.wrt)), text):
         return problem.wrt
-    candidates = [alias for alias, name in ALIASES.items() if name == problem.wrt and alias in spelling.text]
+    if spelling.label.startswith("latex") and len(problem.wrt) == 1 and problem.wrt in _LATEX_WORDS.sub(" ", text):
+        return problem.wrt  # in LaTeX a run of letters is a product of one-letter names: X w in Xw, x in x_i
+    candidates = [alias for alias, name in ALIASES.items() if name == problem.wrt and alias in text]
     if not candidates:
         raise ValueError(f"{problem.id}/{spelling.label}: the variable {problem.wrt} does not appear in {spelling.text!r}")
     return max(candidates, key=len)
@@ -183,6 +200,9 @@ _p(
         S("math-unicode", "‖Xθ − y‖²"),
         S("math-norm2", "‖Xθ − y‖₂²"),
         S("math-nbsp", "||X\u00a0theta - y||^2"),
+        S("latex-bold", r"\|X\boldsymbol{\theta} - \mathbf{y}\|^2"),
+        S("latex-transpose", r"(X\theta - y)^\top (X\theta - y)"),
+        S("latex-dollars", r"$\left\| X\theta - y \right\|_2^2$"),
     ],
 )
 
@@ -200,6 +220,10 @@ _p(
         S("math-half", "½‖Xθ − y‖²"),
         S("math-paren", "(1/2) ||X theta - y||^2"),
         S("math-thin-space", "½\u2009‖Xθ\u2009−\u2009y‖²"),
+        S("latex-frac", r"\frac{1}{2}\|X\boldsymbol{\theta} - \mathbf{y}\|_2^2"),
+        S("latex-tfrac", r"\tfrac12 (X\theta - y)^T (X\theta - y)"),
+        S("latex-dollars-lvert", r"$\frac12 \left\lVert X\theta - y \right\rVert^2$"),
+        S("latex-cdot", r"\frac{1}{2} \cdot \|X\theta - y\|^2"),
     ],
 )
 
@@ -218,6 +242,8 @@ _p(
         S("math-declared", "1/n sum((X w - y).^2)", where="n: scalar"),
         S("math-implicit", "1/n sum((X w - y).^2)"),
         S("math-norm-implicit", "(1/n) * ||X w - y||^2"),
+        S("latex-frac-implicit", r"\frac{1}{n}\|X\mathbf{w} - \mathbf{y}\|_2^2"),
+        S("latex-declared", r"\frac{1}{n} (Xw - y)^\top (Xw - y)", where="n: scalar"),
     ],
     scalars="n (the number of rows): declared in numpy-declared and math-declared, implicit elsewhere",
 )
@@ -236,6 +262,11 @@ _p(
         S("math-star-implicit", "||y - X beta||^2 + lam * ||beta||^2"),
         S("math-unicode-implicit", "‖y − Xβ‖² + λ‖β‖²"),
         S("math-unicode-declared", "‖y − Xβ‖² + λ‖β‖²", where="λ: scalar"),
+        S("latex-implicit", r"\|\mathbf{y} - X\boldsymbol{\beta}\|_2^2 + \lambda\|\boldsymbol{\beta}\|_2^2"),
+        S("latex-declared", r"\left\| y - X\beta \right\|^2 + \lambda \beta^\top \beta", where="lambda: scalar"),
+        S("latex-unicode-declared", r"$\|y - X\beta\|^2 + \lambda\|\beta\|^2$", where="λ: scalar"),
+        S("latex-bm-times", r"$$\|\mathbf{y} - X\bm{\beta}\|^2 + \lambda \times \|\bm{\beta}\|^2$$"),
+        S("latex-sum-penalty", r"\|\mathbf{y} - X\boldsymbol{\beta}\|^2 + \lambda\sum_{j=1}^{m} \beta_j^2"),
     ],
     scalars="λ: declared in the *-declared spellings, implicit in the *-implicit ones",
 )
@@ -253,6 +284,15 @@ _p(
         S("math-declared", "½‖t − Φw‖² + λ/2 wᵀw", where="λ: scalar"),
         S("math-paren-implicit", "½‖t − Φw‖² + (λ/2) wᵀw"),
         S("math-ascii-declared", "1/2 (t - Phi w)^T (t - Phi w) + lambda/2 w^T w", where="lambda: scalar"),
+        S(
+            "latex-implicit",
+            r"\frac{1}{2}\|\mathbf{t} - \boldsymbol{\Phi}\mathbf{w}\|^2 + \frac{\lambda}{2}\mathbf{w}^\top\mathbf{w}",
+        ),
+        S("latex-declared", r"\tfrac{1}{2}(t - \Phi w)^\top (t - \Phi w) + \tfrac{\lambda}{2} w^\top w", where="lambda: scalar"),
+        S(
+            "latex-spacing",
+            r"\tfrac12\,\|\mathbf{t}-\boldsymbol{\Phi}\mathbf{w}\|^2\;+\;\tfrac{\lambda}{2}\!\|\mathbf{w}\|^2\quad",
+        ),
     ],
     scalars="λ: declared in the *-declared spellings, implicit in the *-implicit ones",
 )
@@ -270,6 +310,11 @@ _p(
         S("math-declared", "−β/2 (t − Φw)ᵀ(t − Φw) − α/2 wᵀw", where="α, β: scalar"),
         S("math-implicit", "−β/2 (t − Φw)ᵀ(t − Φw) − α/2 wᵀw"),
         S("math-paren-implicit", "-(beta/2) * (t - Phi w)^T (t - Phi w) - (alpha/2) * w^T w"),
+        S(
+            "latex-implicit",
+            r"-\frac{\beta}{2}\|\mathbf{t} - \boldsymbol{\Phi}\mathbf{w}\|^2 - \frac{\alpha}{2}\mathbf{w}^\top\mathbf{w}",
+        ),
+        S("latex-declared", r"-\frac{\beta}{2}(t - \Phi w)^T(t - \Phi w) - \frac{\alpha}{2} w^T w", where="alpha, beta: scalar"),
     ],
     scalars="α, β: declared in the *-declared spellings, implicit elsewhere",
 )
@@ -287,6 +332,9 @@ _p(
         S("matlab-implicit", "alpha/2*(m'*m)"),
         S("math-paren-implicit", "(α/2) mᵀm"),
         S("math-norm-declared", "α/2 ‖m‖²", where="α: scalar"),
+        S("latex-implicit", r"\frac{\alpha}{2}\mathbf{m}^\top\mathbf{m}"),
+        S("latex-declared", r"\tfrac{\alpha}{2}\|m\|^2", where="alpha: scalar"),
+        S("latex-sum", r"\frac{\alpha}{2}\sum_{i} m_i^2"),
     ],
     scalars="α: declared in the *-declared spellings, implicit elsewhere",
 )
@@ -304,6 +352,8 @@ _p(
         S("matlab-eye-implicit", "w'*(X'*X + lam*eye(m))*w"),
         S("math-implicit", "wᵀ (XᵀX + λI) w"),
         S("math-declared", "w^T (X^T X + lambda I) w", where="lambda: scalar"),
+        S("latex-implicit", r"\mathbf{w}^\top (X^\top X + \lambda I)\mathbf{w}"),
+        S("latex-declared-size", r"w^T \left(X^T X + \lambda \mathbf{I}_m\right) w", where="lambda: scalar"),
     ],
     scalars="λ: declared in the *-declared and numpy-identity/numpy-eye spellings, implicit elsewhere; m only as a size",
 )
@@ -321,6 +371,8 @@ _p(
         S("math", "(y − Xβ)ᵀ W (y − Xβ)"),
         S("math-declared", "(y - X beta)^T W (y - X beta)", where="W: spd"),
         S("math-nnbsp", "(y\u202f−\u202fXβ)ᵀ\u202fW\u202f(y\u202f−\u202fXβ)"),
+        S("latex-bold", r"(\mathbf{y} - X\boldsymbol{\beta})^\top W (\mathbf{y} - X\boldsymbol{\beta})"),
+        S("latex-declared", r"$(y - X\beta)^{\mathsf T} W (y - X\beta)$", where="W: spd"),
     ],
 )
 
@@ -338,6 +390,11 @@ _p(
         S("matlab-diag", "(y - X*beta)'*diag(c)*(y - X*beta)"),
         S("math-diag", "(y − Xβ)ᵀ diag(c) (y − Xβ)"),
         S("math-hadamard", "cᵀ ((y − Xβ) ∘ (y − Xβ))"),
+        S(
+            "latex-diag",
+            r"(\mathbf{y} - X\boldsymbol{\beta})^\top \operatorname{diag}(\mathbf{c})\,(\mathbf{y} - X\boldsymbol{\beta})",
+        ),
+        S("latex-odot", r"\mathbf{c}^\top \left((y - X\beta) \odot (y - X\beta)\right)"),
     ],
 )
 
@@ -354,6 +411,9 @@ _p(
         S("math-implicit", "‖y − Xβ‖² + λ₂‖β‖²"),
         S("math-declared", "‖y − Xβ‖² + λ₂ ‖β‖²", where="λ₂: scalar"),
         S("math-star-implicit", "||y - X beta||^2 + lambda2 * ||beta||^2"),
+        S("latex-implicit", r"\|\mathbf{y} - X\boldsymbol{\beta}\|_2^2 + \lambda_2\|\boldsymbol{\beta}\|_2^2"),
+        S("latex-declared", r"\left\|y - X\beta\right\|^2 + \lambda_2 \beta^\top\beta", where="lambda_2: scalar"),
+        S("latex-sum-penalty", r"\|\mathbf{y} - X\boldsymbol{\beta}\|_2^2 + \lambda_2 \sum_j \beta_j^2"),
     ],
     scalars="λ₂: declared in the *-declared spellings, implicit elsewhere",
 )
@@ -371,6 +431,13 @@ _p(
         S("matlab-ones", "norm([X ones(n,1)]*[w; b] - y)^2"),
         S("math-block-declared", "||[X, 1] [w; b] - y||^2", where="b: scalar"),
         S("math-block-implicit", "‖[X 1][w; b] − y‖²"),
+        S("latex-ones-implicit", r"\|X\mathbf{w} + b\mathbf{1} - \mathbf{y}\|^2"),
+        S(
+            "latex-bmatrix-declared",
+            r"\left\|\begin{bmatrix} X & \mathbf{1} \end{bmatrix}\begin{bmatrix} \mathbf{w} \\ b \end{bmatrix} - "
+            r"\mathbf{y}\right\|^2",
+            where="b: scalar",
+        ),
     ],
     scalars="b: declared in the *-declared spellings, implicit elsewhere; n (rows) only as a size",
 )
@@ -388,6 +455,12 @@ _p(
         S("numpy-hstack", "np.linalg.norm(np.hstack([A, B]) @ np.concatenate([x, z]) - c)**2"),
         S("numpy-block", "np.linalg.norm(np.block([A, B]) @ np.concatenate([x, z]) - c)**2"),
         S("numpy-plain", "np.linalg.norm(A @ x + B @ z - c)**2"),
+        S(
+            "latex-bmatrix",
+            r"\left\|\begin{bmatrix} A & B \end{bmatrix}\begin{bmatrix} \mathbf{x} \\ \mathbf{z} \end{bmatrix} - "
+            r"\mathbf{c}\right\|_2^2",
+        ),
+        S("latex-plain", r"\|A\mathbf{x} + B\mathbf{z} - \mathbf{c}\|^2"),
     ],
 )
 
@@ -418,6 +491,11 @@ _p(
         S("matlab-dot", "-(y'*log(sigmoid(X*w)) + (1 - y)'*log(1 - sigmoid(X*w)))"),
         S("math", "−(yᵀ log(σ(X w)) + (1 − y)ᵀ log(1 − σ(X w)))"),
         S("math-noparen", "−(yᵀ log σ(X w) + (1 − y)ᵀ log(1 − σ(X w)))"),
+        S(
+            "latex-bold",
+            r"-\mathbf{y}^\top\log\sigma(X\mathbf{w}) - (\mathbf{1} - \mathbf{y})^\top\log(\mathbf{1} - \sigma(X\mathbf{w}))",
+        ),
+        S("latex-brackets", r"-\left[ y^T \log(\sigma(Xw)) + (1 - y)^T \log(1 - \sigma(Xw)) \right]"),
     ],
 )
 
@@ -434,6 +512,8 @@ _p(
         S("math-ones", "1ᵀ log(1 + exp(−y ∘ X w))"),
         S("math-diag", "sum(log(1 + exp(-diag(y) X w)))"),
         S("math-softplus", "sum(softplus(−y ∘ (X w)))"),
+        S("latex-odot", r"\mathbf{1}^\top\log\left(\mathbf{1} + \exp(-\mathbf{y}\odot X\mathbf{w})\right)"),
+        S("latex-e-power", r"\mathbf{1}^T \log(\mathbf{1} + e^{-\mathbf{y} \circ (X\mathbf{w})})"),
     ],
 )
 
@@ -448,6 +528,15 @@ _p(
         S("matlab-implicit", "sum(log(1 + exp(-y .* (X*w)))) + lam/2*norm(w)^2"),
         S("math-implicit", "1ᵀ log(1 + exp(−y ∘ (X w))) + (λ/2) * ‖w‖²"),
         S("math-frac-declared", "1ᵀ log(1 + exp(−y ∘ (X w))) + λ/2 ‖w‖²", where="λ: scalar"),
+        S(
+            "latex-implicit",
+            r"\mathbf{1}^\top\log\left(\mathbf{1} + \exp(-\mathbf{y}\odot X\mathbf{w})\right) + "
+            r"\frac{\lambda}{2}\|\mathbf{w}\|_2^2",
+        ),
+        S(
+            "latex-sum-penalty",
+            r"\mathbf{1}^\top\log(\mathbf{1} + e^{-\mathbf{y}\odot X\mathbf{w}}) + \frac{\lambda}{2}\sum_j w_j^2",
+        ),
     ],
     scalars="λ: declared in the *-declared spellings, implicit elsewhere",
 )
@@ -465,6 +554,10 @@ _p(
         S("math-dot-operator", "log(1 + exp(−y (w ⋅ x)))", where="y: scalar"),
         S("math-implicit", "log(1 + exp(-y w^T x))"),
         S("matlab-implicit", "log(1 + exp(-y*w'*x))"),
+        S("latex-declared", r"\log\left(1 + \exp(-y\,\mathbf{w}^\top\mathbf{x})\right)", where="y: scalar"),
+        S("latex-cdot-declared", r"\log(1 + e^{-y \, \mathbf{w} \cdot \mathbf{x}})", where="y: scalar"),
+        S("latex-langle", r"\log\left(1 + \exp\left(-y\langle \mathbf{w}, \mathbf{x} \rangle\right)\right)", where="y: scalar"),
+        S("latex-implicit", r"\ln\left(1 + e^{-y\,\mathbf{w}^\top\mathbf{x}}\right)"),
     ],
     scalars="y: declared in numpy-declared and the math-*dot spellings, implicit elsewhere",
 )
@@ -484,6 +577,8 @@ _p(
         S("matlab-explicit", "-sum(y .* log(exp(W*x) ./ sum(exp(W*x))))"),
         S("math", "−yᵀ log(softmax(W x))"),
         S("math-lse", "log(1ᵀ exp(W x)) − yᵀ W x"),
+        S("latex-operatorname", r"-\mathbf{y}^\top\log\operatorname{softmax}(W\mathbf{x})"),
+        S("latex-lse", r"\log\left(\mathbf{1}^\top\exp(W\mathbf{x})\right) - \mathbf{y}^\top W\mathbf{x}"),
     ],
 )
 
@@ -499,6 +594,9 @@ _p(
         S("builtin", "-y.T @ log(softmax(z))"),
         S("matlab", "-y'*log(exp(z)/sum(exp(z)))"),
         S("math", "logsumexp(z) − yᵀz"),
+        S("latex-logsumexp", r"\operatorname{logsumexp}(\mathbf{z}) - \mathbf{y}^\top\mathbf{z}"),
+        S("latex-frac", r"-\mathbf{y}^\top\log\left(\frac{\exp(\mathbf{z})}{\mathbf{1}^\top\exp(\mathbf{z})}\right)"),
+        S("latex-sum", r"\log\left(\sum_{j} e^{z_j}\right) - \mathbf{y}^\top\mathbf{z}"),
     ],
 )
 
@@ -514,6 +612,11 @@ _p(
         S("scipy", "scipy.special.softmax(z)"),
         S("matlab", "exp(z) ./ sum(exp(z))"),
         S("math", "exp(z) / (1ᵀ exp(z))"),
+        S("latex-frac", r"\frac{\exp(\mathbf{z})}{\mathbf{1}^\top \exp(\mathbf{z})}"),
+        S("latex-operatorname", r"\operatorname{softmax}(\mathbf{z})"),
+        S("latex-mathrm", r"\mathrm{softmax}(\mathbf{z})"),
+        S("latex-Softmax", r"\operatorname{Softmax}(\mathbf{z})"),
+        S("latex-sum", r"\frac{e^{\mathbf{z}}}{\sum_j e^{z_j}}"),
     ],
 )
 
@@ -533,6 +636,9 @@ _p(
         S("matlab", "log(sum(exp(x)))"),
         S("math-ln", "ln(sum(exp(x)))"),
         S("math-ones", "log(1ᵀ exp(x))"),
+        S("latex-sum", r"\log\sum_i e^{x_i}"),
+        S("latex-ones", r"\log\left(\mathbf{1}^\top\exp(\mathbf{x})\right)"),
+        S("latex-sum-limits", r"\ln \sum_{i=1}^{n} \exp(x_i)"),
     ],
 )
 
@@ -548,6 +654,8 @@ _p(
         S("matlab", "log(sum(exp(A*x + b)))"),
         S("math", "log(1ᵀ exp(A x + b))"),
         S("math-nospace", "log(sum(exp(Ax + b)))", wrt="x"),
+        S("latex-ones", r"\log\left(\mathbf{1}^\top\exp(A\mathbf{x} + \mathbf{b})\right)"),
+        S("latex-operatorname", r"\operatorname{logsumexp}(Ax + b)"),
     ],
 )
 
@@ -563,6 +671,8 @@ _p(
         S("matlab", "-sum(log(b - A*x))"),
         S("matlab-ones", "-1'*log(b - A*x)"),
         S("math", "−1ᵀ log(b − A x)"),
+        S("latex-ones", r"-\mathbf{1}^\top\log(\mathbf{b} - A\mathbf{x})"),
+        S("latex-ones-plain", r"- \mathbf{1}^T \log\left(b - Ax\right)"),
     ],
     adjust=lambda e, rng: e.update(b=e["A"] @ e["x"] + rng.uniform(0.5, 2.0, size=e["b"].shape)),
 )
@@ -579,6 +689,9 @@ _p(
         S("numpy-divide", "np.sum(p * np.log(np.divide(p, q)))"),
         S("matlab", "sum(p .* log(p ./ q))"),
         S("math", "pᵀ log(p ⊘ q)"),
+        S("latex-sum", r"\sum_i p_i \log\frac{p_i}{q_i}"),
+        S("latex-split", r"\mathbf{p}^\top(\log\mathbf{p} - \log\mathbf{q})"),
+        S("latex-oslash", r"\mathbf{p}^\top\log(\mathbf{p}\oslash\mathbf{q})"),
     ],
 )
 
@@ -595,6 +708,8 @@ _p(
         S("matlab-dot", "-p'*log(p)"),
         S("math", "−pᵀ log(p)"),
         S("math-noparen", "−pᵀ log p"),
+        S("latex-sum", r"-\sum_i p_i \log p_i"),
+        S("latex-dot", r"-\mathbf{p}^\top\log\mathbf{p}"),
     ],
 )
 
@@ -611,6 +726,8 @@ _p(
         S("matlab-power", "sum(x.^(1/2))"),
         S("math-radical", "sum(√x)"),
         S("math-ones", "1ᵀ√x"),
+        S("latex-sum", r"\sum_i \sqrt{x_i}"),
+        S("latex-ones", r"\mathbf{1}^\top\sqrt{\mathbf{x}}"),
     ],
 )
 
@@ -628,6 +745,8 @@ _p(
         S("matlab-power", "sum((p .* q).^(1/2))"),
         S("math-radical", "sum(√(p ∘ q))"),
         S("math-ones", "1ᵀ √(p ∘ q)"),
+        S("latex-sum", r"\sum_i \sqrt{p_i q_i}"),
+        S("latex-odot", r"\mathbf{1}^\top\sqrt{\mathbf{p}\odot\mathbf{q}}"),
     ],
 )
 
@@ -656,6 +775,11 @@ _p(
         S("math-trace", "tr(A x xᵀ)"),
         S("math-nbsp", "x^T\u00a0A\u00a0x"),
         S("math-zwsp", "xᵀ\u200bA\u200bx"),
+        S("latex-bold", r"\mathbf{x}^\top A\mathbf{x}"),
+        S("latex-run", r"x^TAx"),
+        S("latex-intercal", r"$x^{\intercal} A x$"),
+        S("latex-trace", r"\operatorname{tr}(A\mathbf{x}\mathbf{x}^\top)"),
+        S("latex-prime", r"\mathbf{x}'A\mathbf{x}"),
     ],
 )
 
@@ -671,6 +795,8 @@ _p(
         S("matlab-declared", "x'*A*x", where="A: symmetric"),
         S("math-declared", "xᵀ A x", where="A: symmetric"),
         S("math-middle-dot", "x · (A x)", where="A: symmetric"),
+        S("latex-declared", r"\mathbf{x}^\top A\mathbf{x}", where="A: symmetric"),
+        S("latex-undeclared", r"x^\top A x"),
     ],
 )
 
@@ -687,6 +813,12 @@ _p(
         S("matlab-implicit", "1/2*x'*P*x + q'*x + r"),
         S("math-half", "½ xᵀ P x + qᵀ x + r", where="P: symmetric; r: scalar"),
         S("math-frac-implicit", "1/2 x^T P x + q^T x + r"),
+        S(
+            "latex-declared",
+            r"\frac{1}{2}\mathbf{x}^\top P\mathbf{x} + \mathbf{q}^\top\mathbf{x} + r",
+            where="P: symmetric; r: scalar",
+        ),
+        S("latex-implicit", r"\tfrac12 x^T P x + q^T x + r"),
     ],
     scalars="r: declared in numpy-declared, numpy-dot and math-half, implicit elsewhere",
 )
@@ -707,6 +839,8 @@ _p(
         S("math-braces", "a^{T} X b"),
         S("math-nospace", "aᵀXb", wrt="X"),
         S("math-zwsp", "a^T\u200bX\u200bb"),
+        S("latex-bold", r"\mathbf{a}^\top X\mathbf{b}"),
+        S("latex-run", r"a^TXb", wrt="X"),
     ],
 )
 
@@ -723,6 +857,9 @@ _p(
         S("matlab", "x'*A*y"),
         S("math", "xᵀ A y"),
         S("math-middle-dot", "x · (A y)"),
+        S("latex-bold", r"\mathbf{x}^\top A\mathbf{y}"),
+        S("latex-cdot", r"\mathbf{x} \cdot (A\mathbf{y})"),
+        S("latex-langle", r"\left\langle \mathbf{x}, A\mathbf{y} \right\rangle"),
     ],
 )
 
@@ -740,6 +877,9 @@ _p(
         S("matlab-dot-quote", "a.'*X.'*b"),
         S("math", "aᵀ Xᵀ b"),
         S("math-caret", "a^T X^T b"),
+        S("latex-bold", r"\mathbf{a}^\top X^\top\mathbf{b}"),
+        S("latex-caret", r"a^T X^T b"),
+        S("latex-mathsf", r"\mathbf{a}^\mathsf{T} X^\mathsf{T} \mathbf{b}"),
     ],
 )
 
@@ -757,6 +897,8 @@ _p(
         S("math-caret", "(x^T A x)/(x^T x)"),
         S("math-norm", "xᵀ A x / ‖x‖²"),
         S("math-nospace", "xᵀAx / xᵀx"),
+        S("latex-frac", r"\frac{\mathbf{x}^\top A\mathbf{x}}{\mathbf{x}^\top\mathbf{x}}"),
+        S("latex-norm", r"\frac{x^T A x}{\|x\|_2^2}"),
     ],
 )
 
@@ -771,6 +913,8 @@ _p(
         S("matlab", "(w'*S_B*w)/(w'*S_W*w)"),
         S("math", "wᵀ S_B w / wᵀ S_W w"),
         S("math-paren", "(wᵀ S_B w) / (wᵀ S_W w)"),
+        S("latex-frac", r"\frac{\mathbf{w}^\top S_B\mathbf{w}}{\mathbf{w}^\top S_W\mathbf{w}}"),
+        S("latex-dfrac", r"\dfrac{w^T S_B w}{w^T S_W w}"),
     ],
 )
 
@@ -787,6 +931,9 @@ _p(
         S("matlab-dot", "w'*(x.^2)"),
         S("math-diag", "xᵀ diag(w) x"),
         S("math-middle-dot", "w · (x ∘ x)"),
+        S("latex-diag", r"\mathbf{x}^\top\operatorname{diag}(\mathbf{w})\,\mathbf{x}"),
+        S("latex-odot", r"\mathbf{w}^\top(\mathbf{x}\odot\mathbf{x})"),
+        S("latex-sum", r"\sum_i w_i x_i^2"),
     ],
 )
 
@@ -803,6 +950,8 @@ _p(
         S("matlab", "trace(diag(x)*A)"),
         S("matlab-dot", "diag(A)'*x"),
         S("math", "tr(diag(x) A)"),
+        S("latex-operatorname", r"\operatorname{tr}(\operatorname{diag}(\mathbf{x})A)"),
+        S("latex-mathrm", r"\mathrm{tr}(\mathrm{diag}(x) A)"),
     ],
 )
 
@@ -822,6 +971,9 @@ _p(
         S("matlab", "trace(A*X*B)"),
         S("math", "tr(A X B)"),
         S("math-nospace", "tr(AXB)", wrt="X"),
+        S("latex-operatorname", r"\operatorname{tr}(AXB)"),
+        S("latex-Tr", r"\operatorname{Tr}\left(A X B\right)"),
+        S("latex-text", r"\text{tr}(AXB)"),
     ],
 )
 
@@ -839,6 +991,8 @@ _p(
         S("math", "tr(Xᵀ A X)"),
         S("math-caret", "tr(X^T A X)"),
         S("math-nnbsp", "tr(Xᵀ\u202fA\u202fX)"),
+        S("latex-operatorname", r"\operatorname{tr}(X^\top AX)"),
+        S("latex-mathrm", r"\mathrm{tr}\left(X^T A X\right)"),
     ],
 )
 
@@ -854,6 +1008,8 @@ _p(
         S("matlab", "trace(X*A*X')"),
         S("math", "tr(X A Xᵀ)"),
         S("math-caret", "tr(X A X^T)"),
+        S("latex-operatorname", r"\operatorname{tr}(XAX^\top)"),
+        S("latex-mathsf", r"\text{tr}(X A X^{\mathsf T})"),
     ],
 )
 
@@ -871,6 +1027,8 @@ _p(
         S("math", "tr(X⁻¹ A)"),
         S("math-braces", "tr(X^{-1} A)"),
         S("math-caret", "tr(X^-1 A)"),
+        S("latex-operatorname", r"\operatorname{tr}(X^{-1}A)"),
+        S("latex-mathrm", r"\mathrm{tr}\left(X^{-1} A\right)"),
     ],
 )
 
@@ -885,6 +1043,7 @@ _p(
         S("matlab", "trace(A*inv(X)*B)"),
         S("matlab-slash", "trace(A/X*B)"),
         S("math", "tr(A X⁻¹ B)"),
+        S("latex-operatorname", r"\operatorname{tr}(AX^{-1}B)"),
     ],
 )
 
@@ -899,6 +1058,8 @@ _p(
         S("matlab", "trace(inv(X))"),
         S("math", "tr(X⁻¹)"),
         S("math-braces", "tr(X^{-1})"),
+        S("latex-operatorname", r"\operatorname{tr}(X^{-1})"),
+        S("latex-Tr", r"\operatorname{Tr}\left(X^{-1}\right)"),
     ],
 )
 
@@ -915,6 +1076,8 @@ _p(
         S("matlab", "trace(X^2)"),
         S("matlab-star", "trace(X*X)"),
         S("math", "tr(X²)"),
+        S("latex-operatorname", r"\operatorname{tr}(X^2)"),
+        S("latex-mathrm", r"\mathrm{tr}(XX)"),
     ],
 )
 
@@ -930,6 +1093,8 @@ _p(
         S("matlab", "a'*X^3*b"),
         S("math", "aᵀ X³ b"),
         S("math-caret", "a^T X^3 b"),
+        S("latex-bold", r"\mathbf{a}^\top X^3\mathbf{b}"),
+        S("latex-braces", r"a^T X^{3} b"),
     ],
 )
 
@@ -944,6 +1109,8 @@ _p(
         S("matlab", "trace(W'*S*W)"),
         S("math", "tr(Wᵀ S W)", where="S: symmetric"),
         S("math-caret", "tr(W^T S W)"),
+        S("latex-operatorname", r"\operatorname{tr}(W^\top SW)"),
+        S("latex-declared", r"\mathrm{tr}\left(W^{\top} S W\right)", where="S: symmetric"),
     ],
 )
 
@@ -967,6 +1134,9 @@ _p(
         S("math", "‖X‖_F²"),
         S("math-caret", "||X||_F^2"),
         S("math-trace", "tr(XᵀX)"),
+        S("latex-F", r"\|X\|_F^2"),
+        S("latex-lVert", r"\lVert X \rVert_{F}^{2}"),
+        S("latex-trace", r"\operatorname{tr}(X^\top X)"),
     ],
 )
 
@@ -984,6 +1154,8 @@ _p(
         S("math", "||X - U V^T||_F^2"),
         S("math-unicode", "‖X − U Vᵀ‖_F²"),
         S("math-nospace", "‖X − UVᵀ‖_F²", wrt="U"),
+        S("latex-F", r"\|X - UV^\top\|_F^2"),
+        S("latex-mathrm-F", r"\left\| X - U V^{T} \right\|_{\mathrm{F}}^{2}"),
     ],
 )
 
@@ -999,6 +1171,8 @@ _p(
         S("matlab", "norm(X - U*V', 'fro')^2"),
         S("math", "||X - U V^T||_F^2"),
         S("math-unicode", "‖X − U Vᵀ‖_F²"),
+        S("latex-F", r"\|X - UV^\top\|_F^2"),
+        S("latex-lVert", r"\lVert X - UV^T\rVert_F^2"),
     ],
 )
 
@@ -1019,6 +1193,10 @@ _p(
         S("math-sub2", "‖x‖₂"),
         S("math-ascii-sub2", "||x||_2"),
         S("math-radical", "√(xᵀx)"),
+        S("latex-bold", r"\|\mathbf{x}\|"),
+        S("latex-sub2", r"\|x\|_2"),
+        S("latex-sqrt", r"\sqrt{\mathbf{x}^\top\mathbf{x}}"),
+        S("latex-vec", r"\|\vec{x}\|_2"),
     ],
 )
 
@@ -1043,6 +1221,9 @@ _p(
         S("math-sub2", "‖x‖₂²"),
         S("math-caret", "||x||^2"),
         S("math-transpose", "xᵀx"),
+        S("latex-sub2", r"\|\mathbf{x}\|_2^2"),
+        S("latex-transpose", r"\mathbf{x}^\top\mathbf{x}"),
+        S("latex-sum", r"\sum_i x_i^2"),
     ],
 )
 
@@ -1059,6 +1240,8 @@ _p(
         S("math-nospace", "‖Ax − b‖", wrt="x"),
         S("math-sub2", "||A x - b||_2"),
         S("math-radical", "√((A x − b)ᵀ(A x − b))"),
+        S("latex-sub2", r"\|A\mathbf{x} - \mathbf{b}\|_2"),
+        S("latex-lVert", r"\left\lVert Ax - b\right\rVert", wrt="x"),
     ],
 )
 
@@ -1075,6 +1258,8 @@ _p(
         S("matlab-sum", "sum(abs(A*x - b))"),
         S("math", "||A x - b||_1"),
         S("math-unicode", "‖A x − b‖₁"),
+        S("latex-sub1", r"\|A\mathbf{x} - \mathbf{b}\|_1"),
+        S("latex-left-right", r"\left\| Ax - b \right\|_1", wrt="x"),
     ],
 )
 
@@ -1092,6 +1277,8 @@ _p(
         S("math-star", "||x|| * ||y||"),
         S("math-middle-dot", "‖x‖·‖y‖"),
         S("math-dot-operator", "‖x‖ ⋅ ‖y‖"),
+        S("latex-thin-space", r"\|\mathbf{x}\|\,\|\mathbf{y}\|"),
+        S("latex-cdot", r"\|x\|_2 \cdot \|y\|_2"),
     ],
 )
 
@@ -1107,6 +1294,8 @@ _p(
         S("matlab", "x'*y/(norm(x)*norm(y))"),
         S("math", "xᵀy / (‖x‖ ‖y‖)"),
         S("math-middle-dot", "x · y / (‖x‖ ‖y‖)"),
+        S("latex-frac", r"\frac{\mathbf{x}^\top\mathbf{y}}{\|\mathbf{x}\|\|\mathbf{y}\|}"),
+        S("latex-dfrac-cdot", r"\dfrac{x \cdot y}{\|x\|_2 \, \|y\|_2}"),
     ],
 )
 
@@ -1123,6 +1312,8 @@ _p(
         S("matlab-dim", "sum(sum(X, 1).^2)"),
         S("math", "‖Xᵀ 1‖²"),
         S("math-caret", "||X^T 1||^2"),
+        S("latex-ones", r"\|X^\top\mathbf{1}\|^2"),
+        S("latex-ones-row", r"\left\|\mathbf{1}^\top X\right\|_2^2"),
     ],
 )
 
@@ -1139,6 +1330,8 @@ _p(
         S("matlab", "sum(sum(X, 2).^2)"),
         S("matlab-ones", "norm(X*ones(m, 1))^2"),
         S("math", "‖X 1‖²"),
+        S("latex-ones", r"\|X\mathbf{1}\|^2"),
+        S("latex-ones-sized", r"\|X\mathbf{1}_m\|_2^2"),
     ],
     scalars="m only as a size (np.ones(m), ones(m, 1))",
 )
@@ -1155,6 +1348,12 @@ _p(
         S("numpy-method", "np.mean((x - x.mean())**2)"),
         S("matlab", "mean((x - mean(x)).^2)"),
         S("math-declared", "1/n * ‖x − sum(x)/n‖²", where="n: scalar"),
+        S(
+            "latex-centering",
+            r"\frac{1}{n}\left\|\mathbf{x} - \frac{1}{n}\mathbf{1}\mathbf{1}^\top\mathbf{x}\right\|^2",
+            where="n: scalar",
+        ),
+        S("latex-sums", r"\frac{1}{n} \sum_{i=1}^n \left(x_i - \frac{1}{n}\sum_j x_j\right)^2", where="n: scalar"),
     ],
     scalars="n: declared in math-declared",
 )
@@ -1175,6 +1374,8 @@ _p(
         S("matlab", "A*x + b"),
         S("math", "A x + b"),
         S("math-nospace", "Ax + b", wrt="x"),
+        S("latex-bold", r"A\mathbf{x} + \mathbf{b}"),
+        S("latex-run", r"$Ax + b$", wrt="x"),
     ],
 )
 
@@ -1193,6 +1394,8 @@ _p(
         S("matlab-dot-quote", "A.' * x"),
         S("math", "Aᵀ x"),
         S("math-caret", "A^T x"),
+        S("latex-bold", r"A^\top\mathbf{x}"),
+        S("latex-caret", r"A^T x"),
     ],
 )
 
@@ -1209,6 +1412,8 @@ _p(
         S("matlab", "a*b'*x"),
         S("math", "a bᵀ x"),
         S("math-middle-dot", "a (b · x)"),
+        S("latex-bold", r"\mathbf{a}\mathbf{b}^\top\mathbf{x}"),
+        S("latex-paren", r"a\,(b^T x)"),
     ],
 )
 
@@ -1226,6 +1431,8 @@ _p(
         S("math-braces", "A^{-1} b"),
         S("math", "A⁻¹ b"),
         S("math-nospace", "A⁻¹b"),
+        S("latex-inverse", r"A^{-1}\mathbf{b}"),
+        S("latex-bold", r"\mathbf{A}^{-1}\mathbf{b}"),
     ],
 )
 
@@ -1245,6 +1452,8 @@ _p(
         S("matlab-times", "x .* x"),
         S("math-circ", "x ∘ x"),
         S("math-odot", "x ⊙ x"),
+        S("latex-odot", r"\mathbf{x}\odot\mathbf{x}"),
+        S("latex-circ", r"x \circ x"),
     ],
 )
 
@@ -1262,6 +1471,8 @@ _p(
         S("matlab", "tanh(W*x + b)"),
         S("math", "tanh(W x + b)"),
         S("math-nospace", "tanh(Wx + b)", wrt="x"),
+        S("latex-bold", r"\tanh(W\mathbf{x} + \mathbf{b})"),
+        S("latex-left-right", r"\tanh\left(Wx + b\right)", wrt="x"),
     ],
 )
 
@@ -1275,6 +1486,7 @@ _p(
         S("numpy", "np.tanh(W @ x + b)"),
         S("matlab", "tanh(W*x + b)"),
         S("math", "tanh(W x + b)"),
+        S("latex-bold", r"\tanh(W\mathbf{x} + \mathbf{b})"),
     ],
 )
 
@@ -1291,6 +1503,9 @@ _p(
         S("matlab", "1 ./ (1 + exp(-(W*x + b)))"),
         S("math", "σ(W x + b)"),
         S("math-logistic", "logistic(W x + b)"),
+        S("latex-sigma", r"\sigma(W\mathbf{x} + \mathbf{b})"),
+        S("latex-frac", r"\frac{1}{1 + e^{-(W\mathbf{x} + \mathbf{b})}}"),
+        S("latex-Sigmoid", r"\operatorname{Sigmoid}(W\mathbf{x} + \mathbf{b})"),
     ],
 )
 
@@ -1307,6 +1522,8 @@ _p(
         S("matlab", "max(0, W*x + b)"),
         S("math", "max(0, W x + b)"),
         S("builtin", "relu(W x + b)"),
+        S("latex-max", r"\max(0, W\mathbf{x} + \mathbf{b})"),
+        S("latex-relu", r"\operatorname{ReLU}(W\mathbf{x} + \mathbf{b})"),
     ],
 )
 
@@ -1326,6 +1543,7 @@ _MLP_SPELLINGS = [
     S("math", "1/2 ||W2 tanh(W1 x + b1) + b2 - y||^2"),
     S("math-star", "0.5 * ||W2 tanh(W1 x + b1) + b2 - y||^2"),
     S("math-subscripts", "½‖W₂ tanh(W₁ x + b₁) + b₂ − y‖²"),
+    S("latex-subscripts", r"\frac{1}{2}\left\|W_2\tanh(W_1 x + b_1) + b_2 - y\right\|_2^2"),
 ]
 
 for _name in ("W1", "b1", "W2", "b2"):
@@ -1336,7 +1554,22 @@ for _name in ("W1", "b1", "W2", "b2"):
         _name,
         _mlp_tanh,
         # the subscripted spelling once more, differentiated by the ASCII name of the variable
-        list(_MLP_SPELLINGS) + [S("math-subscripts-ascii-wrt", "½‖W₂ tanh(W₁ x + b₁) + b₂ − y‖²", wrt=_name)],
+        list(_MLP_SPELLINGS)
+        + [
+            S("math-subscripts-ascii-wrt", "½‖W₂ tanh(W₁ x + b₁) + b₂ − y‖²", wrt=_name),
+            # bold matrices and vectors, as in Goodfellow et al.; differentiated by W_1 (or b_1, ...) as written
+            S(
+                "latex-bold",
+                r"\tfrac12 \left\| \mathbf{W}_2 \tanh(\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1)"
+                r" + \mathbf{b}_2 - \mathbf{y} \right\|^2",
+                wrt=f"{_name[0]}_{_name[1]}",
+            ),
+            S(
+                "latex-ascii-wrt",
+                r"\frac{1}{2}\|W_2 \tanh(W_1\mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2 - \mathbf{y}\|_2^2",
+                wrt=_name,
+            ),
+        ],
     )
 
 _p(
@@ -1350,6 +1583,8 @@ _p(
         S("matlab", "1/2*norm(W2*max(0, W1*x) - y)^2"),
         S("math", "0.5 * ||W2 max(0, W1 x) - y||^2"),
         S("math-subscripts", "½‖W₂ relu(W₁ x) − y‖²"),
+        S("latex-max", r"\frac{1}{2}\left\|W_2\max(0, W_1\mathbf{x}) - \mathbf{y}\right\|^2"),
+        S("latex-bold-relu", r"\tfrac{1}{2}\|\mathbf{W}_2\,\mathrm{ReLU}(\mathbf{W}_1\mathbf{x}) - \mathbf{y}\|_2^2"),
     ],
 )
 
@@ -1363,6 +1598,7 @@ _p(
         S("numpy", "-y.T @ np.log(softmax(W2 @ sigmoid(W1 @ x)))"),
         S("matlab", "-y'*log(softmax(W2*sigmoid(W1*x)))"),
         S("math-subscripts", "−yᵀ log(softmax(W₂ σ(W₁ x)))"),
+        S("latex-operatorname", r"-\mathbf{y}^\top\log\operatorname{softmax}\left(W_2\,\sigma(W_1\mathbf{x})\right)"),
     ],
 )
 
@@ -1379,6 +1615,12 @@ _p(
         S("numpy-implicit", "np.sum(delta**2 * (np.sqrt(1 + ((X @ w - y) / delta)**2) - 1))"),
         S("matlab-declared", "sum(delta^2*(sqrt(1 + ((X*w - y)/delta).^2) - 1))", where="delta: scalar"),
         S("math-declared", "1ᵀ (δ² (√(1 + ((X w − y)/δ).^2) − 1))", where="δ: scalar"),
+        S(
+            "latex-declared",
+            r"\delta^2\,\mathbf{1}^\top\left(\sqrt{\mathbf{1} + \frac{(X\mathbf{w} - \mathbf{y})\odot(X\mathbf{w} - "
+            r"\mathbf{y})}{\delta^2}} - \mathbf{1}\right)",
+            where="delta: scalar",
+        ),
     ],
     scalars="δ: declared in the *-declared spellings, implicit in numpy-implicit",
 )
@@ -1393,6 +1635,7 @@ _p(
         S("numpy", "np.sum(np.log(np.cosh(X @ w - y)))"),
         S("matlab", "sum(log(cosh(X*w - y)))"),
         S("math", "1ᵀ log(cosh(X w − y))"),
+        S("latex-ones", r"\mathbf{1}^\top\log\cosh(X\mathbf{w} - \mathbf{y})"),
     ],
 )
 
@@ -1407,6 +1650,10 @@ _p(
         S("numpy-square", "np.sum(np.log(1 + np.square(A @ x - b)))"),
         S("matlab", "sum(log(1 + (A*x - b).^2))"),
         S("math", "1ᵀ log(1 + (A x − b) ∘ (A x − b))"),
+        S(
+            "latex-odot",
+            r"\mathbf{1}^\top\log\left(\mathbf{1} + (A\mathbf{x} - \mathbf{b})\odot(A\mathbf{x} - \mathbf{b})\right)",
+        ),
     ],
 )
 
@@ -1423,6 +1670,8 @@ _p(
         S("builtin", "sum(softplus(x))"),
         S("matlab", "sum(log(1 + exp(x)))"),
         S("math", "1ᵀ log(1 + exp(x))"),
+        S("latex-sum", r"\sum_i \log(1 + e^{x_i})"),
+        S("latex-ones", r"\mathbf{1}^\top\log(\mathbf{1} + \exp(\mathbf{x}))"),
     ],
 )
 
@@ -1437,6 +1686,7 @@ _p(
         S("numpy-expm1", "np.sum(np.expm1(X @ w)) - y.T @ X @ w"),
         S("matlab", "sum(exp(X*w)) - y'*X*w"),
         S("math", "1ᵀ exp(X w) − yᵀ X w"),
+        S("latex-ones", r"\mathbf{1}^\top\exp(X\mathbf{w}) - \mathbf{y}^\top X\mathbf{w}"),
     ],
 )
 
@@ -1454,6 +1704,9 @@ _p(
         S("matlab", "det(X)"),
         S("math-bars", "|X|"),
         S("math-noparen", "det X"),
+        S("latex-det", r"\det(X)"),
+        S("latex-bars", r"|X|"),
+        S("latex-det-noparen", r"$\det X$"),
     ],
 )
 
@@ -1472,6 +1725,9 @@ _p(
         S("math", "log det X", where="X: spd"),
         S("math-bars", "log|X|", where="X: spd"),
         S("math-ln", "ln det(X)", where="X: spd"),
+        S("latex-log-det", r"\log\det X", where="X: spd"),
+        S("latex-ln-bars", r"\ln|X|", where="X: spd"),
+        S("latex-bold", r"\log\det(\mathbf{X})", where="X: spd"),
     ],
 )
 
@@ -1487,6 +1743,8 @@ _p(
         S("matlab", "log(det(X))"),
         S("math-bars", "log |X|"),
         S("math-ln-bars", "ln|X|"),
+        S("latex-log-det", r"\log\det(X)"),
+        S("latex-abs-det", r"\log\left|\det X\right|"),
     ],
 )
 
@@ -1504,6 +1762,8 @@ _p(
         S("math", "log det(XᵀX)"),
         S("math-bars", "log|XᵀX|"),
         S("math-bars-caret", "log|X^T X|"),
+        S("latex-log-det", r"\log\det(X^\top X)"),
+        S("latex-ln-bars", r"\ln\left|X^T X\right|"),
     ],
 )
 
@@ -1519,6 +1779,8 @@ _p(
         S("matlab", "log(det(A + X*X'))"),
         S("math", "log det(A + X Xᵀ)"),
         S("math-bars", "log|A + X Xᵀ|"),
+        S("latex-log-det", r"\log\det(A + XX^\top)"),
+        S("latex-bars", r"\log\left|A + X X^{T}\right|"),
     ],
 )
 
@@ -1534,6 +1796,8 @@ _p(
         S("math", "det(Xᵀ A X)"),
         S("math-bars", "|Xᵀ A X|"),
         S("math-nospace", "det(XᵀAX)"),
+        S("latex-det", r"\det(X^\top AX)"),
+        S("latex-bars", r"\left|X^T A X\right|"),
     ],
 )
 
@@ -1549,6 +1813,8 @@ _p(
         S("builtin-declared", "logdet(A + t B)", where="t: scalar"),
         S("matlab-implicit", "log(det(A + t*B))"),
         S("math-declared", "log det(A + t B)", where="t: scalar"),
+        S("latex-declared", r"\log\det(A + tB)", where="t: scalar"),
+        S("latex-implicit", r"\ln\det\left(A + t\,B\right)"),
     ],
     scalars="t: declared in the *-declared spellings, implicit elsewhere",
 )
@@ -1571,6 +1837,8 @@ _p(
         S("math", "aᵀ X⁻¹ b"),
         S("math-braces", "a^T X^{-1} b"),
         S("math-caret", "a^T X^-1 b"),
+        S("latex-bold", r"\mathbf{a}^\top X^{-1}\mathbf{b}"),
+        S("latex-caret", r"a^T X^{-1} b"),
     ],
 )
 
@@ -1588,6 +1856,9 @@ _p(
         S("math", "aᵀ X⁻ᵀ b"),
         S("math-braces", "a^T X^{-T} b"),
         S("math-caret", "a^T X^-T b"),
+        S("latex-minus-top", r"\mathbf{a}^\top X^{-\top}\mathbf{b}"),
+        S("latex-inverse-transposed", r"a^T (X^{-1})^T b"),
+        S("latex-minus-T", r"a^\top X^{-T} b"),
     ],
 )
 
@@ -1613,6 +1884,12 @@ _p(
         S("matlab-backslash", "(x - mu)'*(Sigma\\(x - mu))"),
         S("math", "(x − μ)ᵀ Σ⁻¹ (x − μ)"),
         S("math-braces", "(x - μ)^T Σ^{-1} (x - μ)"),
+        S("latex-bold", r"(\mathbf{x} - \boldsymbol{\mu})^\top\boldsymbol{\Sigma}^{-1}(\mathbf{x} - \boldsymbol{\mu})"),
+        S("latex-plain", r"(x - \mu)^T \Sigma^{-1} (x - \mu)"),
+        S(
+            "latex-bigl",
+            r"\bigl(\mathbf{x} - \boldsymbol{\mu}\bigr)^{\top} \Sigma^{-1} \bigl(\mathbf{x} - \boldsymbol{\mu}\bigr)",
+        ),
     ],
 )
 
@@ -1636,6 +1913,16 @@ _GAUSS_NLL_SPELLINGS = [
     S("matlab-implicit", "0.5*(x - mu)'*inv(Sigma)*(x - mu) + 0.5*log(det(Sigma)) + n/2*log(2*pi)"),
     S("math-declared", "½ (x − μ)ᵀ Σ⁻¹ (x − μ) + ½ log|Σ| + n/2 log(2π)", where="Σ: spd; n: scalar"),
     S("math-ascii-implicit", "1/2 (x - mu)^T Sigma^{-1} (x - mu) + 1/2 logdet(Sigma) + n/2 log(2 pi)"),
+    S(
+        "latex-implicit",
+        r"\frac{1}{2}(\mathbf{x} - \boldsymbol{\mu})^\top\Sigma^{-1}(\mathbf{x} - \boldsymbol{\mu})"
+        r" + \frac{1}{2}\log\det\Sigma + \frac{n}{2}\log(2\pi)",
+    ),
+    S(
+        "latex-declared",
+        r"\tfrac12 (x - \mu)^\top \Sigma^{-1} (x - \mu) + \tfrac12 \log|\Sigma| + \tfrac{n}{2}\ln(2\pi)",
+        where="Sigma: spd; n: scalar",
+    ),
 ]
 
 _p(
@@ -1683,6 +1970,12 @@ _p(
         S("math-unicode-declared", "−N/2 log|Σ| − ½ tr(Σ⁻¹ S)", where="Σ: spd; N: scalar"),
         S("math-paren-implicit", "-(N/2) logdet(Sigma) - (1/2) tr(inv(Sigma) S)"),
         S("matlab-implicit", "-N/2*log(det(Sigma)) - 1/2*trace(Sigma\\S)"),
+        S("latex-implicit", r"-\frac{N}{2}\log\det\Sigma - \frac{1}{2}\operatorname{tr}(\Sigma^{-1}S)"),
+        S(
+            "latex-declared",
+            r"-\frac{N}{2}\ln|\boldsymbol{\Sigma}| - \frac12\mathrm{tr}\left(\boldsymbol{\Sigma}^{-1}\mathbf{S}\right)",
+            where="Sigma: spd; N: scalar",
+        ),
     ],
     where="Sigma: spd",
     scalars="N (the number of samples): declared in the *-declared spellings, implicit elsewhere",
@@ -1700,6 +1993,8 @@ _p(
         S("matlab", "trace(S*Theta) - log(det(Theta))"),
         S("math", "tr(S Θ) − log det Θ", where="Θ: spd"),
         S("math-bars", "tr(SΘ) − log|Θ|", where="Θ: spd"),
+        S("latex-log-det", r"\operatorname{tr}(S\Theta) - \log\det\Theta"),
+        S("latex-bars", r"\mathrm{tr}(S\boldsymbol{\Theta}) - \log|\boldsymbol{\Theta}|"),
     ],
     where="Theta: spd",
 )
@@ -1713,7 +2008,7 @@ def _gauss_pdf(e):
 _p(
     "gauss-pdf",
     "PRML eq. (2.43): N(x | μ, Σ) = exp(−½(x − μ)ᵀΣ⁻¹(x − μ)) / √det(2πΣ), by x",
-    {"x": "vector m", "mu": "vector m", "Sigma": "matrix m m spd"},
+    {"x": "vector m", "mu": "vector m", "Sigma": "matrix m m spd", "D": "scalar =3"},
     "x",
     _gauss_pdf,
     [
@@ -1722,6 +2017,23 @@ _p(
         S("matlab-slash", "1/sqrt(det(2*pi*Sigma)) * exp(-1/2*(x - mu)'/Sigma*(x - mu))"),
         S("math", "exp(−½ (x − μ)ᵀ Σ⁻¹ (x − μ)) / √(det(2π Σ))"),
         S("math-pi-declared", "exp(-1/2 (x - mu)^T Sigma^{-1} (x - mu)) / sqrt(det(2 pi Sigma))", where="pi: scalar"),
+        S(
+            "latex-frac-sqrt",
+            r"\frac{1}{\sqrt{\det(2\pi\Sigma)}}\exp\left(-\frac{1}{2}(\mathbf{x} - \boldsymbol{\mu})^\top\Sigma^{-1}(\mathbf{x} "
+            r"- \boldsymbol{\mu})\right)",
+        ),
+        S("latex-bars", r"\frac{\exp\left(-\tfrac12 (x - \mu)^T \Sigma^{-1} (x - \mu)\right)}{\sqrt{|2\pi\Sigma|}}"),
+        # as PRML typesets eq. (2.43): ^{\mathrm{T}}, |Σ|^{1/2}, exp{…} with braces, D the dimension
+        S(
+            "latex-prml",
+            r"\frac{1}{(2\pi)^{D/2}}\frac{1}{|\boldsymbol{\Sigma}|^{1/2}}\exp\left\{-\frac{1}{2}(\mathbf{x}-\boldsymbol{\mu})^{\mathrm{T}}"
+            r"\boldsymbol{\Sigma}^{-1}(\mathbf{x}-\boldsymbol{\mu})\right\}",
+        ),
+        S(
+            "latex-prml-parens",
+            r"\frac{1}{(2\pi)^{D/2}}\frac{1}{|\boldsymbol{\Sigma}|^{1/2}}\exp\left(-\frac{1}{2}(\mathbf{x}-\boldsymbol{\mu})^{\mathrm{T}}"
+            r"\boldsymbol{\Sigma}^{-1}(\mathbf{x}-\boldsymbol{\mu})\right)",
+        ),
     ],
     scalars="pi: π in numpy (np.pi), implicit in matlab/math, declared in math-pi-declared",
 )
@@ -1741,6 +2053,12 @@ _p(
         S("numpy-implicit", "(2 * np.pi * sigma**2)**(-n / 2) * np.exp(-np.sum((x - mu)**2) / (2 * sigma**2))"),
         S("matlab-declared", "(2*pi*sigma^2)^(-n/2)*exp(-norm(x - mu)^2/(2*sigma^2))", where="sigma, n: scalar"),
         S("math-declared", "(2πσ²)^{-n/2} exp(−‖x − μ‖² / (2σ²))", where="σ, n: scalar"),
+        S(
+            "latex-declared",
+            r"(2\pi\sigma^2)^{-n/2}\exp\left(-\frac{\|\mathbf{x} - \boldsymbol{\mu}\|^2}{2\sigma^2}\right)",
+            where="sigma, n: scalar",
+        ),
+        S("latex-implicit", r"\left(2\pi\sigma^{2}\right)^{-\frac{n}{2}} \exp\left(-\frac{1}{2\sigma^2}\|x - \mu\|_2^2\right)"),
     ],
     scalars="σ, n: declared in the *-declared spellings, implicit in numpy-implicit; pi as π",
 )
@@ -1779,6 +2097,18 @@ def _gp_spellings(extra_where: str) -> list:
             "math-unicode-declared",
             "−½ yᵀ (K + σ² I)⁻¹ y − ½ log|K + σ² I| − n/2 log(2π)",
             where=extra_where + "σ, n: scalar",
+        ),
+        S(
+            "latex-declared",
+            r"-\frac{1}{2}\mathbf{y}^\top(K + \sigma^2 I_n)^{-1}\mathbf{y} - \frac{1}{2}\log\det(K + \sigma^2 I_n)"
+            r" - \frac{n}{2}\log(2\pi)",
+            where=extra_where + "sigma, n: scalar",
+        ),
+        S(
+            "latex-implicit",
+            r"$-\tfrac12 y^T \left(K + \sigma^2 I\right)^{-1} y"
+            r" - \tfrac12 \log\left|K + \sigma^2 I\right| - \tfrac{n}{2}\log(2\pi)$",
+            where=extra_where.rstrip("; ") or "",
         ),
     ]
 

@@ -97,6 +97,26 @@ SAME = [
     (r"\operatorname{softmax}(W x)^\top y", "softmax(W @ x).T @ y"),
     (r"-\frac{N}{2}\log\det\Sigma", "-(N / 2) * logdet(Σ)"),
     (r"x^\top A x \,−\, b^\top x", "x.T @ A @ x - b.T @ x"),
+    (r"\operatorname{ReLU}(W\mathbf{x} + \mathbf{b})", "relu(W @ x + b)"),  # a function name in any case
+    (r"\mathrm{Softmax}(\mathbf{z})^\top y", "softmax(z).T @ y"),
+    (r"\text{Sigmoid}(x)", "sigmoid(x)"),
+    (r"\operatorname{lrelu}(x)", "leaky_relu(x)"),  # the registry's own LaTeX spelling
+    (r"\frac{1}{N} X^\top \mathbf{y}", "X.T @ y / N"),  # a denominator is a scalar
+    (r"\frac{2}{N} X^T \mathbf{e}", "2 * X.T @ e / N"),
+    (r"\frac{1}{2\sigma^2} \|x - \mu\|^2", "norm(x - μ)**2 / (2 * σ**2)"),
+    (r"\|X\mathbf{w} + b\mathbf{1} - \mathbf{y}\|^2", "norm(X @ w + b * ones(n, 1) - y)**2"),  # b scales the ones
+    (r"\lambda\sum_j \beta_j^2", "λ * sum(β**2)"),
+    (r"\frac{1}{n}\sum_i x_i", "sum(x) / n"),
+    (r"\log\sum_i e^{x_i}", "log(sum(exp(x)))"),
+    (r"\sum_i \sum_j X_{ij}^2", "sum(X**2)"),
+    (r"\sum_i (y_i - \exp(-(x_i - c)^2/b))^2", "sum((y - exp(-(x - c)**2 / b))**2)"),  # c, b: scalars
+    (r"\tanh^2(z)", "tanh(z)**2"),
+    (r"\sin^2 x", "sin(x)**2"),
+    (r"\langle \mathbf{x}, A\mathbf{y} \rangle", "x.T @ A @ y"),
+    (r"\exp\left\{-\frac{1}{2}\mathbf{x}^\top\Sigma^{-1}\mathbf{x}\right\}", "exp(-0.5 * x.T @ inv(Σ) @ x)"),
+    (r"\underline{\Phi}^\top \mathbf{y}", "Φ.T @ y"),
+    (r"A\,(x + y)", "A @ (x + y)"),
+    (r"\lambda \times I + A", "λ I + A"),
 ]
 
 
@@ -146,9 +166,9 @@ def test_a_run_of_letters_is_a_product_of_one_letter_names_unless_it_is_a_word()
     (r"\int x \, dx", r"\int is not supported", 0),
     (r"f(x) = x^\top x", "an equation", 5),
     (r"x^23 + \lambda", "x^2 times 3", 0),
-    (r"\sum_i (y_i - w^\top x_i)^2", "w has no index i", 14),
+    (r"\sum_i (y_i - w^\top x_i)^2", "is not an entry-wise expression", 14),
     (r"\ln x^\top x", r"write \ln(x^\top x)", 0),
-    (r"\sum_i A_{ij} x_j", "no index", None),
+    (r"\sum_i A_{ij} x_j", "another index", None),
     (r"\sum x_i", r"\sum is read only over an index", 0),
     (r"\frac{1}{", "end of input", None),
     (r"\left( x^\top x", "end of input", None),
@@ -157,6 +177,13 @@ def test_a_run_of_letters_is_a_product_of_one_letter_names_unless_it_is_a_word()
     (r"x_{i+1}^\top x", "subscript", None),
     (r"x & y \mathbf{1}", "bmatrix", 2),
     (r"\lim x", r"\lim is not supported", 0),
+    (r"\operatorname{foo}(x)", "unknown function 'foo'", 0),
+    (r"\operatorname{foo} x", "unknown function 'foo'", 0),
+    (r"\|\mathbf{a} \times \mathbf{b}\|^2", "cross product is not supported", None),
+    (r"\mathbb{E}[\mathbf{x}^\top A \mathbf{x}]", r"\mathbb is not supported", 0),
+    (r"\begin{bmatrix} x \\ 1 \end{pmatrix}", "closed by", None),
+    (r"\sin^{-1}(x)", "inverse function or a power", 0),
+    (r"\sum_i x_i \sum_j y_j", "not an entry-wise expression", None),
 ])
 def test_unsupported_latex_is_refused_at_its_position(text, message, at):
     if message is None:
@@ -194,6 +221,11 @@ def test_latex_names_match_the_question_names_that_print_the_same():
     assert mc.derive(r"\theta^\top \theta", r"\theta").wrt.name == "θ"
     assert mc.derive(r"\tanh(W_{1} x)", "W1").wrt.name == "W1"
     assert mc.derive(r"\mathbf{w}^\top \mathbf{w}", r"\mathbf{w}").wrt.name == "w"
+
+
+def test_a_declared_sigma_is_a_name_not_the_sigmoid():
+    assert str(mc.parse(r"\sigma(\boldsymbol\epsilon - \mathbf{x})", where="sigma: scalar")) == "sigma * (ε - x)"
+    assert str(mc.parse(r"\sigma(\boldsymbol\epsilon - \mathbf{x})")) == "sigmoid(ε - x)"
 
 
 def test_declarations_may_name_latex_variables():

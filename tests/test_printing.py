@@ -136,8 +136,8 @@ GOLDEN = [
     ("x / y", None, "x / y", "x / y", r"\frac{x}{y}"),
     ("(1/3) A", None, "(1/3) * A", "(1/3) A", r"\frac{1}{3} A"),
     ("0.5*||A x - b||^2", None, "0.5 * norm(A @ x - b)**2", "0.5 (‖A x - b‖²)",
-     r"0.5 \left\| A x - b \right\|_{2}^{2}"),
-    ("A (-x)", None, "A @ -x", "A (-x)", r"A \left(-x\right)"),
+     r"\frac{1}{2} \left\| A x - b \right\|_{2}^{2}"),
+    ("A (-x)", None, "A @ -x", "A (-x)", r"-A x"),
     ("x (y + z)^T", None, "x @ (y + z).T", "x (y + z)ᵀ", r"x \left(y + z\right)^{\top}"),
     ("θ0 + W_1 x", None, "θ0 + W_1 @ x", "θ0 + W_1 x", r"\theta_{0} + W_{1} x"),
     # the spellings of the function definitions: diag of a matrix is its own row, printed diag
@@ -146,11 +146,11 @@ GOLDEN = [
      r"\operatorname{expm}\left(S\right) \operatorname{logm}\left(S\right) \operatorname{sqrtm}\left(S\right)"),
     ("gelu(x) + normal_cdf(x) + normal_pdf(x)", None, "gelu(x) + normal_cdf(x) + normal_pdf(x)",
      "gelu(x) + normal_cdf(x) + normal_pdf(x)",
-     r"\operatorname{GELU}\left(x\right) + \Phi\left(x\right) + \varphi\left(x\right)"),
+     r"\operatorname{GELU}\left(x\right) + \operatorname{normal\_cdf}\left(x\right) + \operatorname{normal\_pdf}\left(x\right)"),
     ("mean(X) + log1p(c)", "c: scalar", "mean(X) + log1p(c)", "mean(X) + log1p(c)",
      r"\operatorname{mean}\left(X\right) + \operatorname{log1p}\left(c\right)"),
     ("log_softmax(x) + swish(x)", None, "log_softmax(x) + silu(x)", "log_softmax(x) + silu(x)",
-     r"\operatorname{log\,softmax}\left(x\right) + \operatorname{silu}\left(x\right)"),
+     r"\operatorname{log\_softmax}\left(x\right) + \operatorname{silu}\left(x\right)"),
 ]
 
 

@@ -110,10 +110,19 @@ def test_deriving_by_an_absent_variable_is_an_error_naming_the_expressions_names
 
 ABSENT = [
     # (expression, variable, declarations, the name probably meant, as the message offers it)
-    ("||y - X theta||^2", "θ", None, "did you mean theta (the same letter written out)"),
-    ("λ‖w‖²", "lambda", None, "did you mean λ (the same letter written as a symbol)"),
     ("AB @ x", "A", "AB: matrix(n, n)", "did you mean AB split into a product"),
+    ("x.T @ A @ x", "xi", None, "did you mean x"),
 ]
+
+
+@pytest.mark.parametrize(("text", "wrt", "spelled"), [
+    ("||y - X theta||^2", "θ", "θ"), ("||y - X θ||^2", "theta", "theta"), ("λ‖w‖²", "lambda", "lambda"),
+    ("W_1 @ x + b", "W1", "W1"), (r"\|y - X\theta\|^2", "theta", "theta"),
+])
+def test_one_letter_written_two_ways_is_one_name_spelled_as_the_variable(text, wrt, spelled):
+    """θ, theta and \\theta print the same (as W1, W_1 and W_{1} do): one name, spelled as the variable is."""
+    d = mc.derive(text, wrt)
+    assert d.wrt.name == spelled and spelled in {s.name for s in symbols(d.f)}
 
 
 @pytest.mark.parametrize(("text", "wrt", "where", "hint"), ABSENT, ids=[f"{t} wrt {w}" for t, w, _, _ in ABSENT])
@@ -597,7 +606,7 @@ def test_derive_prints_the_split_on_the_assumes_line():
 CLI_ERRORS = [
     # (arguments, parts of the message)
     (["derive", "||y - X w||^2", "wrt", "theta"], ["theta does not occur", "y, X, w"]),
-    (["derive", "||y - X theta||^2", "wrt", "θ"], ["did you mean theta (the same letter written out)"]),
+    (["derive", "||y - X theta||^2", "wrt", "φ"], ["φ does not occur"]),
     (["derive", "x^T x", "wrt", "x", "--where", "z: scalar"], ["z is declared but does not occur"]),
     (["show", "x", "--where", "z: scalar"], ["z is declared but does not occur"]),
     (["show", "tr(exp(X))"], ["expm(", "np.exp("]),

@@ -43,16 +43,16 @@ def _where(names: list[Symbol]) -> str:
     return "; ".join(parts)
 
 
-def _reads_back(closed: Expr, context: list[Expr], seed: int) -> str | None:
+def _reads_back(closed: Expr, context: list[Expr], seed: int, printer=mc.to_text, notation="auto") -> str | None:
     """None when the printed closed form, parsed again, has the same values; else what differs."""
-    text = mc.to_text(closed)
+    text = printer(closed)
     names: dict[str, Symbol] = {}
     for e in [closed, *context]:
         for s in symbols(e):
             names.setdefault(s.name, s)
     try:
         where = _where(list(names.values()))
-        again = mc.parse(text, where=where or None)
+        again = mc.parse(text, where=where or None, notation=notation)
     except mc.DeclarationError:
         return None  # a compound dimension (m + 1) cannot be declared: nothing to pin
     except mc.MatcalcError as err:
@@ -90,7 +90,12 @@ def _renaming(got, want) -> dict | None:
     return rename
 
 
-def test_soak_derivatives_read_back():
+PRINTERS = {"text": (mc.to_text, "auto"), "latex": (mc.to_latex, "latex")}
+
+
+@pytest.mark.parametrize("form", PRINTERS)
+def test_soak_derivatives_read_back(form):
+    printer, notation = PRINTERS[form]
     soak = _soak()
     problems = []
     tried = 0
@@ -103,16 +108,18 @@ def test_soak_derivatives_read_back():
         except mc.MatcalcError:
             continue
         tried += 1
-        problem = _reads_back(d.expr, [d.f], index)
+        problem = _reads_back(d.expr, [d.f], index, printer, notation)
         if problem:
             problems.append(f"d({mc.to_text(expr)})/d{var.name} [{layout}]: {problem}")
     assert tried > SOAK_CASES // 2
     assert not problems, "\n".join(problems[:10])
 
 
+@pytest.mark.parametrize("form", PRINTERS)
 @pytest.mark.parametrize("problem", PROBLEMS, ids=[p.id for p in PROBLEMS])
-def test_corpus_derivatives_read_back(problem):
-    """Every spelling of the problem that is read: its closed form reads back (one test per problem)."""
+def test_corpus_derivatives_read_back(problem, form):
+    """Every spelling of the problem that is read: its closed form reads back (one test per problem and printed form)."""
+    printer, notation = PRINTERS[form]
     problems = []
     for spelling in problem.spellings:
         where = problem.where if spelling.where is None else (spelling.where or None)
@@ -120,7 +127,8 @@ def test_corpus_derivatives_read_back(problem):
             d = mc.derive(spelling.text, spelling.wrt or problem.wrt, where=where)
         except mc.MatcalcError:
             continue  # not read without a notation (listed in the corpus)
-        problem_text = _reads_back(d.expr, [d.f], random.Random(f"{problem.id}/{spelling.label}").randrange(1000))
+        seed = random.Random(f"{problem.id}/{spelling.label}").randrange(1000)
+        problem_text = _reads_back(d.expr, [d.f], seed, printer, notation)
         if problem_text:
             problems.append(f"{spelling.label}: {problem_text}")
     assert not problems, "\n".join(problems)

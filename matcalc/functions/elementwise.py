@@ -183,12 +183,12 @@ SILU = register(elementwise_row(
     "silu'(u) = σ(u)(1 + u(1 - σ(u)))", "{0} * (0.5 + 0.5 * np.tanh(0.5 * {0}))", aliases=("swish",),
 ))
 NORMAL_PDF = register(elementwise_row(
-    "normal_pdf", _normal_pdf, r"\varphi", "standard normal density φ(x) = exp(-x²/2)/√(2π)",
+    "normal_pdf", _normal_pdf, r"\operatorname{normal\_pdf}", "standard normal density φ(x) = exp(-x²/2)/√(2π)",
     lambda sp, x: sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi), lambda u: Mul(Number(-1), u, Call(NORMAL_PDF, u)),
     "φ'(u) = -u φ(u)", "np.exp(-0.5 * {0} ** 2) / np.sqrt(2 * np.pi)",
 ))
 NORMAL_CDF = register(elementwise_row(
-    "normal_cdf", _normal_cdf, r"\Phi", "standard normal distribution Φ(x) = (1 + erf(x/√2))/2",
+    "normal_cdf", _normal_cdf, r"\operatorname{normal\_cdf}", "standard normal distribution Φ(x) = (1 + erf(x/√2))/2",
     lambda sp, x: (1 + sp.erf(x / sp.sqrt(2))) / 2, _call("normal_pdf"), "Φ' = φ", "_normal_cdf({0})",
     code_helper=NORMAL_CDF_CODE,
 ))

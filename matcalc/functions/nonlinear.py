@@ -174,6 +174,6 @@ LOGSUMEXP = register(Function(
 ))
 LOG_SOFTMAX = register(Function(
     "log_softmax", "matrix", 1, _log_softmax, vector_only("log_softmax", "same", "log_softmax takes a vector"),
-    r"\operatorname{log\,softmax}", "x - logsumexp(x) 1, the logarithm of the softmax", code="_log_softmax({0})",
+    r"\operatorname{log\_softmax}", "x - logsumexp(x) 1, the logarithm of the softmax", code="_log_softmax({0})",
     code_helper=LOG_SOFTMAX_CODE, differential=_log_softmax_differential, rules=(LOG_SOFTMAX_RULE,),
 ))

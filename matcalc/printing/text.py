@@ -39,11 +39,12 @@ SIZED = "sized"  # the array context of a constant whose size nothing around it 
 
 
 class _Ctx:
-    __slots__ = ("star_ok", "sized")
+    __slots__ = ("star_ok", "sized", "record")
 
-    def __init__(self, star_ok: bool, sized: bool = False):
+    def __init__(self, star_ok: bool, sized: bool = False, record: set | None = None):
         self.star_ok = star_ok
         self.sized = sized  # inside a constant of no names whose size nothing fixes: cos(I**2), matrix(0)**3
+        self.record = record  # when given: (constants printed with their size, constants printed bare)
 
 
 @bounded
@@ -56,10 +57,20 @@ def to_text(e: Expr) -> str:
     return _p(e, _Ctx(star_ok), False)[0]
 
 
+def sized_constants(e: Expr) -> tuple[set[Expr], set[Expr]]:
+    """The identities, ones and zeros of `e` whose size nothing around them fixes (printed ``eye(n)``,
+    ``ones(n, 1)``), and those printed as a bare ``1``/``0`` between neighbours that fix it: the one rule the
+    other printers follow to write a size where it is needed (``I_{n}``)."""
+    sized: set[Expr] = set()
+    bare: set[Expr] = set()
+    _p(e, _Ctx(True, record=(sized, bare)), False)
+    return sized, bare
+
+
 def _p(e: Expr, ctx: _Ctx, array_context: bool) -> tuple[str, int]:
     if array_context == SIZED and not ctx.sized and isinstance(e, (Add, Mul, Power, Transpose, MatMul)):
         if not any(isinstance(n, Symbol) and not is_scalar(n.shape) for n in preorder(e)):
-            ctx = _Ctx(ctx.star_ok, sized=True)  # scalars (3 b² I) fix no size either
+            ctx = _Ctx(ctx.star_ok, sized=True, record=ctx.record)  # scalars (3 b² I) fix no size either
     return _print(e, ctx, array_context)
 
 
@@ -103,12 +114,23 @@ def _filled(e: Expr, digit: str, array_context) -> tuple[str, int]:
 
 @_print.register
 def _(e: Ones, ctx, array_context):
+    _record(e, ctx, array_context)
     return _filled(e, "1", SIZED if ctx.sized else array_context)
 
 
 @_print.register
 def _(e: Zeros, ctx, array_context):
+    _record(e, ctx, array_context)
     return _filled(e, "0", SIZED if ctx.sized else array_context)
+
+
+def _record(e: Expr, ctx: _Ctx, array_context) -> None:
+    if ctx.record is None:
+        return
+    if ctx.sized or array_context == SIZED:
+        ctx.record[0].add(e)
+    elif array_context and (e.shape[0] == ONE or e.shape[1] == ONE):
+        ctx.record[1].add(e)
 
 
 @_print.register
@@ -118,6 +140,7 @@ def _(e: Commutation, ctx, array_context):
 
 @_print.register
 def _(e: Identity, ctx, array_context):
+    _record(e, ctx, array_context)
     if array_context == SIZED or ctx.sized:
         return f"eye({_dim_text(e.shape[0])})", ATOM
     return "I", ATOM
