@@ -39,7 +39,7 @@ def parse_where(where: str | None | dict[str, Declaration]) -> dict[str, Declara
     if not where.strip():
         return {}
     if "\\" in where:
-        from .latex_syntax import latex_names_in
+        from .latex_lexing import latex_names_in
 
         where = latex_names_in(where)
     try:

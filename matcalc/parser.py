@@ -16,7 +16,8 @@ from .declarations import Declaration, parse_where
 from .errors import DeclarationError, MatcalcError
 from .expr import Expr, symbols
 from .infer import NOTATIONS, Inference
-from .latex_syntax import looks_like_latex, parse_latex
+from .latex_lexing import looks_like_latex
+from .latex_syntax import parse_latex
 from .limits import bounded, check_size
 from .names import one_spelling
 from .reading import apply_notation

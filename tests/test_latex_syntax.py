@@ -12,7 +12,7 @@ from matcalc import syntax
 from matcalc.checking import dim_names_of, sample_point
 from matcalc.errors import MatcalcError, ParseError
 from matcalc.expr import symbols
-from matcalc.latex_syntax import looks_like_latex, prepare_latex
+from matcalc.latex_lexing import looks_like_latex, prepare_latex
 from matcalc.numeric import evaluate
 from matcalc.shapes import describe
 
