@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .declarations import Declaration, parse_where
-from .errors import DeclarationError, MatcalcError
+from .errors import DeclarationError, MatcalcError, ParseError
 from .expr import Expr, symbols
 from .infer import NOTATIONS, Inference
 from .latex_lexing import looks_like_latex
@@ -53,11 +53,21 @@ def read(text: str | Expr, where: str | None | dict[str, Declaration] = None, *,
     decls = parse_where(where)
     syntax_notes: list[str] = []
     latex_scalars: list = []  # name nodes LaTeX makes scalars (\frac{1}{N}, \sum_i c x_i, b\mathbf{1})
-    if notation == "latex" or looks_like_latex(text):
+    latex = notation == "latex" or looks_like_latex(text)
+    if not latex:
+        try:
+            node, markers = parse_syntax(text, notes=syntax_notes)
+        except ParseError as error:  # `K_{m,n}`, `\mathbf`-less LaTeX with braces: LaTeX when only LaTeX reads it
+            if "{" not in text:
+                raise
+            try:
+                parse_latex(text)
+            except MatcalcError:
+                raise error from None
+            latex = True
+    if latex:
         node, markers = parse_latex(text, syntax_notes, names=(*decls, *known), scalars=latex_scalars)
         notation = "math" if notation in ("auto", "latex") else notation
-    else:
-        node, markers = parse_syntax(text, notes=syntax_notes)
     node, decls = one_spelling(node, decls, known)
     scalars = frozenset(n.data for n in latex_scalars) - set(decls)
     try:

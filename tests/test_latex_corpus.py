@@ -230,6 +230,26 @@ def test_formula_reference_is_right(formula: Formula) -> None:
     assert report.passed, str(report)
 
 
+def test_formula_derivatives_read_back_from_their_latex() -> None:
+    """The round trip on this corpus: every derivative's printed LaTeX, read back, is the same function."""
+    from test_round_trip import _reads_back
+
+    problems, tried = [], 0
+    for number, formula in enumerate(FORMULAS):
+        if formula.hessian:
+            continue
+        try:
+            d = mc.derive(formula.latex, formula.wrt, layout=formula.layout, where=formula.where, vec=formula.vec)
+        except mc.MatcalcError:
+            continue
+        tried += 1
+        problem = _reads_back(d.expr, [d.f], number, mc.to_latex, "latex")
+        if problem:
+            problems.append(f"{formula.id}: {problem}")
+    assert tried >= 60
+    assert not problems, "\n".join(problems)
+
+
 # ---------------------------------------------------------------------------------------------
 # values at the notes' numbers
 

@@ -257,3 +257,17 @@ def test_random_derivatives_print_well_formed_latex():
         for tex in (mc.to_latex(d.f), d.latex(), to_latex_lets(d.expr), d.steps_latex()):
             _assert_well_formed(tex)
         assert d.latex() == mc.to_latex(d.expr)
+
+
+@pytest.mark.parametrize("text, where, latex", [
+    ("[zeros(n, 1); 1]", None, r"\begin{bmatrix} \mathbf{0}_{n} \\ 1 \end{bmatrix}"),  # a size nothing else fixes
+    ("kron(eye(m), A)", None, r"I_{m} \otimes A"),
+    ("zeros(m, n)", None, r"\mathbf{0}_{m \times n}"),  # a bare \mathbf{0} would read back as the number 0
+    ("np.exp(A) + B", "A: matrix(n, n)", r"\exp^{\circ}\left(A\right) + B"),  # entry-wise: not the matrix exponential
+    ("np.sqrt(A) + B", "A: matrix(n, n)", r"A^{\circ \frac{1}{2}} + B"),
+])
+def test_latex_says_what_reading_back_needs(text, where, latex):
+    e = mc.parse(text, where)
+    assert mc.to_latex(e) == latex
+    again = str(mc.parse(latex, where, notation="latex"))
+    assert again == (str(e) if "sqrt" not in text else "A**0.5 + B")  # the Hadamard root is the 1/2 power

@@ -117,6 +117,13 @@ SAME = [
     (r"\underline{\Phi}^\top \mathbf{y}", "Φ.T @ y"),
     (r"A\,(x + y)", "A @ (x + y)"),
     (r"\lambda \times I + A", "λ I + A"),
+    (r"\exp^{\circ}(A) + B", "np.exp(A) + B"),  # exp of each entry, even of a square matrix
+    (r"\log^\circ(A) + B", "np.log(A) + B"),
+    (r"\arccos(x) + \lambda", "arccos(x) + λ"),
+    (r"I_{n + 1} \mathbf{x}", "eye(n + 1) @ x"),  # a size where nothing fixes it
+    (r"\mathbf{0}_{m \times n} + A", "zeros(m, n) + A"),
+    (r"\mathbf{1}_{n}^\top \mathbf{x}", "ones(n, 1).T @ x"),
+    (r"\begin{bmatrix} \frac{1}{2} q \\ r \end{bmatrix}^\top x", "[0.5 * q; r].T @ x"),  # a space in a cell is a product
 ]
 
 
@@ -203,6 +210,12 @@ def test_unsupported_latex_is_refused_at_its_position(text, message, at):
 ])
 def test_latex_is_recognised_by_its_commands(text, latex):
     assert looks_like_latex(text) is latex
+
+
+def test_a_text_with_braces_only_latex_reads_is_latex():
+    assert str(mc.parse("K_{m,n}")) == "commutation(m, n)"
+    with pytest.raises(ParseError, match="expected '}'"):  # neither reads it: the plain grammar's error
+        mc.parse("x^{T A x")
 
 
 def test_matlab_left_division_is_not_latex():
