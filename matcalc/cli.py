@@ -159,7 +159,10 @@ def _report(d, args) -> int:
         return EXIT_OK
     print(d.describe())
     if args.latex:
-        print(f"  latex:   {d.latex()}")
+        from .derivative import SHORT_RESULT
+
+        long = len(str(d)) > SHORT_RESULT and hasattr(d, "latex_with_lets")  # shared subexpressions named once
+        print(f"  latex:   {d.latex_with_lets() if long else d.latex()}")
     if args.steps:
         print("steps:")
         print(d.steps_text())

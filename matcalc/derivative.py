@@ -29,6 +29,7 @@ from .numeric import evaluate as evaluate_expr
 from .parser import assumptions
 from .printing import to_latex, to_math, to_text
 from .printing.code import function_source
+from .printing.latex import to_latex_lets
 from .printing.lets import with_lets
 from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
@@ -248,6 +249,11 @@ class Derivative:
         definitions, body = with_lets(self.expr)
         lines = [f"{sym.name} = {to_text(definition)}" for sym, definition in definitions]
         return "\n".join([*lines, to_text(body)])
+
+    def latex_with_lets(self) -> str:
+        r"""The closed form in LaTeX with every shared subexpression defined once, as an ``aligned`` block
+        (``t_{1} &= …`` lines, then ``\frac{\partial f}{\partial x} &= …``); :meth:`latex` when nothing is shared."""
+        return to_latex_lets(self.expr, result=rf"\frac{{\partial f}}{{\partial {to_latex(self.wrt)}}}")
 
     def describe(self) -> str:
         plain = str(self)

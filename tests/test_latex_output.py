@@ -271,3 +271,11 @@ def test_latex_says_what_reading_back_needs(text, where, latex):
     assert mc.to_latex(e) == latex
     again = str(mc.parse(latex, where, notation="latex"))
     assert again == (str(e) if "sqrt" not in text else "A**0.5 + B")  # the Hadamard root is the 1/2 power
+
+
+def test_a_long_closed_form_names_its_shared_parts_once_in_latex():
+    d = mc.derive("sum(tanh(W3 @ tanh(W2 @ tanh(W1 @ x + b1) + b2) + b3))", "W1")
+    block = d.latex_with_lets()
+    assert block.startswith(r"\begin{aligned} t_{1} &= ") and block.endswith(r"\end{aligned}")
+    assert r"\frac{\partial f}{\partial W_{1}} &= " in block
+    assert mc.derive("x.T @ A @ x", "x").latex_with_lets() == r"\left(A + A^{\top}\right) x"  # nothing shared
