@@ -36,7 +36,7 @@ DERIVATIVES = [
     ("sqrt(x.T@x)", "x", None, r"\frac{x}{\sqrt{x^{\top} x}}"),
     ("tanh(W @ x + b)", "x", None, r"\operatorname{diag}\left(1 - \tanh\left(W x + b\right)^{\circ 2}\right) W"),
     ("sum(X)", "X", None, r"\mathbf{1} \mathbf{1}^{\top}"),
-    ("c*x.T@x - 2*b.T@x", "x", "c: scalar", r"2 c x - 2 b"),
+    ("c*x.T@x - 2*b.T@x", "x", "c: scalar", r"2 \left(c x - b\right)"),
 ]
 
 

@@ -122,11 +122,25 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   Case(_identity_transpose, expect="I"), Case("inv(S).T", "S: spd", expect="inv(S)"),
                   # a function that keeps symmetry, of a symmetric argument (its definition says so)
                   Case("expm(S).T", "S: symmetric", expect="expm(S)"),
-                  Case("inv(sqrtm(S)).T", "S: spd", expect="inv(sqrtm(S))")],
+                  Case("inv(sqrtm(S)).T", "S: spd", expect="inv(sqrtm(S))"),
+                  # symmetric by structure (matcalc.rewrite.symmetry)
+                  Case("(X.T@X).T", expect="X.T @ X"), Case("(x@x.T).T", expect="x @ x.T"),
+                  Case("inv(X.T@X + I).T", expect="inv(X.T @ X + I)"), Case("(A + A.T).T", "A: matrix(n, n)", expect="A + A.T"),
+                  Case("(B@S@B.T).T", "S: symmetric; B: matrix(m, n)", expect="B @ S @ B.T"),
+                  Case("(2*S + x@x.T).T", "S: symmetric", expect="2 * S + x @ x.T"),
+                  Case("(S * T).T", "S, T: symmetric", expect="multiply(S, T)"),
+                  Case("np.exp(X.T@X).T", expect="np.exp(X.T @ X)"),
+                  Case("kron(S, T).T", "S: symmetric; T: spd", expect="kron(S, T)"),
+                  # symmetric once multiplied out: (½ I − ½ S⁻¹ r rᵀ) S⁻¹ = ½ S⁻¹ − ½ S⁻¹ r rᵀ S⁻¹
+                  Case("((0.5*I - 0.5*(inv(S)@(x - m)@(x - m).T))@inv(S)).T", "S: spd",
+                       expect="(0.5 * I - 0.5 * (inv(S) @ (x - m) @ (x - m).T)) @ inv(S)")],
         "skips": [Case("A.T", "A: matrix(n, n)"), Case("A.T", "A: matrix(n, n) invertible"),
                   Case("inv(A).T", "A: matrix(n, n)"), Case("expm(A).T", "A: matrix(n, n)"),
                   Case("inv(expm(A)).T", "A: matrix(n, n)"),
-                  Case("diag(A).T", "A: matrix(n, n)")],
+                  Case("diag(A).T", "A: matrix(n, n)"),
+                  # not symmetric: an entry-wise power with a matrix exponent, a product that is not a palindrome
+                  Case("(S**A).T", "S: spd; A: matrix(n, n) positive"), Case("(A@B@A.T).T", "A, B: matrix(n, n)"),
+                  Case("(X@X).T", "X: matrix(n, n)"), Case("((I - S@A)@S).T", "S: symmetric; A: matrix(n, n)")],
     },
     "transpose-of-product": {
         "fires": [Case("(A@x).T", expect="x.T @ A.T"), Case("(A@B@x).T", expect="x.T @ B.T @ A.T")],
@@ -142,8 +156,10 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "skips": [Case("(x ∘ y).T"), Case("(A@x).T")],
     },
     "transpose-pair-order": {
-        "fires": [Case("A.T + A", expect="A + A.T"), Case("2*A.T + A", expect="A + 2 * A.T")],
-        "skips": [Case("A + A.T"), Case("A.T - A", "A: matrix(n, n)"), Case("A.T + B")],
+        "fires": [Case("A.T + A", expect="A + A.T"), Case("2*A.T + A", expect="A + 2 * A.T"),
+                  Case("b@a.T + a@b.T", expect="a @ b.T + b @ a.T")],
+        "skips": [Case("A + A.T"), Case("A.T - A", "A: matrix(n, n)"), Case("A.T + B"), Case("a@b.T + b@a.T"),
+                  Case("a@b.T - b@a.T")],
     },
     # ---- algebra.py
     "unit-constant": {
@@ -223,7 +239,8 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "skips": [Case("s*x + t*y", "s, t: scalar"), Case("2*x + 2*y"), Case("x + y")],
     },
     "factor-number": {
-        "fires": [Case("2*x + 2*y", expect="2 * (x + y)"), Case("-3*x - 3*y")],
+        "fires": [Case("2*x + 2*y", expect="2 * (x + y)"), Case("-3*x - 3*y"), Case("0.5*x - 0.5*y", expect="0.5 * (x - y)"),
+                  Case("-2*x + 2*y", expect="-2 * (x - y)")],
         "skips": [Case("2*x + 3*y"), Case("-x - y"), Case("2*x + 2"), Case("x + y")],
     },
     "positive-first": {

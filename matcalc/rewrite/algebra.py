@@ -471,14 +471,14 @@ def _factor_scalar(e: Expr) -> Expr | None:
 
 
 def _factor_number(e: Expr) -> Expr | None:
-    """c a + c b = c (a + b) when every term carries the same number c ≠ ±1."""
+    """c a + c b = c (a + b) and c a - c b = c (a - b) when every term carries the number ±c, |c| ≠ 1."""
     if not isinstance(e, Add):
         return None
     split = [split_coefficient(t) for t in e.args]
     c = split[0][0]
-    if abs(c) == 1 or any(r is None or k != c for k, r in split):
+    if abs(c) == 1 or any(r is None or abs(k) != abs(c) for k, r in split):
         return None
-    return Mul(Number(c), Add(*[r for _, r in split]))
+    return Mul(Number(c), Add(*[with_coefficient(k / c, r) for k, r in split]))
 
 
 def _positive_first(e: Expr) -> Expr | None:
@@ -505,7 +505,7 @@ LEMMAS = [
     Lemma("scalar-orientation", "s = sᵀ for 1×1 s: xᵀa = aᵀx", _scalar_orientation),
     Lemma("factor-common", "A B + A C = A (B + C); B A + C A = (B + C) A", _factor_common),
     Lemma("factor-scalar", "s a + s b = s (a + b) for a scalar s", _factor_scalar),
-    Lemma("factor-number", "c a + c b = c (a + b)", _factor_number),
+    Lemma("factor-number", "c a ± c b = c (a ± b)", _factor_number),
     Lemma("positive-first", "-a + b is written b - a", _positive_first),
     Lemma("expand-collect", "expand an element-wise polynomial when it gets smaller: -y(1 - s) + (1 - y)s = s - y",
           _expand_if_smaller),

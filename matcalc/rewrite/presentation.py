@@ -31,7 +31,8 @@ def _coefficient_into_product(e: Expr) -> Expr | None:
     if not coefficients:
         return None
     chain = products[0].args
-    product = MatMul(Mul(*coefficients, chain[0]), *chain[1:])
+    first = list(chain[0].args) if isinstance(chain[0], Mul) else [chain[0]]  # -1 (a ∘ b) is -1 ∘ a ∘ b: printed -a * b
+    product = MatMul(Mul(*coefficients, *first), *chain[1:])
     return Mul(product, *divisors) if divisors else product
 
 

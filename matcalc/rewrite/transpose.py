@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Symbol, Transpose, Zeros, nary, preorder
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose, Zeros, nary, preorder
 from ..functions import DIAG_PART
+from ..printing.text import to_text
 from ..shapes import is_scalar
 from .engine import Lemma
+from .symmetry import is_symmetric, transposed
 
 
 def _double(e: Expr) -> Expr | None:
@@ -26,28 +28,16 @@ def _scalar(e: Expr) -> Expr | None:
 
 
 def _symmetric(e: Expr) -> Expr | None:
-    """Sᵀ = S for a declared symmetric (or spd, diagonal) matrix, I, a function whose value is always
-    symmetric (diag(v)) and one that keeps symmetry applied to such a matrix (S⁻¹, expm(S))."""
+    """Sᵀ = S for a matrix symmetric by declaration or by structure (``XᵀX``, ``S⁻¹``, ``A + Aᵀ``, ``B S Bᵀ``,
+    see :mod:`matcalc.rewrite.symmetry`); the transpose of ones or zeros is ones or zeros."""
     if not isinstance(e, Transpose):
         return None
     a = e.arg
-    if isinstance(a, Symbol) and a.is_symmetric:
-        return a
-    if isinstance(a, Identity):
-        return a
-    if isinstance(a, Call) and _symmetric_call(a):
-        return a
     if isinstance(a, (Ones, Zeros)):
         return type(a)((a.shape[1], a.shape[0]))
+    if is_symmetric(a):
+        return a
     return None
-
-
-def _symmetric_call(a: Call) -> bool:
-    """Always symmetric (diag(v)), or symmetry kept (S⁻¹, expm(S), sqrtm(S)) of a symmetric argument."""
-    if a.fn.symmetric_result:
-        return True
-    arg = a.args[0] if a.fn.preserves_symmetry else None
-    return (isinstance(arg, Symbol) and arg.is_symmetric) or (isinstance(arg, Call) and _symmetric_call(arg))
 
 
 def _product(e: Expr) -> Expr | None:
@@ -84,20 +74,30 @@ def _scaling(e: Expr) -> Expr | None:
 
 
 def _pair_order(e: Expr) -> Expr | None:
-    """In a sum holding both A and Aᵀ (up to coefficients), write A first: A + Aᵀ, not Aᵀ + A."""
+    """In a sum holding both A and Aᵀ (up to coefficients), write A first: A + Aᵀ, not Aᵀ + A; a product and
+    its mirror image in the order of their text: a bᵀ + b aᵀ."""
     if not isinstance(e, Add):
         return None
     from .algebra import split_coefficient
 
     split = [split_coefficient(t) for t in e.args]
+    where = {}
+    for j, (_, r) in enumerate(split):
+        where.setdefault(r, j)
     for i, (ci, r) in enumerate(split):
         if isinstance(r, Transpose):
-            for j in range(i + 1, len(split)):
-                cj, rj = split[j]
-                if rj == r.arg and (ci < 0) == (cj < 0):
-                    args = list(e.args)
-                    args[i], args[j] = args[j], args[i]
-                    return Add(*args)
+            j = where.get(r.arg, -1)  # A after Aᵀ: A first
+        elif isinstance(r, MatMul):
+            mirror = transposed(r)  # a product and its mirror image with as many transposes (b aᵀ + a bᵀ): by text
+            j = where.get(mirror, -1)
+            if j > i and not (_count(r) == _count(mirror) and to_text(mirror) < to_text(r)):
+                j = -1
+        else:
+            j = -1
+        if j > i and (ci < 0) == (split[j][0] < 0):
+            args = list(e.args)
+            args[i], args[j] = args[j], args[i]
+            return Add(*args)
     return None
 
 
@@ -129,7 +129,8 @@ LEMMAS = [
     Lemma("diag-of-transpose", "diag(Aᵀ) = diag(A)", _diag_of_transpose),
     Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double),
     Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar),
-    Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared, S⁻¹, I, diag(v)); 1ᵀ is ones", _symmetric),
+    Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared; XᵀX, B S Bᵀ, A + Aᵀ, S⁻¹, I, diag(v)); 1ᵀ is ones",
+          _symmetric),
     Lemma("transpose-of-product", "(A B)ᵀ = Bᵀ Aᵀ", _product),
     Lemma("transpose-of-sum", "(A + B)ᵀ = Aᵀ + Bᵀ (when no transposes are added)", _sum),
     Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling),
