@@ -327,12 +327,26 @@ def _grade(args) -> int:
     return EXIT_OK
 
 
+def _negative_expressions(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """An expression or answer that starts with a minus (``-\\frac{1}{2} x^\\top x``, ``-2 * x``) is not an
+    option: a leading space keeps argparse from reading it as one (the parsers ignore it)."""
+    options = {o for action in parser._actions for o in action.option_strings}
+    for action in parser._actions:
+        for sub in getattr(action, "choices", None) or {}:
+            sub_parser = action.choices[sub] if isinstance(action.choices, dict) else None
+            if sub_parser is not None:
+                options |= {o for a in sub_parser._actions for o in a.option_strings}
+    return [(" " + a) if a.startswith("-") and not a.startswith("--") and len(a) > 1 and a.split("=", 1)[0] not in options
+            else a for a in argv]
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
-    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    args = parser.parse_args(_negative_expressions(parser, sys.argv[1:] if argv is None else list(argv)))
+    # (parse_args exits with status 2 on bad usage)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -18,7 +18,7 @@ from .names import GREEK
 
 GREEK_COMMANDS = dict(GREEK, epsilon="ε", varepsilon="ε", vartheta="θ", varphi="φ", varrho="ρ", varsigma="σ", varpi="π")
 # LaTeX function commands and upright words → the registry's names
-FUNCTION_WORDS = {"ln": "log", "Tr": "tr", "trace": "tr", "logdet": "logdet"}
+FUNCTION_WORDS = {"sgn": "sign", "ln": "log", "Tr": "tr", "trace": "tr", "logdet": "logdet"}
 PRODUCT_COMMANDS = {r"\cdot": "·", r"\times": "×", r"\odot": "⊙", r"\circ": "∘", r"\otimes": "⊗", r"\oslash": "⊘",
                     r"\ast": "*", r"\bullet": "·"}
 # commands the grammar or the preparation knows: their presence makes a text LaTeX
@@ -27,7 +27,7 @@ left right bigl bigr Bigl Bigr biggl biggr Biggl Biggr big Big bigg Bigg middle 
 limits nolimits top intercal T prime frac dfrac tfrac cfrac sqrt sum log ln exp det tanh sinh cosh sin cos tan arctan
 max min tr Tr trace diag rank operatorname mathrm text textrm textnormal mathsf mathop mathbf boldsymbol bm vec
 mathit pmb bold cdot times odot circ otimes oslash ast bullet begin end lVert rVert Vert lvert
-rvert vert langle rangle underline
+rvert vert langle rangle underline textbf rm sf
 """.split())
 COMMAND = re.compile(r"\\([A-Za-z]+)")
 # unsupported commands with what to write instead
@@ -68,13 +68,18 @@ def looks_like_latex(text: str) -> bool:
 def prepare_latex(text: str) -> str:
     """The text the LaTeX lexer sees; same length as `text`, so positions stay valid."""
     text = text.translate(INVISIBLE)
+    text = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)  # a LaTeX comment
+    text = text.replace("\\mathbb{1}", "\\mathbf{1}")  # the blackboard-bold one: a vector of ones
+    stripped = text.rstrip()
+    if stripped.endswith((",", ".", ";")) and stripped[:-1].rstrip().endswith("$"):  # `$x^\top A x$.`
+        text = stripped[:-1] + " " + text[len(stripped):]
     m = _DELIMITERS.match(text)
     if m and (m.group(2).startswith("$") == m.group(4).startswith("$")):
         start, end = m.start(2), m.end(4)
         text = (text[:start] + " " * len(m.group(2)) + m.group(3) + " " * len(m.group(4)) + text[end:])
     stripped = text.rstrip()
-    if stripped.endswith((",", ".")) and len(stripped) > 1 and not stripped[-2].isdigit():
-        text = stripped[:-1] + " " + text[len(stripped):]  # a formula ends a sentence: `… \|^2.`
+    if stripped.endswith((",", ".")) and len(stripped) > 1:
+        text = stripped[:-1] + " " + text[len(stripped):]  # a formula ends a sentence: `… \|^2.`, `x^\top y + 1.`
 
     def blank(m: re.Match) -> str:
         return " " * len(m.group(0))
@@ -94,6 +99,9 @@ def explained(error: ParseError, text: str) -> ParseError:
     command = COMMAND.match(text, pos) or (COMMAND.match(text, pos - 1) if pos and text[pos - 1] == "\\" else None)
     if command is not None:
         name = command.group(1)
+        if name in ("text", "textrm", "mathrm", "operatorname", "mathsf", "textnormal"):
+            return ParseError(f"\\{name}{{…}} is read only around a function name or one letter (\\operatorname{{tr}}, "
+                              f"\\mathrm{{T}}); give the expression alone", text, command.start())
         hint = HINTS.get(name)
         return ParseError(f"\\{name} is not supported in LaTeX input" + (f"; {hint}" if hint else ""), text, command.start())
     if text[pos] == "=":

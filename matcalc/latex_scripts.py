@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from lark import v_args
 
+from . import functions
 from .errors import ParseError
 from .syntax import Syntax, _ToSyntax
 
@@ -49,6 +50,10 @@ class Scripts(_ToSyntax):
         if base.op == "caret":  # x^2_i, \|x\|^2_2: the subscript belongs to the base
             inner = self._subscript(base.args[0], sub, pos, end)
             return Syntax("caret", [inner, *base.args[1:]], base.data, base.pos, end)
+        function = id(base) in self.function_words or functions.lookup(base.data or "") is not None
+        if base.op == "name" and len(base.data) > 1 and function and base.data not in self.names:
+            self._error(f"{self.text[base.pos:end].strip()}: a subscript on a function is not read (a logarithm's base, "
+                        f"the variable of a min or max); write the expression itself, e.g. \\log(x) / \\log 2", base.pos)
         if base.op == "norm" and base.data is None and sub in NORM_KINDS:
             return Syntax("norm", base.args, NORM_KINDS[sub], base.pos, end)
         if base.op == "norm":
@@ -122,6 +127,9 @@ class Scripts(_ToSyntax):
 
     def sup_expr(self, meta, items):
         node = items[0]
+        if node.op == "paren" and node.args[0].op in ("number", "name"):  # W^{(1)}, x^{(i)}: an index, not a power
+            self._error(f"^{{{self.text[node.pos:node.end]}}}: a layer or sample index in brackets is not read; "
+                        f"name it with a subscript, W_1", node.pos)
         if node.op == "name" and node.data == "T":
             return "T"
         if node.op == "neg" and node.args[0].op == "name" and node.args[0].data == "T":

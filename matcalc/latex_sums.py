@@ -25,6 +25,9 @@ class IndexSums(_ToSyntax):
         head, summand = items
         text = re.sub(r"\s+", "", str(head))
         m = re.fullmatch(r"\\sum(?:_\{?([a-z](?:,?[a-z])?)(?:=(?:0|1))?\}?)?(?:\^\{?([A-Za-z0-9]+)\}?)?", text)
+        if m is None and text.startswith("\\sum_"):
+            self._error(r"the range of this \sum is not read: only \sum_i, \sum_{i,j} and \sum_{i=1}^{n}, a sum over "
+                        r"all entries", head.start_pos)
         if m is None or m.group(1) is None:
             self._error(r"\sum is read only over an index as the sum of all entries, e.g. \sum_i x_i; "
                         r"otherwise write \mathbf{1}^\top x or sum(x)", head.start_pos)
@@ -48,11 +51,34 @@ class IndexSums(_ToSyntax):
             summand = node.args[0]
             while summand.op == "index_sum" or (summand.op == "paren" and summand.args[0].op == "index_sum"):
                 summand = summand.args[0] if summand.op == "paren" else summand
+                if set(summand.data[0]) & set(indices):
+                    self._error(f"\\sum_{summand.data[0]} inside \\sum_{indices}: the index is summed twice", summand.pos)
                 indices, summand = indices + summand.data[0], summand.args[0]
             body = self._entrywise(self._sums(summand), indices, pos)
+            self.summed.update(indices)
             return Syntax("call", [body], ("sum", pos, ""), node.pos, node.end)
         node.args = [self._sums(a) for a in node.args]
         return node
+
+    def _outside_sums(self, node: Syntax) -> None:
+        r"""An entry written outside the sums: ``\sum_i x_i \cdot y_i`` (the sum takes the product after it, up to
+        \cdot), ``\frac{e^{a_k}}{\sum_j e^{a_j}}`` (one entry of a beside the sum over all of them): refused, as
+        matcalc reads arrays, not their entries."""
+        if not self.summed:
+            return
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.args)
+            name = n.data if n.op == "name" else n.data[1] if n.op == "caret" and n.data[0] == "name" else None
+            if name is None or "_" not in name:
+                continue
+            stem, _, sub = name.rpartition("_")
+            if sub.isalpha() and sub.islower() and (set(sub) & self.summed or stem in self.summed_stems):
+                entry = self.text[n.pos:n.end]
+                self._error(f"{entry} is outside the \\sum: an entry of an array is read only inside a sum over its "
+                            f"index; put the whole summand in brackets, \\sum_i (x_i y_i), or write it with vectors",
+                            n.pos)
 
     def _entrywise(self, node: Syntax, indices: str, pos: int) -> Syntax:
         """The summand with its indices dropped (x_i → x) and products, quotients and powers made entry-wise; a
@@ -75,7 +101,10 @@ class IndexSums(_ToSyntax):
             if n.op == "name":
                 stem, _, sub = n.data.rpartition("_")
                 if stem and sub == indices:
+                    self.summed_stems.add(stem)
                     return Syntax("name", [], stem, n.pos, n.end)
+                if n.data in indices:
+                    refuse(f"the index {n.data} itself is not read", n.pos)
                 if stem and sub.isalpha():
                     refuse(f"{self.text[n.pos:n.end]} has another index than {indices}", n.pos)
                 if n.data != "e":
@@ -94,9 +123,11 @@ class IndexSums(_ToSyntax):
                 base = args[0]
                 if base.op == "name" and base.data == "e":
                     if n.data[0] == "name" and n.data[1].endswith("_" + indices):
+                        self.summed_stems.add(n.data[1][: -len(indices) - 1])
                         return Syntax("caret", args, ("name", n.data[1][: -len(indices) - 1]), n.pos, n.end)
                     return Syntax("caret", args, n.data, n.pos, n.end)
                 if n.data[0] == "name" and n.data[1].endswith("_" + indices):
+                    self.summed_stems.add(n.data[1][: -len(indices) - 1])
                     exponent = Syntax("name", [], n.data[1][: -len(indices) - 1], n.pos, n.end)
                 elif n.data[0] == "expr":
                     exponent = args[1]

@@ -87,6 +87,11 @@ _FRAC_ARG = r"\s*(?:([0-9A-Za-z])|\{\s*([0-9]+|[A-Za-z]+[0-9]*)\s*\})"
 SHORT_FRAC = re.compile(r"\\[dtc]?frac" + _FRAC_ARG + _FRAC_ARG)
 
 
+def _function_like(name: str, names) -> bool:
+    """σ, φ, f, g, h or a function's name: ``σ'(z)`` is its derivative, whereas ``x'(A + A^\\top) x`` is a transpose."""
+    return name not in names and (name in ("σ", "φ", "ψ", "f", "g", "h") or functions.lookup(name) is not None)
+
+
 def _simple(node: Syntax) -> bool:
     """A name, a number, or a power of one: a factor of a product of scalars."""
     if node.op == "caret" and node.data[0] == "num":
@@ -102,6 +107,10 @@ class _LatexToSyntax(Scripts, IndexSums):
         super().__init__(text)
         self.names = frozenset(names)
         self.scalars: list[Syntax] = []  # name nodes LaTeX says are scalars
+        self.summed: set[str] = set()  # the indices \sum runs over
+        self.summed_stems: set[str] = set()  # the arrays whose entries a \sum adds (x of x_i)
+        self.function_words: set[int] = set()  # ids of \log, \max, … nodes
+        self.divisors: list[Syntax] = []  # bare names of denominators (scalars if they only divide)
         self.bold: set[int] = set()  # ids of names set in bold (\\mathbf{x}): arrays by convention, never made scalars
 
     def run(self, tree):
@@ -113,7 +122,30 @@ class _LatexToSyntax(Scripts, IndexSums):
             if isinstance(e.orig_exc, MatcalcError):
                 raise e.orig_exc from None
             raise
-        return self._sums(node)
+        node = self._sums(node)
+        self._outside_sums(node)
+        self._divisors_only(node)
+        return node
+
+    def _divisors_only(self, node: Syntax) -> None:
+        r"""A bare name of the denominator of a number is a scalar when it divides and nothing else
+        (``\frac{1}{N} X^\top y``, ``\frac{1}{2\sigma^2}``); ``\frac{y}{p}`` and ``\frac{x}{1 + x}`` divide
+        entry by entry unless the shapes say otherwise."""
+        ids = {id(n) for n in self.divisors}
+        elsewhere = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.args)
+            if n.op == "name" and id(n) not in ids:
+                elsewhere.add(n.data)
+        self.scalars.extend(n for n in self.divisors if n.data not in elsewhere)
+
+    def _divisor_names(self, node: Syntax) -> None:
+        before = len(self.scalars)
+        self._scalar_names(node)
+        self.divisors.extend(self.scalars[before:])
+        del self.scalars[before:]
 
     def _scalar_names(self, node: Syntax) -> None:
         """The bare names of a scalar factor (a denominator): through sums, and through products and powers of
@@ -176,10 +208,14 @@ class _LatexToSyntax(Scripts, IndexSums):
             if greek is None:
                 self._error(f"{inner} is not a letter", pos)
             node = self._name(greek, pos, end)
-        else:
+        elif str(token).startswith("\\mathit"):  # \mathit{Sb}: one name set in italics
             node = self._name(inner, pos, end)
-        if re.match(r"\\(mathbf|boldsymbol|bm|pmb|bold|vec)", str(token)):
-            self.bold.add(id(node))
+        else:  # \mathbf{Ax} is a bold A times a bold x, as it is typeset
+            start = pos + str(token).index(inner)
+            node = self._run(Token("LETTERS", inner, start_pos=start, end_pos=start + len(inner)))
+        if re.match(r"\\(mathbf|boldsymbol|bm|pmb|bold|vec|textbf)", str(token)):
+            for n in node.args if node.op == "juxt" else [node]:
+                self.bold.add(id(n))
         return node
 
     def word(self, meta, items):
@@ -193,7 +229,9 @@ class _LatexToSyntax(Scripts, IndexSums):
         token = items[0]
         word = re.sub(r"\s+", "", str(token)).replace("\\", "")
         name = "logdet" if word in ("logdet", "lndet") else _word_name(word)
-        return self._name(name, token.start_pos, token.end_pos)
+        node = self._name(name, token.start_pos, token.end_pos)
+        self.function_words.add(id(node))
+        return node
 
     def call(self, meta, items):
         head, args = items[0], items[1].children
@@ -209,6 +247,9 @@ class _LatexToSyntax(Scripts, IndexSums):
             if word in ("sigma", "phi"):
                 if {word, GREEK_COMMANDS[word]} & self.names or len(args) != 1:  # a declared σ: σ (x) is a product
                     return self._product_with(self.greek(meta, [head]), args, meta)
+                if word == "phi":
+                    self._error(r"\phi(…): φ as a function (a feature map) is not known; declare phi to read φ times "
+                                r"the bracket", head.start_pos)
                 word = GREEK_COMMANDS[word]
             return Syntax("call", args, (_word_name(word), head.start_pos, "np." if entrywise else ""),
                           meta.start_pos, meta.end_pos)
@@ -226,8 +267,8 @@ class _LatexToSyntax(Scripts, IndexSums):
         return Syntax("juxt", [*items, paren], None, left.pos, meta.end_pos)
 
     def angle(self, meta, items):
-        r"""``\langle x, y \rangle``: the inner product."""
-        return Syntax("call", [items[1], items[2]], ("inner", meta.start_pos, ""), meta.start_pos, meta.end_pos)
+        r"""``\langle x, y \rangle``: the inner product, of vectors xᵀy or of matrices tr(XᵀY) (the Frobenius one)."""
+        return Syntax("call", [items[1], items[2]], ("vdot", meta.start_pos, ""), meta.start_pos, meta.end_pos)
 
     # ---- atoms particular to LaTeX
     def frac(self, meta, items):
@@ -237,7 +278,8 @@ class _LatexToSyntax(Scripts, IndexSums):
             if denominator.data == 0:
                 self._error("division by zero", denominator.pos)
             return Syntax("number", [], numerator.data / denominator.data, pos, end)
-        self._scalar_names(denominator)
+        if numerator.op == "number":  # \frac{1}{N}, \frac{2}{N}, \frac{1}{2\sigma^2}: a coefficient, its names scalars
+            self._divisor_names(denominator)
         bottom = denominator if denominator.op in ("name", "number", "paren") else Syntax(
             "paren", [denominator], None, denominator.pos, denominator.end)
         if numerator.op == "number" and numerator.data == 1:
@@ -272,6 +314,14 @@ class _LatexToSyntax(Scripts, IndexSums):
     def group_styled(self, meta, items):
         return self.styled(meta, items)
 
+    def short_sqrt(self, meta, items):
+        r"""``\sqrt x``, ``\sqrt2``: the square root of one character, as LaTeX typesets it."""
+        token = items[0]
+        ch, pos = str(token)[-1], token.end_pos - 1
+        arg = (Syntax("number", [], Fraction(int(ch)), pos, pos + 1) if ch.isdigit()
+               else Syntax("name", [], ch, pos, pos + 1))
+        return Syntax("call", [arg], ("sqrt", token.start_pos, ""), token.start_pos, token.end_pos)
+
     def sqrt(self, meta, items):
         return Syntax("call", [items[1]], ("sqrt", meta.start_pos, ""), meta.start_pos, meta.end_pos)
 
@@ -301,6 +351,12 @@ class _LatexToSyntax(Scripts, IndexSums):
                 and self.text[left.end - 1].isdigit()):
             self._error(f"{self.text[left.pos:right.end]} reads as {self.text[left.pos:left.end]} times "
                         f"{self.text[right.pos:right.end]} in LaTeX; write the exponent in braces, ^{{…}}", left.pos)
+        primed = left.args[-1] if left.op == "juxt" else left
+        if (primed.op == "transpose" and primed.data == "'" and primed.args[0].op == "name" and right.op == "paren"
+                and right.pos == primed.end and _function_like(primed.args[0].data, self.names)):
+            name = self.text[primed.args[0].pos:primed.args[0].end]
+            self._error(f"{name}'(…): the derivative of a function is not read; write it out (for the sigmoid, "
+                        f"\\sigma(z) \\odot (1 - \\sigma(z)))", primed.pos)
         coefficient = left.args[-1] if left.op == "juxt" else left
         if (right.op == "ones_column" and coefficient.op == "name" and coefficient.data[:1].islower()
                 and id(coefficient) not in self.bold):

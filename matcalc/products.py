@@ -180,7 +180,7 @@ class Products:
                 kind = "matmul"
             elif op == "\\":
                 kind = "ldiv"
-            elif op == "/" and self._right_division(rs):
+            elif op == "/" and self.text.startswith("/", pos) and self._right_division(rs):  # not a \frac bar
                 kind = "rdiv"
             elif op == "juxt":
                 scalar_side = self.u.is_scalar(shape) or self.u.is_scalar(rs)

@@ -108,15 +108,18 @@ class NotationPass(LibraryCalls):
             return juxt if juxt is not None else node
         if node.op == "method":
             return self._method(node)
+        if node.op in POSTFIX_OPS and node.args and node.args[0].op == "juxt" and node.args[0].data in ("call", "run-on"):
+            # `A (x)ᵀ`: the postfix applies to the bracket, not to the product A(x); `A^TB^T`: to B, not to Aᵀ B
+            *head, operand = node.args[0].args
+            applied = Syntax(node.op, [operand, *node.args[1:]], node.data, operand.pos, node.end)
+            applied = self._calls_and_methods(applied, applied.args)  # `x^TA^TAx`: A^TAx runs on again
+            if applied.op == "juxt" and applied.data == "run-on":
+                return Syntax("juxt", [*head, *applied.args], "run-on", node.args[0].pos, node.end)
+            return Syntax("juxt", [*head, applied], node.args[0].data, node.args[0].pos, node.end)
         if node.op == "caret" and node.data and node.data[0] == "name":
             run_on = self._transpose_run_on(node)
             if run_on is not None:
                 return run_on
-        if node.op in POSTFIX_OPS and node.args and node.args[0].op == "juxt" and node.args[0].data == "call":
-            # `A (x)ᵀ`: the postfix applies to the bracket, not to the product A(x)
-            name_node, operand = node.args[0].args
-            applied = Syntax(node.op, [operand, *node.args[1:]], node.data, operand.pos, node.end)
-            return Syntax("juxt", [name_node, applied], "call", node.args[0].pos, node.end)
         return node
 
     def _juxt_call(self, node: Syntax) -> Syntax | None:
@@ -155,7 +158,7 @@ class NotationPass(LibraryCalls):
         self.run_on.add(rest)
         self.markers.append(("juxtaposition", start))
         transposed = Syntax("transpose", [base], "^T", node.pos, start)
-        return Syntax("juxt", [transposed, Syntax("name", [], rest, start, node.end)], None, node.pos, node.end)
+        return Syntax("juxt", [transposed, Syntax("name", [], rest, start, node.end)], "run-on", node.pos, node.end)
 
     def _method(self, node: Syntax) -> Syntax:
         name, pos = node.data

@@ -95,7 +95,9 @@ class ScalarEvidence:
     def _fitting(self, node: Syntax) -> list[str]:
         """Undeclared names every occurrence of which scales a scalar made of arrays."""
         counts = self._counts(node)
-        return sorted(name for name, fits in self.scaling.items() if fits >= counts.get(name, 0) > 0 and name != "I")
+        # a divisor (x / N) or a fraction of a name (N/2) is scalar where it stands: it fits wherever else it scales
+        return sorted(name for name, fits in self.scaling.items()
+                      if (fits >= counts.get(name, 0) or name in self.divisors) and counts.get(name, 0) > 0 and name != "I")
 
     def scalar_fits(self, node: Syntax, failed: bool = False) -> frozenset[str]:
         """Names read as scalars: they only scale, and they divide or are divided by a number (``sum(x)/n``,

@@ -91,8 +91,17 @@ def dot(inf, node, want_array):
 
 @spelling("inner", "vdot")
 def inner(inf, node, want_array):
-    """``np.inner(a, b)`` = aᵀb for two vectors of one length."""
+    """``np.inner(a, b)`` = ``np.vdot(a, b)`` = aᵀb for two vectors of one length. Of matrices they differ:
+    ``vdot`` (and LaTeX's ⟨A, B⟩) is the Frobenius inner product sum(A ∘ B), ``inner`` sums over the last
+    axes, A Bᵀ."""
     a, b = _positional(inf, node, "2 arguments", 2)
+    s, _ = inf.infer(a)
+    if not inf.is_vector(s):
+        if node.data[0] == "vdot":
+            product = _node("chain", [_paren(a), _paren(b)], node, [("∘", b.pos)])
+            return inf.registry_call(_node("call", [product], node, ("sum", node.data[1], "")), functions.lookup("sum"))
+        transposed = _node("transpose", [_paren(b)], b, ".T")
+        return inf.infer_chain(_node("chain", [_paren(a), transposed], node, [("@", b.pos)]), False)
     transposed = _node("transpose", [_paren(a)], a, ".T")
     return inf.infer_chain(_node("chain", [transposed, _paren(b)], node, [("@", b.pos)]), False)
 

@@ -124,6 +124,19 @@ SAME = [
     (r"\mathbf{0}_{m \times n} + A", "zeros(m, n) + A"),
     (r"\mathbf{1}_{n}^\top \mathbf{x}", "ones(n, 1).T @ x"),
     (r"\begin{bmatrix} \frac{1}{2} q \\ r \end{bmatrix}^\top x", "[0.5 * q; r].T @ x"),  # a space in a cell is a product
+    (r"\langle X, A \rangle", "sum(X ∘ A)"),  # of matrices: the Frobenius inner product
+    (r"\mathbf{Ax} - \mathbf{b}", "A @ x - b"),  # a bold run is a product, as typeset
+    (r"x^{\rm T} A x", "x.T @ A @ x"),
+    (r"\textbf{x}^\top \mathbb{1}", "x.T @ ones(n, 1)"),
+    (r"x^\top y % the inner product", "x.T @ y"),
+    (r"\|x\|^2.", "norm(x)**2"),
+    (r"$x^\top A x$, ", "x.T @ A @ x"),
+    (r"\operatorname{sgn}(x) + \lambda", "sign(x) + λ"),
+    (r"\sqrt x + \sqrt2 \lambda", "sqrt(x) + sqrt(2) * λ"),
+    (r"\frac{N}{2} + \frac{x^\top x}{N}", "N / 2 + (x.T @ x) / N"),  # N only scales: a scalar
+    (r"\frac{y}{p}", "y ∘ p**-1"),  # a name over a name: entry by entry
+    (r"x'(A + A^\top) x", "x.T @ (A + A.T) @ x"),  # a prime on a name that is not a function: a transpose
+    (r"\sum_i (x_i y_i)", "sum(x ∘ y)"),
 ]
 
 
@@ -191,6 +204,21 @@ def test_a_run_of_letters_is_a_product_of_one_letter_names_unless_it_is_a_word()
     (r"\begin{bmatrix} x \\ 1 \end{pmatrix}", "closed by", None),
     (r"\sin^{-1}(x)", "inverse function or a power", 0),
     (r"\sum_i x_i \sum_j y_j", "not an entry-wise expression", None),
+    # entries outside their sum: the sum takes the product after it (up to \cdot), one entry beside the sum over all
+    (r"\sum_i x_i \cdot y_i", "y_i is outside the \\sum", 17),
+    (r"\sum_i w_i \cdot x_i + b", "x_i is outside", None),
+    (r"\log\sum_j e^{a_j} - a_k", "a_k is outside", None),
+    (r"\sum_{i=1}^n i x_i", "the index i itself", None),
+    (r"\sum_{i=0}^{n-1} x_i", "range of this \\sum", 0),
+    (r"\sum_i \sum_i x_i", "summed twice", None),
+    (r"\boldsymbol\delta \odot \sigma'(\mathbf{z})", "the derivative of a function is not read", 24),
+    (r"f'(x) + \lambda", "the derivative of a function", 0),
+    (r"\log_2(x^\top x)", "a subscript on a function", 0),
+    (r"\min_w \|Xw - y\|^2", "a subscript on a function", 0),
+    (r"\max_i x_i", "a subscript on a function", 0),
+    (r"\mathbf{W}^{(1)}\mathbf{x}", "layer or sample index", None),
+    (r"\mathbf{w}^\top\phi(\mathbf{x})", "φ as a function", None),
+    (r"\|x\|^2 \text{ s.t. } Ax = b", "read only around a function name", None),
 ])
 def test_unsupported_latex_is_refused_at_its_position(text, message, at):
     if message is None:
@@ -234,6 +262,29 @@ def test_latex_names_match_the_question_names_that_print_the_same():
     assert mc.derive(r"\theta^\top \theta", r"\theta").wrt.name == "θ"
     assert mc.derive(r"\tanh(W_{1} x)", "W1").wrt.name == "W1"
     assert mc.derive(r"\mathbf{w}^\top \mathbf{w}", r"\mathbf{w}").wrt.name == "w"
+
+
+def test_numpy_inner_and_vdot_of_matrices():
+    """np.vdot flattens (the Frobenius inner product), np.inner sums over the last axes: A Bᵀ."""
+    assert str(mc.parse("np.vdot(X, A)")) == "sum(multiply(X, A))"
+    assert str(mc.parse("np.inner(X, A)")) == "X @ A.T"
+    assert str(mc.parse("np.vdot(x, y)")) == str(mc.parse("np.inner(x, y)")) == "x.T @ y"
+
+
+def test_a_transpose_after_a_run_applies_to_its_last_letter():
+    """``A^TB^T`` is Aᵀ Bᵀ, not (Aᵀ B)ᵀ: tr(AᵀXBᵀ) by X is A B."""
+    assert str(mc.parse("A^TB^T")) == "A.T @ B.T"
+    assert str(mc.derive("tr(A^TXB^T)", "X")) == "A @ B"
+    assert str(mc.derive("x^TA^TAx", "x")) == "2 * A.T @ A @ x"
+
+
+def test_an_expression_starting_with_a_minus_is_not_an_option(capsys):
+    from matcalc.cli import main
+
+    assert main(["derive", r"-\frac{1}{2}(x-\mu)^\top\Sigma^{-1}(x-\mu)", "wrt", r"\mu", "--where", r"\Sigma: spd"]) == 0
+    assert capsys.readouterr().out.startswith("inv(Σ) @ (x - μ)")
+    assert main(["check", "x^T x", "wrt", "x", "--answer", "-2 x"]) == 3  # wrong, and said so
+    assert "wrong sign" in capsys.readouterr().out
 
 
 def test_a_declared_sigma_is_a_name_not_the_sigmoid():
