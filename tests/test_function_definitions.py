@@ -243,7 +243,7 @@ SQUARE = "X: matrix(n, n)"
     ("trace(expm(A @ X))", "X", "A: matrix(n, m); X: matrix(m, n)", "A.T @ expm(A @ X).T"),
     ("expm(s * A)", "s", "s: scalar; A: matrix(n, n)", "expm(s * A) @ A"),
     ("expm(s**2 * A)", "s", "s: scalar; A: matrix(n, n)", "2 * s * expm(s**2 * A) @ A"),
-    ("logm(s * S)", "s", "s: scalar; S: matrix(n, n) spd", "inv(s * S) @ S"),
+    ("logm(s * S)", "s", "s: scalar; S: matrix(n, n) spd", "I / s"),
     ("sqrtm(s * S)", "s", "s: scalar; S: matrix(n, n) spd", "0.5 * inv(sqrtm(s * S)) @ S"),
     ("expm(s)", "s", "s: scalar", "expm(s)"),
 ])

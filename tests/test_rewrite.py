@@ -161,6 +161,30 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "skips": [Case("A + A.T"), Case("A.T - A", "A: matrix(n, n)"), Case("A.T + B"), Case("a@b.T + b@a.T"),
                   Case("a@b.T - b@a.T")],
     },
+    # ---- inverse.py
+    "inverse-cancel": {
+        "fires": [Case("inv(A)@A@x", "A: matrix(n, n)", expect="x"), Case("B@A@inv(A)", "A: matrix(n, n)", expect="B"),
+                  Case("inv(A).T@A.T@x", "A: matrix(n, n)", expect="x")],
+        "skips": [Case("inv(A)@B@A", "A, B: matrix(n, n)"), Case("A@inv(B)", "A, B: matrix(n, n)"),
+                  Case("inv(A).T@A", "A: matrix(n, n)")],
+    },
+    "double-inverse": {
+        "fires": [Case("inv(inv(A))", "A: matrix(n, n)", expect="A"), Case("inv(inv(A).T)", "A: matrix(n, n)", expect="A.T")],
+        "skips": [Case("inv(A)", "A: matrix(n, n)"), Case("inv(A.T)", "A: matrix(n, n)")],
+    },
+    "inverse-of-scaling": {
+        "fires": [Case("inv(c*A)", "c: scalar; A: matrix(n, n)"), Case("inv(2*A)", "A: matrix(n, n)", expect="0.5 * inv(A)")],
+        "skips": [Case("inv(A)", "A: matrix(n, n)"), Case("inv(A∘B)", "A, B: matrix(n, n) positive")],
+    },
+    "inverse-of-product": {
+        "fires": [Case("inv(A@B)", "A, B: matrix(n, n)", expect="inv(B) @ inv(A)"),
+                  Case("inv(X@X@X)", "X: matrix(n, n)", expect="inv(X) @ inv(X) @ inv(X)")],
+        "skips": [Case("inv(X.T@X)", "X: matrix(n, m)"), Case("inv(A + B)", "A, B: matrix(n, n)")],
+    },
+    "sign-times-value": {
+        "fires": [Case("sign(u)∘u", expect="abs(u)"), Case("2*sign(d)*d", "d: scalar", expect="2 * abs(d)")],
+        "skips": [Case("sign(u)∘v"), Case("abs(u)∘u")],
+    },
     # ---- algebra.py
     "unit-constant": {
         "fires": [Case(_identity_1, expect="1"), Case(_ones_1, expect="1"), Case(_zeros_1, expect="0")],
