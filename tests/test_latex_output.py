@@ -31,7 +31,7 @@ DERIVATIVES = [
     ("sum(sigmoid(W@x+b))", "W", None,
      r"\left(\sigma\left(W x + b\right) \odot \left(1 - \sigma\left(W x + b\right)\right)\right) x^{\top}"),
     ("sum(log(1+exp(-y*(X@w))))", "w", None,
-     r"-X^{\top} \frac{\exp\left(-y \odot X w\right) \odot y}{1 + \exp\left(-y \odot X w\right)}"),
+     r"-X^{\top} \left(y \odot \sigma\left(-y \odot X w\right)\right)"),
     ("norm(x)", "x", None, r"\frac{x}{\left\| x \right\|_{2}}"),
     ("sqrt(x.T@x)", "x", None, r"\frac{x}{\sqrt{x^{\top} x}}"),
     ("tanh(W @ x + b)", "x", None, r"\operatorname{diag}\left(1 - \tanh\left(W x + b\right)^{\circ 2}\right) W"),

@@ -22,7 +22,7 @@ from random_exprs import any_expr
 
 import matcalc as mc
 from matcalc.checking import dim_names_of, random_value
-from matcalc.expr import Call, Identity, MatMul, Ones, Power, Symbol, Transpose, Zeros, preorder, symbols
+from matcalc.expr import Call, Identity, MatMul, Mul, Ones, Power, Symbol, Transpose, Zeros, preorder, symbols
 from matcalc.functions import REGISTRY
 from matcalc.numeric import evaluate
 from matcalc.rewrite import LEMMAS, PRESENTATION, simplify, tidy
@@ -80,6 +80,12 @@ def _identity_n():
 def _ones_cubed():
     """vector(1)**3"""
     return Power(Ones((N, ONE)), mc.parse("3"))
+
+
+def _exp_times_sigmoid_of_minus():
+    """exp(u) * sigmoid(-u) (not flattened by the parser)"""
+    u = mc.parse("u")
+    return Mul(Call(REGISTRY["exp"], u), Call(REGISTRY["sigmoid"], Mul(mc.parse("-1"), u)))
 
 
 def _kron_of_identities():
@@ -184,6 +190,21 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "sign-times-value": {
         "fires": [Case("sign(u)∘u", expect="abs(u)"), Case("2*sign(d)*d", "d: scalar", expect="2 * abs(d)")],
         "skips": [Case("sign(u)∘v"), Case("abs(u)∘u")],
+    },
+    # ---- identities.py
+    "sigmoid-of-reciprocal": {
+        "fires": [Case("1 / (1 + exp(-u))", expect="sigmoid(u)"), Case("(1 + exp(A@x))**-1", expect="sigmoid(-(A @ x))")],
+        "skips": [Case("1 / (2 + exp(u))"), Case("1 / (1 + u)"), Case("(1 + exp(u))**-2")],
+    },
+    "sigmoid-of-exp": {
+        "fires": [Case(_exp_times_sigmoid_of_minus, expect="sigmoid(u)"),
+                  Case("exp(u) ∘ sigmoid(-u) ∘ y", expect="multiply(y, sigmoid(u))")],
+        "skips": [Case("exp(u) ∘ sigmoid(u)"), Case("exp(u) ∘ sigmoid(-v)")],
+    },
+    "dot-of-quotient": {
+        "fires": [Case("p.T @ (y / p)", "p: vector(n) positive", expect="sum(y)"),
+                  Case("p @ p.T @ (y / p)", "p: vector(n) positive", expect="sum(y) * p")],
+        "skips": [Case("p.T @ (y / q)", "p, q: vector(n) positive"), Case("p.T @ y", "p: vector(n)")],
     },
     # ---- algebra.py
     "unit-constant": {

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..expr import Expr
-from . import algebra, hadamard, inverse, kronecker, presentation, transpose
+from . import algebra, hadamard, identities, inverse, kronecker, presentation, transpose
 from .engine import Firing, simplify
 
-LEMMAS = [*transpose.LEMMAS, *algebra.LEMMAS, *inverse.LEMMAS, *hadamard.LEMMAS, *kronecker.LEMMAS]
+LEMMAS = [*transpose.LEMMAS, *algebra.LEMMAS, *inverse.LEMMAS, *identities.LEMMAS, *hadamard.LEMMAS, *kronecker.LEMMAS]
 PRESENTATION = list(presentation.LEMMAS)
 
 
