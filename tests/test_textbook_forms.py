@@ -110,3 +110,34 @@ def test_the_textbook_form_is_right(row):
     assert point is not None
     want, got = evaluate(d.expr, point, sizes), evaluate(textbook, point, sizes)
     assert np.allclose(np.asarray(want, float), np.asarray(got, float), rtol=1e-8, atol=1e-10)
+
+
+def test_no_derivative_of_the_corpora_prints_a_minus_one_factor_or_a_sum_of_ones():
+    """Across the spelling corpus and the soak: never `-1 *` (a minus sign belongs there) nor `sum(vector(1))`."""
+    import importlib.util
+    from pathlib import Path
+
+    from spelling_corpus import PROBLEMS
+
+    spec = importlib.util.spec_from_file_location(
+        "soak_for_forms", Path(__file__).resolve().parent.parent / "benchmarks" / "soak.py")
+    soak = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(soak)
+    derivatives = []
+    for problem in PROBLEMS:
+        for spelling in problem.spellings:
+            where = problem.where if spelling.where is None else (spelling.where or None)
+            try:
+                derivatives.append(mc.derive(spelling.text, spelling.wrt or problem.wrt, where=where))
+            except mc.MatcalcError:
+                continue
+    for index in range(300):
+        expr, var, layout, _ = soak.make_case(23, index, 3, 40)
+        if var is not None:
+            try:
+                derivatives.append(mc.derive(expr, var, layout=layout))
+            except mc.MatcalcError:
+                continue
+    assert len(derivatives) > 900
+    offending = [str(d) for d in derivatives if "-1 *" in str(d) or "sum(vector(1))" in str(d)]
+    assert not offending, "\n".join(offending[:5])

@@ -175,13 +175,12 @@ def _(e: Mul, ctx, array_context):
                 return "-" + bracket(text, level, NEG + 1), NEG
             if _p(rest[0], ctx, False)[1] > NEG:
                 return "-" + text, PRODUCT  # a product: `x @ (-a * b)` needs its brackets
-            tail = nary(Mul, rest[1:])
-            divisor = isinstance(tail, Power) and tail.exponent == Number(-1)
-            if (ctx.star_ok or not _ambiguous_star(e)) and not divisor and not isinstance(tail, Mul):
-                # -(A @ x) * s reads back as -1 * (A @ x) * s
-                head, head_level = _p(rest[0], ctx, False)
-                tail_text, tail_level = _p(tail, ctx, False)
-                return f"-({head}) * {bracket(tail_text, tail_level, PRODUCT + 1)}", PRODUCT
+            divisor = any(isinstance(f, Power) and f.exponent == Number(-1) for f in rest[1:])
+            if (ctx.star_ok or not _ambiguous_star(e)) and not divisor:
+                # -(A @ x) * s * t reads back as -1 * (A @ x) * s * t
+                head = _p(rest[0], ctx, False)[0]
+                tail = [bracket(*_p(f, ctx, False), PRODUCT + 1) for f in rest[1:]]
+                return f"-({head}) * " + " * ".join(tail), PRODUCT
     if not ctx.star_ok and _ambiguous_star(e):
         return "multiply(" + ", ".join(_p(f, ctx, False)[0] for f in e.args) + ")", ATOM
     text, level = _p(first, ctx, False)
