@@ -51,6 +51,17 @@ def random_value(s: Symbol, sizes: dict[str, int], rng: np.random.Generator, pos
     """A random 2-D value for a symbol honouring its declared properties."""
     rows, cols = (d.evaluate(sizes) for d in s.shape)
     props = s.props
+    if "onehot" in props:
+        value = np.zeros((rows, cols))
+        value[rng.integers(rows), 0] = 1.0
+        return value
+    if "probability" in props:
+        value = rng.uniform(0.5, 2.0, size=(rows, cols))
+        return value / value.sum()
+    if "pm1" in props:
+        return rng.choice([-1.0, 1.0], size=(rows, cols))
+    if "binary" in props:
+        return rng.integers(0, 2, size=(rows, cols)).astype(float)
     if "spd" in props:
         m = rng.normal(size=(rows, rows))
         return m @ m.T / rows + np.eye(rows)

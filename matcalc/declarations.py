@@ -84,6 +84,12 @@ def _validate(names, kind, dims, props) -> None:
         raise DeclarationError(
             f"{label}: {kind} takes {expected[kind]} dimension(s), got {len(dims)}"
         )
+    if props & {"probability", "onehot"} and kind in ("scalar", "covector", "matrix"):
+        raise DeclarationError(f"{label}: a {kind} cannot be {'/'.join(sorted(props & {'probability', 'onehot'}))} "
+                               f"(a vector whose entries sum to 1)")
+    if len(props & {"probability", "onehot", "pm1", "binary"}) > 1 and not props <= {"probability", "onehot"}:
+        raise DeclarationError(f"{label}: {' and '.join(sorted(props & {'probability', 'onehot', 'pm1', 'binary'}))} "
+                               f"contradict each other")
     if props & SQUARE_PROPERTIES:
         if kind in ("scalar", "vector", "covector"):
             raise DeclarationError(f"{label}: a {kind} cannot be {'/'.join(sorted(props & SQUARE_PROPERTIES))}")

@@ -17,9 +17,12 @@ from fractions import Fraction
 from typing import Protocol
 
 from .errors import ShapeError
-from .shapes import SCALAR, Dim, Shape, describe, is_scalar
+from .shapes import ONE, SCALAR, Dim, Shape, describe, is_scalar
 
-PROPERTIES = ("symmetric", "spd", "invertible", "positive", "diagonal")
+PROPERTIES = ("symmetric", "spd", "invertible", "positive", "diagonal", "probability", "onehot", "pm1", "binary")
+# what a declared value is (data, not a variable to differentiate by): a probability vector (entries ≥ 0 summing
+# to 1; one-hot is a case), entries ±1, entries 0/1
+VALUE_PROPERTIES = frozenset({"probability", "onehot", "pm1", "binary"})
 
 
 class FunctionSignature(Protocol):
@@ -117,6 +120,9 @@ class Symbol(Expr):
             raise ValueError(f"unknown properties {sorted(bad)}")
         if props & {"symmetric", "spd", "diagonal", "invertible"} and shape[0] != shape[1]:
             raise ShapeError(f"{name} is declared {'/'.join(sorted(props))} but is {describe(shape)}")
+        if props & {"probability", "onehot"} and shape[1] != ONE:
+            raise ShapeError(f"{name} is declared {'/'.join(sorted(props & {'probability', 'onehot'}))} (a vector of "
+                             f"entries summing to 1) but is {describe(shape)}")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "props", frozenset(props))
         self._set((), shape)

@@ -210,7 +210,8 @@ class Inference(Products, Calls, ScalarEvidence):
         kind = decl.kind or default_kind or ("scalar" if name in self.scalars else None)
         if kind is None:
             square = bool(decl.props & {"symmetric", "spd", "invertible", "diagonal"})
-            kind = "matrix" if square or not _is_lower(name) else "vector"
+            vector = bool(decl.props & {"probability", "onehot"})  # a probability vector, whatever its case
+            kind = "matrix" if square or not (_is_lower(name) or vector) else "vector"
         dims = [Dim.of(d) for d in decl.dims] if decl.dims else None
         u = self.u
         if kind == "scalar":

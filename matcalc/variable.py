@@ -9,7 +9,7 @@ second derivative) may be absent and then has the zero derivative.
 from __future__ import annotations
 
 from .errors import MatcalcError
-from .expr import Expr, Symbol, symbols
+from .expr import VALUE_PROPERTIES, Expr, Symbol, symbols
 from .latex_syntax import latex_variable
 from .lexing import canonical_name
 from .names import not_occurring
@@ -24,6 +24,10 @@ def variable_of(f: Expr, wrt: str | Symbol, where) -> Symbol:
         raise MatcalcError(f"the variable must be a name, got {wrt!r}")
     for s in symbols(f):
         if s.name == name:
+            if s.props & VALUE_PROPERTIES:  # a constrained or discrete value: no derivative in the ambient space
+                raise MatcalcError(
+                    f"{name} is declared {'/'.join(sorted(s.props & VALUE_PROPERTIES))}, a property of data: "
+                    f"derivatives by it are not read (leave the declaration out to differentiate by {name})")
             return s
     if isinstance(wrt, Symbol):
         return wrt

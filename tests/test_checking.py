@@ -292,3 +292,34 @@ def test_an_exactly_zero_derivative_passes():
 def test_ill_conditioned_points_are_skipped_not_failed():
     d = mc.derive("trace(inv(A @ A.T + 1e-14 * I))", "A")
     assert d.check().status in ("pass", "inconclusive")
+
+
+
+@pytest.mark.parametrize("prop", ["probability", "onehot", "pm1", "binary"])
+def test_draws_honour_value_declarations(prop):
+    """A declared probability vector sums to 1 (one-hot: a single 1), pm1 entries are ±1, binary 0/1."""
+    from matcalc.checking import random_value
+
+    y = mc.parse("y", where=f"y: {prop}")
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        v = random_value(y, {name: 5 for d in y.shape for name in d.names()}, rng)
+        if prop in ("probability", "onehot"):
+            assert np.isclose(v.sum(), 1) and (v >= 0).all()
+        if prop == "onehot":
+            assert sorted(v.ravel()) == [0, 0, 0, 0, 1]
+        if prop == "pm1":
+            assert set(v.ravel()) <= {-1.0, 1.0}
+        if prop == "binary":
+            assert set(v.ravel()) <= {0.0, 1.0}
+
+
+def test_value_declarations_are_data_not_variables():
+    with pytest.raises(mc.MatcalcError, match="a property of data"):
+        mc.derive("-y.T @ log(softmax(z))", "y", where="y: probability")
+    with pytest.raises(mc.DeclarationError, match="cannot be probability"):
+        mc.parse("Y", where="Y: matrix probability")
+    with pytest.raises(mc.DeclarationError, match="contradict"):
+        mc.parse("y", where="y: pm1 binary")
+    assert mc.check_answer("-y.T @ log(softmax(z))", "z", "softmax(z) - y", where="y: probability").correct
+    assert not mc.check_answer("-y.T @ log(softmax(z))", "z", "softmax(z) - y").correct  # right only for a probability y

@@ -206,6 +206,19 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   Case("p @ p.T @ (y / p)", "p: vector(n) positive", expect="sum(y) * p")],
         "skips": [Case("p.T @ (y / q)", "p, q: vector(n) positive"), Case("p.T @ y", "p: vector(n)")],
     },
+    "sigmoid-derivative": {
+        "fires": [Case("sigmoid(-u) ∘ (1 - sigmoid(-u))", expect="multiply(sigmoid(-u), sigmoid(u))")],
+        "skips": [Case("sigmoid(u) ∘ (1 - sigmoid(u))"), Case("sigmoid(-u) ∘ (1 - sigmoid(-v))")],
+    },
+    "probability-sum": {
+        "fires": [Case("sum(y)", "y: probability", expect="1"), Case("sum(y)", "y: onehot", expect="1")],
+        "skips": [Case("sum(y)"), Case("sum(y)", "y: pm1")],
+    },
+    "values-squared": {
+        "fires": [Case("y**2", "y: pm1", expect="vector(1)"), Case("y**3", "y: pm1", expect="y"),
+                  Case("y**2", "y: binary", expect="y"), Case("y ∘ y ∘ x", "y: pm1", expect="multiply(x, vector(1))")],
+        "skips": [Case("y**2"), Case("y**0.5", "y: binary"), Case("y ∘ x", "y: pm1")],
+    },
     # ---- algebra.py
     "unit-constant": {
         "fires": [Case(_identity_1, expect="1"), Case(_ones_1, expect="1"), Case(_zeros_1, expect="0")],

@@ -34,6 +34,10 @@ ROWS = [
     ("sum(log(1 + exp(-y * (X@w))))", "w", None, "-X.T @ (y * sigmoid(-y * (X @ w)))", "logistic loss, ±1 labels"),
     ("sum(softplus(X@w))", "w", None, "X.T @ sigmoid(X @ w)", "softplus' = σ"),
     ("-y.T @ log(softmax(z))", "z", None, "sum(y) * softmax(z) - y", "PRML §4.3.4"),
+    ("-y.T @ log(softmax(z))", "z", "y: probability", "softmax(z) - y", "PRML (4.109)"),
+    ("H:-y.T @ log(softmax(z))", "z", "y: probability", "diag(softmax(z)) - softmax(z) @ softmax(z).T", "PRML (4.111)"),
+    ("H:sum(log(1 + exp(-y * (X@w))))", "w", "y: pm1", "X.T @ diag(sigmoid(y * (X @ w)) * sigmoid(-y * (X @ w))) @ X",
+     "y² = 1 for ±1 labels"),
     ("logsumexp(W@x) - y.T@W@x", "W", None, "(softmax(W @ x) - y) @ x.T", "PRML (4.109)"),
     ("H:logsumexp(A@x + b)", "x", None,
      "A.T @ (diag(softmax(A @ x + b)) - softmax(A @ x + b) @ softmax(A @ x + b).T) @ A", "Boyd & Vandenberghe A.4"),
@@ -103,7 +107,7 @@ def test_the_textbook_form_is_right(row):
     names = list(symbols(d.expr)) + [s for s in symbols(d.f) if s.name not in {t.name for t in symbols(d.expr)}]
     pinned = "; ".join(f"{s.name}: {describe(s.shape)}" + (" " + " ".join(sorted(s.props)) if s.props else "")
                        for s in names)
-    textbook = mc.parse(book, where=pinned)
+    textbook = mc.parse(book, where=pinned)  # (the declared properties pinned too: the draws honour them)
     dims = dim_names_of([d.expr, textbook, d.f])
     sizes = {name: 7 - k for k, name in enumerate(dims)}  # distinct, the first (rows) largest: XᵀX invertible
     point = sample_point([d.expr, textbook], sizes, np.random.default_rng(5))  # not d.f: log(b - Ax) needs b > Ax
