@@ -200,10 +200,13 @@ class Derivative:
         shape = self.expr.shape
         args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
         arrays = "JAX or NumPy arrays" if target == "jax" else "NumPy arrays"
+        like = self.wrt if (self.kind == "gradient" and shape == self.wrt.shape and self.wrt.shape[1] == ONE) else None
         returns = f"Arguments ({arrays}; a vector may be 1-D): {args}.\n" + (
             ("Returns a 0-d array." if target == "jax" else "Returns a float.") if is_scalar(shape) else
-            f"Returns a 2-D array of shape ({shape[0]}, {shape[1]}).")
-        return function_source(self.expr, params, name, doc, returns, target)
+            f"Returns a 2-D array of shape ({shape[0]}, {shape[1]})"
+            + (f", or 1-D when {self.wrt.name} is given 1-D (so that {self.wrt.name} - lr * grad keeps its shape)."
+               if like else "."))
+        return function_source(self.expr, params, name, doc, returns, target, like=like)
 
     def to_function(self, name: str | None = None, target: str = "numpy"):
         """This derivative as a Python function of NumPy arrays (the code of :meth:`to_source`;

@@ -335,4 +335,19 @@ def test_a_negative_product_in_an_exponent_keeps_its_brackets(expr, wrt, where):
     d = mc.derive(expr, wrt, where=where)
     values = {"x": np.linspace(0.5, 1.5, 4), "sigma": 1.3, "n": 3.0, "s": 0.7, "t": 1.9}
     values = {k: v for k, v in values.items() if re.search(rf"\b{k}\b", expr)}
-    np.testing.assert_allclose(d.to_function()(**values), d.evaluate(values), rtol=1e-12)
+    np.testing.assert_allclose(np.ravel(d.to_function()(**values)), np.ravel(d.evaluate(values)), rtol=1e-12)
+
+
+def test_a_gradient_by_a_1d_vector_comes_back_1d():
+    """w - lr * grad(...) must keep w's shape: a 1-D w gets a 1-D gradient, a column a column, a matrix a matrix."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5, 3)), rng.normal(size=5)
+    for target in ("numpy",):
+        grad = mc.derive("0.5 * ||X@w - y||^2", "w").to_function(target=target)
+        w = rng.normal(size=3)
+        assert grad(X=X, w=w, y=y).shape == (3,)
+        assert grad(X=X, w=w.reshape(-1, 1), y=y).shape == (3, 1)
+        assert (w - 0.1 * grad(X=X, w=w, y=y)).shape == (3,)
+    W = rng.normal(size=(2, 5))
+    assert mc.derive("sum(W @ x)", "W").to_function()(W=W, x=rng.normal(size=5)).shape == (2, 5)
+    assert mc.jacobian("A @ x", "x").to_function()(A=W, x=rng.normal(size=5)).shape == (2, 5)

@@ -473,9 +473,10 @@ TARGETS = ("numpy", "jax")  # the array libraries generated code can be written 
 
 @bounded
 def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, returns: str = "",
-                    target: str = "numpy") -> str:
+                    target: str = "numpy", like: Symbol | None = None) -> str:
     """The source of a standalone function `name(*, params…)` returning the value of `expr`, written
-    for NumPy (`target="numpy"`) or for ``jax.numpy`` (`target="jax"`)."""
+    for NumPy (`target="numpy"`) or for ``jax.numpy`` (`target="jax"`). With `like` (a vector parameter of the
+    result's shape: the variable of a gradient) the result is 1-D when that argument is given 1-D."""
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a function name: {name!r}")
     if target not in TARGETS:
@@ -489,6 +490,11 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
     definitions, body = with_lets(expr, inline=_inline, taken=taken)
     writer = _Writer(taken | {s.name for s, _ in definitions}, target)
     lines = []
+    flat = None
+    if like is not None and like in params:
+        flat = writer.fresh("flat_")
+        writer.taken.add(flat)
+        lines.append(f"{flat} = np.ndim({names[params.index(like)]}) == 1  # the gradient comes back 1-D too")
     for p, py in zip(params, names):
         rows, cols = p.shape
         if is_scalar(p.shape):
@@ -516,6 +522,10 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
     lines += writer.lines
     if is_scalar(expr.shape):
         lines.append(f"return np.reshape({result}, ())" if jax else f"return np.asarray({result}, dtype=float).item()")
+    elif flat is not None:
+        value = writer.fresh("value_")
+        lines.append(f"{value} = {result}")
+        lines.append(f"return np.reshape({value}, (-1,)) if {flat} else {value}")
     else:
         lines.append(f"return {result}")
     helpers = [writer.helpers[helper].rstrip("\n") for helper in sorted(writer.helpers)]
