@@ -296,6 +296,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   Case("s*t + s*u + s", "s, t, u: scalar", expect="s * (t + u + 1)")],
         "skips": [Case("s*x + t*y", "s, t: scalar"), Case("2*x + 2*y"), Case("x + y")],
     },
+    "factor-divisor": {
+        "fires": [Case("x / s + y * s**-2", "s: scalar", expect="(x + y / s) / s"),
+                  Case("x / (a.T@a) - (a.T@x) * (a.T@a)**-2 * a", expect="(x - a.T @ x / (a.T @ a) * a) / (a.T @ a)")],
+        "skips": [Case("x / s + y", "s: scalar"), Case("x / s + y / t", "s, t: scalar"), Case("x * s + y * s**2", "s: scalar")],
+    },
     "factor-number": {
         "fires": [Case("2*x + 2*y", expect="2 * (x + y)"), Case("-3*x - 3*y"), Case("0.5*x - 0.5*y", expect="0.5 * (x - y)"),
                   Case("-2*x + 2*y", expect="-2 * (x - y)")],

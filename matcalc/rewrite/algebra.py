@@ -470,6 +470,35 @@ def _factor_scalar(e: Expr) -> Expr | None:
     return result if count_nodes(result) <= count_nodes(e) else None
 
 
+def _factor_divisor(e: Expr) -> Expr | None:
+    """a / s + b / s² = (a + b / s) / s: a scalar divisor every term shares, taken out at its lowest power."""
+    if not isinstance(e, Add) or len(e.args) < 2:
+        return None
+    powers: list[dict[Expr, Fraction]] = []
+    for t in e.args:
+        factors = t.args if isinstance(t, Mul) else (t,)
+        powers.append({f.base: f.exponent.value for f in factors if isinstance(f, Power) and is_scalar(f.shape)
+                       and isinstance(f.exponent, Number) and f.exponent.value < 0
+                       and f.exponent.value.denominator == 1})
+    shared = [b for b in powers[0] if all(b in p for p in powers[1:])]
+    if not shared:
+        return None
+    base = shared[0]
+    k = max(p[base] for p in powers)  # the power closest to zero: -1 of 1/s and 1/s²
+    inner = []
+    for t, p in zip(e.args, powers):
+        factors = list(t.args) if isinstance(t, Mul) else [t]
+        i = factors.index(Power(base, Number(p[base])))
+        rest = p[base] - k
+        if rest:
+            factors[i] = Power(base, Number(rest))
+        else:
+            del factors[i]
+        inner.append(nary(Mul, factors) if factors else Number(1))
+    result = Mul(_broadcast(Add(*inner), e.shape), Power(base, Number(k)))
+    return result if count_nodes(result) <= count_nodes(e) else None
+
+
 def _factor_number(e: Expr) -> Expr | None:
     """c a + c b = c (a + b) and c a - c b = c (a - b) when every term carries the number ±c, |c| ≠ 1."""
     if not isinstance(e, Add):
@@ -505,6 +534,7 @@ LEMMAS = [
     Lemma("scalar-orientation", "s = sᵀ for 1×1 s: xᵀa = aᵀx", _scalar_orientation),
     Lemma("factor-common", "A B + A C = A (B + C); B A + C A = (B + C) A", _factor_common),
     Lemma("factor-scalar", "s a + s b = s (a + b) for a scalar s", _factor_scalar),
+    Lemma("factor-divisor", "a / s + b / s² = (a + b / s) / s for a scalar s", _factor_divisor),
     Lemma("factor-number", "c a ± c b = c (a ± b)", _factor_number),
     Lemma("positive-first", "-a + b is written b - a", _positive_first),
     Lemma("expand-collect", "expand an element-wise polynomial when it gets smaller: -y(1 - s) + (1 - y)s = s - y",
