@@ -10,14 +10,16 @@ checked to be right (it equals matcalc's derivative at random points), so the ta
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import matcalc as mc
 from matcalc.checking import dim_names_of, sample_point
-from matcalc.expr import symbols
+from matcalc.expr import Add, Mul, Number, Transpose, preorder, symbols
 from matcalc.numeric import evaluate
+from matcalc.rewrite.symmetry import is_symmetric
 from matcalc.shapes import describe
 
 # (expression, wrt, declarations, textbook form, source); "H:" marks a Hessian
@@ -143,3 +145,20 @@ def test_no_derivative_of_the_corpora_prints_a_minus_one_factor_or_a_sum_of_ones
     assert len(derivatives) > 900
     offending = [str(d) for d in derivatives if "-1 *" in str(d) or "sum(vector(1))" in str(d)]
     assert not offending, "\n".join(offending[:5])
+    symmetrised = [str(d) for d in derivatives for node in preorder(d.expr) if _sym_of_symmetric(node)]
+    assert not symmetrised, "\n".join(symmetrised[:5])
+
+
+def _sym_of_symmetric(node) -> bool:
+    """½ (G + Gᵀ) around a G that is already symmetric."""
+    if not (isinstance(node, Mul) and len(node.args) == 2 and node.args[0] == Number(Fraction(1, 2))):
+        return False
+    inner = node.args[1]
+    return (isinstance(inner, Add) and len(inner.args) == 2 and inner.args[1] == Transpose(inner.args[0])
+            and is_symmetric(inner.args[0]))
+
+
+def test_a_symmetric_gradient_is_not_symmetrised_again():
+    d = mc.derive("0.5 * logdet(S) + 0.5 * (x - m).T @ inv(S) @ (x - m)", "S", where="S: spd")
+    assert not any(_sym_of_symmetric(n) for n in preorder(d.expr))
+    assert "(x - m) @ (x - m).T" in str(d) and d.check().passed
