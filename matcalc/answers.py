@@ -44,9 +44,11 @@ import numpy as np
 
 from .checking import SIZE_SETS, dim_names_of, sample_point
 from .declarations import Declaration, parse_where
-from .derivative import LAYOUTS, Derivative, derive
+from .derivative import Derivative, derive
 from .errors import DeclarationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .expr import Expr, Symbol, preorder, substitute, symbols
+from .layout import LAYOUTS
+from .layout import meaning as layout_meaning
 from .limits import bounded
 from .numeric import value_2d
 from .parser import parse
@@ -188,10 +190,10 @@ class _Group:
         return f"{names} layout"
 
     def meaning(self) -> str:
-        """What the shape means, from the derivative's convention line without the layout's name."""
-        text = self.derivative.convention
-        _, _, rest = text.partition(" (")
-        return f"({rest}" if rest else ""
+        """What the shape means, in words (:func:`matcalc.layout.meaning`), in brackets."""
+        d = self.derivative
+        f_text = to_text(d.f) if d.kind == "tensor" else ""
+        return f"({layout_meaning(d.kind, d.layout, d.f, d.wrt.name, d.wrt.shape, d.vec, f_text)})"
 
 
 @dataclass

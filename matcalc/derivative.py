@@ -17,12 +17,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import layout
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, _fit, differential
 from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
+from .layout import LAYOUTS
 from .limits import bounded, check_size
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
@@ -36,7 +38,6 @@ from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, describe, is_scalar
 from .variable import read_question, variable_of
 
-LAYOUTS = ("mixed", "numerator", "denominator")
 SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
 DIAG = REGISTRY["diag"]
 FUNCTION_NAMES = {"gradient": "gradient", "jacobian": "jacobian", "hessian": "hessian"}
@@ -80,34 +81,9 @@ class Derivative:
 
     @property
     def convention(self) -> str:
-        """One line saying what the result's shape means in its layout."""
-        name = self.wrt.name
-        if self.kind == "gradient":
-            if self.layout == "numerator":
-                if self.wrt.shape[1] == ONE:
-                    return f"numerator (the gradient w.r.t. {name} as a row)"
-                return f"numerator (the transpose of the gradient: the shape of {name}ᵀ)"
-            return f"{self.layout} (the gradient has the shape of {name})"
-        if self.kind == "tensor":
-            order = {"col": "column by column (vec)", "row": "row by row"}
-            f_text = to_text(self.f)
-            text = f"vec-Jacobian ∂vec({f_text})/∂vec({name})ᵀ"
-            if self.f.shape[0] != ONE and self.f.shape[1] != ONE:
-                text += f"; the output flattened {order[self.vec[0]]}"
-            if self.wrt.shape[0] != ONE and self.wrt.shape[1] != ONE:
-                text += f"; {name} flattened {order[self.vec[1]]}"
-            if self.layout == "denominator":
-                text += "; transposed: rows indexed by " + name
-            return f"{self.layout} ({text})"
-        if self.kind == "jacobian":
-            if self.layout == "denominator":
-                return f"denominator (rows indexed by {name}, columns by the output)"
-            return f"{self.layout} (Jacobian: rows indexed by the output, columns by {name})"
-        if self.layout == "denominator" and self.f.shape[1] == ONE and not is_scalar(self.f.shape):
-            return f"denominator (the derivative w.r.t. the scalar {name}, as a row)"
-        if self.layout == "denominator" and self.f.shape[0] == ONE and not is_scalar(self.f.shape):
-            return f"denominator (the derivative w.r.t. the scalar {name}, as a column)"
-        return f"{self.layout} (the derivative w.r.t. the scalar {name}, entry by entry)"
+        """One line saying what the result's shape means in its layout (:func:`matcalc.layout.convention`)."""
+        f_text = to_text(self.f) if self.kind == "tensor" else ""
+        return layout.convention(self.kind, self.layout, self.f, self.wrt.name, self.wrt.shape, self.vec, f_text)
 
     def _sizes(self, values, sizes=None) -> dict[str, int]:
         """Dimension sizes from `sizes` and from the values of the expression's names (and the variable)."""
@@ -138,21 +114,13 @@ class Derivative:
         j = self._to_vec_jacobian(np.asarray(value), known)
         out_shape, in_shape = natural_shape(self.f, known), natural_shape(self.wrt, known)
         tensor = j.reshape(out_shape + in_shape, order="F")
-        if self.layout == "denominator":
+        if layout.is_transposed(self.kind, self.layout, self.f.shape):
             tensor = np.transpose(tensor, [*range(len(out_shape), tensor.ndim), *range(len(out_shape))])
         return tensor
 
     def expected_shape(self):
         """The result's shape the layout promises (checked by :meth:`check`)."""
-        (fr, fc), (xr, xc) = self.f.shape, self.wrt.shape
-        if self.kind == "gradient":
-            return (xc, xr) if self.layout == "numerator" else (xr, xc)
-        if self.kind in ("jacobian", "tensor"):
-            rows, cols = fr * fc, xr * xc
-            return (cols, rows) if self.layout == "denominator" else (rows, cols)
-        if self.layout == "denominator" and (fc == ONE or fr == ONE):  # a vector output, transposed
-            return (fc, fr)
-        return (fr, fc)
+        return layout.expected_shape(self.kind, self.layout, self.f.shape, self.wrt.shape)
 
     @bounded
     def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
@@ -168,8 +136,9 @@ class Derivative:
 
     def _to_vec_jacobian(self, value: np.ndarray, sizes) -> np.ndarray:
         """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
+        natural = layout.unarrange(value, self.kind, self.layout, self.f.shape)
         if self.kind == "tensor":
-            j = value.T if self.layout == "denominator" else value
+            j = natural
             if self.vec[0] == "row":  # the value is K(p, q) J for the output F (p×q)
                 j = commutation_matrix(*(size_of(d, sizes) for d in self.f.shape)).T @ j
             if self.vec[1] == "row":  # the value is J K(n, m) for the variable X (m×n)
@@ -177,12 +146,10 @@ class Derivative:
                 j = j @ commutation_matrix(n, m).T
             return j
         if self.kind == "gradient":
-            g = value.T if self.layout == "numerator" else value
-            return g.reshape(1, -1, order="F")
+            return natural.reshape(1, -1, order="F")
         if self.kind == "jacobian":
-            return value.T if self.layout == "denominator" else value
-        d = value.T if (self.layout == "denominator" and value.shape[0] == 1) else value
-        return d.reshape(-1, 1, order="F")
+            return natural
+        return natural.reshape(-1, 1, order="F")
 
     def to_source(self, name: str | None = None, target: str = "numpy") -> str:
         """The source of a standalone NumPy function computing this derivative (see docs/api.md).
@@ -316,19 +283,18 @@ def _states(step: Step, f: Expr, df: Expr) -> bool:
     return step.before == f and step.after is not None and to_text(_fit(step.after, f)) == to_text(df)
 
 
-def _zero(f: Expr, var: Symbol, layout: str):
+def _zero(f: Expr, var: Symbol, layout_name: str):
     """The zero derivative, shaped as :func:`_identify` would shape a non-zero one."""
     (fr, fc), (xr, xc) = f.shape, var.shape
     if is_scalar(var.shape) and is_scalar(f.shape):
         return Number(0), "derivative"
     if is_scalar(var.shape):
-        shape = (fc, fr) if layout == "denominator" and fc == ONE and fr != ONE else (fr, fc)
-        return Zeros(shape), "derivative"
-    if is_scalar(f.shape):
-        return Zeros((xc, xr) if layout == "numerator" else (xr, xc)), "gradient"
-    rows, cols = fr * fc, xr * xc
-    kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
-    return Zeros((cols, rows) if layout == "denominator" else (rows, cols)), kind
+        kind = "derivative"
+    elif is_scalar(f.shape):
+        kind = "gradient"
+    else:
+        kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
+    return Zeros(layout.expected_shape(kind, layout_name, f.shape, var.shape)), kind
 
 
 def _vec_orders(vec) -> tuple[str, str]:
@@ -340,15 +306,13 @@ def _vec_orders(vec) -> tuple[str, str]:
     return parts
 
 
-def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str, vec=("col", "col")):
+def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout_name: str, vec=("col", "col")):
     f_scalar, x_scalar = is_scalar(f.shape), is_scalar(var.shape)
     f_vectorish = f.shape[0] == ONE or f.shape[1] == ONE
     x_vectorish = var.shape[0] == ONE or var.shape[1] == ONE
     if x_scalar:
         result = scalar_variable_derivative(df, dvar)
-        if layout == "denominator" and f_vectorish and not f_scalar:
-            result = Transpose(result)
-        return result, "derivative", "identify-scalar-variable"
+        return layout.arrange(result, "derivative", layout_name, f.shape), "derivative", "identify-scalar-variable"
     if f_scalar:
         g = gradient_of(df, dvar)
         rule = "identify-gradient"
@@ -356,15 +320,15 @@ def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout: str, vec=("c
             g, rule = Mul(Number(Fraction(1, 2)), Add(g, Transpose(g))), "symmetric-gradient"
         elif "diagonal" in var.props and not x_vectorish:
             g, rule = Call(DIAG, Call(DIAG, g)), "diagonal-gradient"
-        return (Transpose(g) if layout == "numerator" else g), "gradient", rule
+        return layout.arrange(g, "gradient", layout_name, f.shape), "gradient", rule
     j = vec_jacobian_of(df, dvar)
     if f_vectorish and x_vectorish:
-        return (Transpose(j) if layout == "denominator" else j), "jacobian", "identify-jacobian"
+        return layout.arrange(j, "jacobian", layout_name, f.shape), "jacobian", "identify-jacobian"
     if vec[0] == "row" and not f_vectorish:  # vec_r(F) = K(p, q) vec(F)
         j = MatMul(Commutation(*f.shape), j)
     if vec[1] == "row" and not x_vectorish:  # vec(X) = K(n, m) vec_r(X)
         j = MatMul(j, Commutation(var.shape[1], var.shape[0]))
-    return (Transpose(j) if layout == "denominator" else j), "tensor", "identify-jacobian"
+    return layout.arrange(j, "tensor", layout_name, f.shape), "tensor", "identify-jacobian"
 
 
 def natural_shape(e: Expr, sizes) -> tuple[int, ...]:

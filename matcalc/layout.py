@@ -1,0 +1,100 @@
+"""Layouts in one place: for each kind of result, which layout transposes it, and what that means.
+
+A derivative is identified once in its natural arrangement — a gradient with the variable's shape, a
+Jacobian or vec-Jacobian with rows indexed by the output, a derivative by a scalar with the output's
+shape — and each layout is that arrangement or its transpose (numerator and denominator layout as texts use
+them, e.g. the Matrix Cookbook's numerator convention and the denominator convention of statistics texts):
+
+=============  ==========================  =========================  ==============================
+kind           mixed                       numerator                  denominator
+=============  ==========================  =========================  ==============================
+gradient       the variable's shape        transposed (a row)         the variable's shape
+jacobian       output × variable           output × variable          transposed
+tensor         vec-Jacobian                vec-Jacobian               transposed
+derivative     the output's shape          the output's shape         a vector output transposed
+=============  ==========================  =========================  ==============================
+
+From this one table come the symbolic arrangement (:func:`arrange`), the shape a layout promises
+(:func:`expected_shape`), the numeric rearrangement back to ∂vec(f)/∂vec(x)ᵀ (:func:`unarrange`) and the
+words (:func:`convention`).
+"""
+
+from __future__ import annotations
+
+from .expr import Expr, Transpose
+from .shapes import ONE, Shape, is_scalar
+
+LAYOUTS = ("mixed", "numerator", "denominator")
+KINDS = ("gradient", "jacobian", "tensor", "derivative")
+# the layout that transposes each kind's natural arrangement
+TRANSPOSING = {"gradient": "numerator", "jacobian": "denominator", "tensor": "denominator", "derivative": "denominator"}
+
+
+def is_transposed(kind: str, layout: str, f_shape: Shape) -> bool:
+    """Does `layout` transpose the natural arrangement of a `kind` result of an output of shape `f_shape`?
+    (A derivative by a scalar is transposed only for a vector output: a matrix keeps its shape.)"""
+    if TRANSPOSING[kind] != layout:
+        return False
+    if kind == "derivative":
+        return not is_scalar(f_shape) and (f_shape[0] == ONE or f_shape[1] == ONE)
+    return True
+
+
+def arrange(natural: Expr, kind: str, layout: str, f_shape: Shape) -> Expr:
+    """The natural arrangement as `layout` writes it."""
+    return Transpose(natural) if is_transposed(kind, layout, f_shape) else natural
+
+
+def natural_shape(kind: str, f_shape: Shape, x_shape: Shape) -> Shape:
+    (fr, fc), (xr, xc) = f_shape, x_shape
+    if kind == "gradient":
+        return (xr, xc)
+    if kind in ("jacobian", "tensor"):
+        return (fr * fc, xr * xc)
+    return (fr, fc)
+
+
+def expected_shape(kind: str, layout: str, f_shape: Shape, x_shape: Shape) -> Shape:
+    """The result's shape `layout` promises."""
+    rows, cols = natural_shape(kind, f_shape, x_shape)
+    return (cols, rows) if is_transposed(kind, layout, f_shape) else (rows, cols)
+
+
+def unarrange(value, kind: str, layout: str, f_shape: Shape):
+    """A numeric value in `layout` back in the natural arrangement (the inverse of :func:`arrange`)."""
+    return value.T if is_transposed(kind, layout, f_shape) else value
+
+
+def convention(kind: str, layout: str, f: Expr, name: str, x_shape: Shape, vec=("col", "col"), f_text: str = "") -> str:
+    """One line saying what the result's shape means in `layout`: the layout's name, then its :func:`meaning`."""
+    return f"{layout} ({meaning(kind, layout, f, name, x_shape, vec, f_text)})"
+
+
+def meaning(kind: str, layout: str, f: Expr, name: str, x_shape: Shape, vec=("col", "col"), f_text: str = "") -> str:
+    """What the result's shape means in `layout`, in words: "the gradient has the shape of x", …"""
+    transposed = is_transposed(kind, layout, f.shape)
+    if kind == "gradient":
+        if transposed:
+            if x_shape[1] == ONE:
+                return f"the gradient w.r.t. {name} as a row"
+            return f"the transpose of the gradient: the shape of {name}ᵀ"
+        return f"the gradient has the shape of {name}"
+    if kind == "tensor":
+        order = {"col": "column by column (vec)", "row": "row by row"}
+        text = f"vec-Jacobian ∂vec({f_text})/∂vec({name})ᵀ"
+        if f.shape[0] != ONE and f.shape[1] != ONE:
+            text += f"; the output flattened {order[vec[0]]}"
+        if x_shape[0] != ONE and x_shape[1] != ONE:
+            text += f"; {name} flattened {order[vec[1]]}"
+        return text + ("; transposed: rows indexed by " + name if transposed else "")
+    if kind == "jacobian":
+        if transposed:
+            return f"rows indexed by {name}, columns by the output"
+        return f"Jacobian: rows indexed by the output, columns by {name}"
+    if transposed:
+        return f"the derivative w.r.t. the scalar {name}, as a {'row' if f.shape[1] == ONE else 'column'}"
+    return f"the derivative w.r.t. the scalar {name}, entry by entry"
+
+
+__all__ = ["LAYOUTS", "KINDS", "is_transposed", "arrange", "expected_shape", "unarrange", "convention", "meaning",
+           "natural_shape"]
