@@ -244,7 +244,7 @@ class _Question:
         for order in orders:
             for layout in LAYOUTS:
                 same = layout == reference.layout and order == vec
-                d = reference if same else derive(f, var, layout=layout, where=self.where, vec=order)
+                d = reference if same else reference.in_layout(layout, order)  # not derived again
                 found.setdefault((d.expr, order), [d, []])[1].append(layout)
         groups = []
         seen_exprs: set[Expr] = set()
@@ -257,7 +257,7 @@ class _Question:
                 role = "vec"
             seen_exprs.add(e)
             if self.layout in layouts:
-                d = derive(f, var, layout=self.layout, where=self.where, vec=order) if d.layout != self.layout else d
+                d = reference.in_layout(self.layout, order) if d.layout != self.layout else d
             groups.append(_Group(d, tuple(layouts), order, role))
         groups.sort(key=lambda g: ("primary", "layout", "vec").index(g.role))
         return groups

@@ -55,6 +55,9 @@ class Derivative:
     steps: list[Step] = field(default_factory=list)
     vec: tuple[str, str] = ("col", "col")  # vec order of the output and of the variable (tensor results)
     notes: list[str] = field(default_factory=list)  # how the text was read (matcalc.parser.read)
+    # the simplified differential, its dX and the steps up to it: another layout or vec order is arranged from
+    # these without differentiating again (in_layout); None for a zero derivative
+    differential: tuple[Expr, Symbol, list] | None = field(default=None, repr=False, compare=False)
 
     @property
     def shape(self):
@@ -220,6 +223,20 @@ class Derivative:
         lines = [f"{sym.name} = {to_text(definition)}" for sym, definition in definitions]
         return "\n".join([*lines, to_text(body)])
 
+    def in_layout(self, layout_name: str, vec=("col", "col")) -> Derivative:
+        """The same derivative in another layout or vec order, arranged from the differential already found
+        (the homework checker compares an answer with every layout without deriving the question again)."""
+        vec = _vec_orders(vec)
+        if layout_name not in LAYOUTS:
+            raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout_name!r}")
+        if (layout_name, vec) == (self.layout, self.vec):
+            return self
+        if self.differential is None:
+            result, kind = _zero(self.f, self.wrt, layout_name)
+            return Derivative(result, self.f, self.wrt, layout_name, kind, list(self.steps), vec, self.notes)
+        df, dvar, steps = self.differential
+        return _arranged(self.f, self.wrt, df, dvar, list(steps), layout_name, vec, self.notes)
+
     def latex_with_lets(self) -> str:
         r"""The closed form in LaTeX with every shared subexpression defined once, as an ``aligned`` block
         (``t_{1} &= …`` lines, then ``\frac{\partial f}{\partial x} &= …``); :meth:`latex` when nothing is shared."""
@@ -263,14 +280,20 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
         return Derivative(result, f, var, layout, kind, steps, vec, notes)
     if not steps or not _states(steps[-1], f, df):
         steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df))
-    result, kind, rule = _identify(f, var, df, d.dvar, layout, vec)
+    return _arranged(f, var, df, d.dvar, steps, layout, vec, notes)
+
+
+def _arranged(f: Expr, var: Symbol, df: Expr, dvar: Symbol, steps: list, layout_name: str, vec, notes) -> Derivative:
+    """The derivative identified from the simplified differential df and arranged in a layout and vec order."""
+    base = list(steps)
+    result, kind, rule = _identify(f, var, df, dvar, layout_name, vec)
     check_size(result, f"the derivative with respect to {var.name}")
     steps.append(Step(rule, lambda: f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
     closed = tidy(result, firings)
     for name, before, after in firings:
         steps.append(Step(name, _firing_text(before, after), before, after))
-    return Derivative(closed, f, var, layout, kind, steps, vec, notes)
+    return Derivative(closed, f, var, layout_name, kind, steps, vec, notes, differential=(df, dvar, base))
 
 
 def _firing_text(before: Expr, after: Expr):

@@ -47,6 +47,16 @@ class Hessian(Derivative):
     def expected_shape(self):
         return self.inner.expected_shape()
 
+    def in_layout(self, layout_name: str, vec=("col", "col")) -> Hessian:
+        """The same Hessian in another layout or vec order, arranged from the second differential already found."""
+        inner = self.inner.in_layout(layout_name, vec)
+        if inner is self.inner:
+            return self
+        g = self.gradient
+        steps = [*g.steps, Step("hessian", lambda: f"H = ∂(∇f)/∂{g.wrt.name} with ∇f = {to_text(g.expr)}"), *inner.steps]
+        return Hessian(inner.expr, self.f, self.wrt, layout_name, "hessian", steps, inner.vec, self.notes,
+                       gradient=g, inner=inner)
+
     def evaluate(self, values, sizes=None):
         return self.inner.evaluate(values, sizes)
 

@@ -409,3 +409,29 @@ def test_jupyter_rendering():
 def test_public_api():
     assert mc.check_answer is check_answer and mc.Verdict is Verdict
     assert "check_answer" in mc.__all__ and "Verdict" in mc.__all__
+
+
+def test_a_question_is_derived_once_whatever_layouts_and_vec_orders_it_compares(monkeypatch):
+    """Every layout and vec order is arranged from the one differential (Derivative.in_layout)."""
+    from matcalc import derivative
+    from matcalc.answers import _cached_question
+
+    calls = []
+    original = derivative.differential
+    monkeypatch.setattr(derivative, "differential", lambda *a, **k: calls.append(1) or original(*a, **k))
+    for question, wrt, answer in [("A@X@B", "X", "kron(B.T, A)"), ("x.T@A@x", "x", "x.T @ (A + A.T)"),
+                                  ("X@X.T", "X", "kron(X, eye(n))")]:
+        _cached_question.cache_clear()
+        calls.clear()
+        mc.check_answer(question, wrt, answer)
+        assert len(calls) == 1, question
+
+
+@pytest.mark.parametrize("layout", ["mixed", "numerator", "denominator"])
+@pytest.mark.parametrize("vec", ["col", "row", "col,row"])
+def test_in_layout_is_what_derive_gives(layout, vec):
+    for expr, wrt in [("A@X@B", "X"), ("x.T@A@x", "x"), ("A@x", "x"), ("x*s", "s"), ("x - x", "x")]:
+        d = mc.derive(expr, wrt, where="s: scalar" if "s" in expr else None)
+        direct = mc.derive(expr, wrt, layout=layout, vec=vec, where="s: scalar" if "s" in expr else None)
+        arranged = d.in_layout(layout, vec)
+        assert (str(arranged), arranged.convention, arranged.kind) == (str(direct), direct.convention, direct.kind)
