@@ -46,7 +46,7 @@ from .checking import SIZE_SETS, dim_names_of, sample_point
 from .declarations import Declaration, parse_where
 from .derivative import Derivative, derive
 from .errors import DeclarationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
-from .expr import Expr, Symbol, preorder, substitute, symbols
+from .expr import SYMMETRIC_PROPERTIES, Expr, Symbol, preorder, substitute, symbols
 from .layout import LAYOUTS
 from .layout import meaning as layout_meaning
 from .limits import bounded
@@ -62,7 +62,7 @@ DIAGNOSES = (
     "correct", "other-layout", "vec-order", "transposed", "symmetric-slip", "sign", "factor",
     "shape-mismatch", "unknown-name", "wrong", "inconclusive",
 )
-STRUCTURED = frozenset({"symmetric", "spd", "diagonal"})
+STRUCTURED = SYMMETRIC_PROPERTIES
 ORDER_WORDS = {"col": "column by column", "row": "row by row"}
 Binding = Callable[[dict[str, int]], "dict[str, int] | None"]  # sizes → the answer's own sizes
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from lark import Tree
 
 from .errors import DeclarationError, ParseError
+from .expr import SQUARE_PROPERTIES
 from .lexing import canonical_name
 from .syntax import parse_syntax
-
-SQUARE_PROPERTIES = {"symmetric", "spd", "invertible", "diagonal"}
 
 
 @dataclass(frozen=True)

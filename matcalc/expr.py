@@ -20,8 +20,11 @@ from .errors import ShapeError
 from .shapes import ONE, SCALAR, Dim, Shape, describe, is_scalar
 
 PROPERTIES = ("symmetric", "spd", "invertible", "positive", "diagonal", "probability", "onehot", "pm1", "binary")
-# what a declared value is (data, not a variable to differentiate by): a probability vector (entries ≥ 0 summing
-# to 1; one-hot is a case), entries ±1, entries 0/1
+# the property vocabulary, defined once: what needs a square matrix, what makes one symmetric, and what a declared
+# value is (data, not a variable to differentiate by): a probability vector (entries ≥ 0 summing to 1; one-hot is
+# a case), entries ±1, entries 0/1
+SQUARE_PROPERTIES = frozenset({"symmetric", "spd", "invertible", "diagonal"})
+SYMMETRIC_PROPERTIES = frozenset({"symmetric", "spd", "diagonal"})
 VALUE_PROPERTIES = frozenset({"probability", "onehot", "pm1", "binary"})
 
 
@@ -118,7 +121,7 @@ class Symbol(Expr):
         bad = set(props) - set(PROPERTIES)
         if bad:
             raise ValueError(f"unknown properties {sorted(bad)}")
-        if props & {"symmetric", "spd", "diagonal", "invertible"} and shape[0] != shape[1]:
+        if props & SQUARE_PROPERTIES and shape[0] != shape[1]:
             raise ShapeError(f"{name} is declared {'/'.join(sorted(props))} but is {describe(shape)}")
         if props & {"probability", "onehot"} and shape[1] != ONE:
             raise ShapeError(f"{name} is declared {'/'.join(sorted(props & {'probability', 'onehot'}))} (a vector of "
@@ -135,7 +138,7 @@ class Symbol(Expr):
 
     @property
     def is_symmetric(self) -> bool:
-        return bool(self.props & {"symmetric", "spd", "diagonal"}) or is_scalar(self.shape)
+        return bool(self.props & SYMMETRIC_PROPERTIES) or is_scalar(self.shape)
 
 
 class Number(Expr):

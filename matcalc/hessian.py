@@ -13,6 +13,7 @@ from .checking import CheckReport
 from .derivative import Derivative, derive
 from .differentiate import Step
 from .errors import MatcalcError
+from .expr import SYMMETRIC_PROPERTIES
 from .limits import bounded
 from .printing import to_text
 from .shapes import ONE, describe, is_scalar
@@ -40,7 +41,7 @@ class Hessian(Derivative):
             return f"Hessian ∂²f/∂{name}∂{name}ᵀ (symmetric)"
         order = {"col": "column by column (vec)", "row": "row by row"}[self.vec[1]]
         text = f"vec-Hessian ∂vec(∇f)/∂vec({name})ᵀ; {name} flattened {order}"
-        if self.wrt.props & {"symmetric", "spd", "diagonal"}:
+        if self.wrt.props & SYMMETRIC_PROPERTIES:
             text += f"; valid along directions that keep {name} {'diagonal' if 'diagonal' in self.wrt.props else 'symmetric'}"
         return text
 

@@ -22,6 +22,7 @@ from .calls import Calls
 from .declarations import Declaration
 from .errors import ParseError, ShapeError, UnsupportedError
 from .expr import (
+    SQUARE_PROPERTIES,
     Add,
     Block,
     Call,
@@ -209,7 +210,7 @@ class Inference(Products, Calls, ScalarEvidence):
         decl = self.decls.get(name, Declaration(name))
         kind = decl.kind or default_kind or ("scalar" if name in self.scalars else None)
         if kind is None:
-            square = bool(decl.props & {"symmetric", "spd", "invertible", "diagonal"})
+            square = bool(decl.props & SQUARE_PROPERTIES)
             vector = bool(decl.props & {"probability", "onehot"})  # a probability vector, whatever its case
             kind = "matrix" if square or not (_is_lower(name) or vector) else "vector"
         dims = [Dim.of(d) for d in decl.dims] if decl.dims else None
@@ -222,7 +223,7 @@ class Inference(Products, Calls, ScalarEvidence):
             s = (ONE, dims[0] if dims else u.fresh(nonunit=True))
         else:
             s = (dims[0], dims[1]) if dims else (u.fresh(nonunit=True), u.fresh(nonunit=True))
-        if decl.props & {"symmetric", "spd", "invertible", "diagonal"}:
+        if decl.props & SQUARE_PROPERTIES:
             if not u.unify(s[0], s[1]):
                 raise ShapeError(f"{name} is declared {'/'.join(sorted(decl.props))} but is {self.show(s)}")
         self.symbols[name] = (s, decl.props)

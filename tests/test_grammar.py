@@ -64,3 +64,14 @@ def test_both_start_rules_exist(start):
 
 def test_version_is_a_string():
     assert isinstance(matcalc.__version__, str) and matcalc.__version__.count(".") >= 1
+
+
+def test_the_grammar_knows_every_declared_property_and_no_other():
+    """The property vocabulary is defined once (matcalc.expr.PROPERTIES); the grammar's PROPERTY terminal lists it."""
+    import re
+
+    from matcalc.expr import PROPERTIES
+
+    line = next(row for row in GRAMMAR_FILE.read_text(encoding="utf-8").splitlines() if row.startswith("PROPERTY"))
+    listed = re.search(r"/\((.*?)\)", line).group(1).split("|")
+    assert sorted(listed) == sorted(PROPERTIES)
