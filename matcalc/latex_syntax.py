@@ -2,9 +2,10 @@ r"""LaTeX text → syntax tree: the math-mode LaTeX people paste from homework, 
 
 A second grammar (``grammar/latex.lark``) builds the same :class:`~matcalc.syntax.Syntax` tree as the
 NumPy/MATLAB/math grammar, so everything after parsing — the notation pass, shape inference, the
-derivation — is shared. What is particular to LaTeX is decided here and in three modules beside it:
-the text before the grammar (:mod:`matcalc.latex_lexing`), subscripts and superscripts
-(:mod:`matcalc.latex_scripts`) and ``\sum`` (:mod:`matcalc.latex_sums`). Here:
+derivation — is shared. What is particular to LaTeX is decided here and in four modules beside it:
+the text before the grammar (:mod:`matcalc.latex_lexing`), words and function names
+(:mod:`matcalc.latex_words`), subscripts and superscripts (:mod:`matcalc.latex_scripts`) and ``\sum``
+(:mod:`matcalc.latex_sums`). Here:
 
 * a run of letters is a product of one-letter names, as LaTeX typesets it (``Xw`` is X w, ``x^TAx`` is
   xᵀ A x), unless it is a word: a function (``tr``, ``log``), a Greek letter written out, or a declared
@@ -22,13 +23,14 @@ from fractions import Fraction
 
 from lark import Token, v_args
 
-from . import functions, spellings
+from . import functions
 from .errors import MatcalcError, ParseError
-from .latex_lexing import FUNCTION_WORDS, GREEK_COMMANDS, PRODUCT_COMMANDS, explained, prepare_latex
+from .latex_lexing import GREEK_COMMANDS, PRODUCT_COMMANDS, explained, prepare_latex
 from .latex_scripts import Scripts
 from .latex_sums import IndexSums
+from .latex_words import function_like, function_named, is_word, upright, word_name
 from .lexing import check_size
-from .names import WORDS, is_greek
+from .names import is_greek
 from .syntax import Syntax, lark_parser, run_parser
 
 
@@ -55,41 +57,8 @@ def parse_latex(text: str, notes: list | None = None, names=(), scalars: list | 
     return node, builder.markers
 
 
-def _is_word(word: str, names) -> bool:
-    """A multi-letter run that is one name: a function, a written-out Greek letter, a declared name."""
-    return word in names or word in WORDS or functions.lookup(word) is not None or word in spellings.HANDLERS
-
-
-def _word_name(word: str) -> str:
-    return FUNCTION_WORDS.get(word, word)
-
-
-def _function_named(word: str) -> str | None:
-    """The registry's function a word names, in any case (``ReLU``, ``Softmax``, ``Det``), or None."""
-    for candidate in (word, word.lower()):
-        if functions.lookup(candidate) is not None or candidate in FUNCTION_WORDS:
-            return _word_name(candidate)
-    mark = "\\operatorname{" + word.replace("_", "\\_") + "}"
-    for fn in functions.REGISTRY.values():
-        if fn.latex.form == "call" and fn.latex.mark == mark:
-            return fn.name
-    return None
-
-
-def _upright(token_text: str) -> str:
-    r"""The function an upright word names: ``\operatorname{tr}`` → tr, ``\operatorname{lrelu}`` → leaky_relu
-    (the registry's LaTeX spelling), ``\operatorname{log\_softmax}`` → log_softmax; else the word itself."""
-    word = re.search(r"\{\s*([^{}]*?)\s*\}", token_text).group(1).replace("\\_", "_")
-    return _function_named(word) or word
-
-
 _FRAC_ARG = r"\s*(?:([0-9A-Za-z])|\{\s*([0-9]+|[A-Za-z]+[0-9]*)\s*\})"
 SHORT_FRAC = re.compile(r"\\[dtc]?frac" + _FRAC_ARG + _FRAC_ARG)
-
-
-def _function_like(name: str, names) -> bool:
-    """σ, φ, f, g, h or a function's name: ``σ'(z)`` is its derivative, whereas ``x'(A + A^\\top) x`` is a transpose."""
-    return name not in names and (name in ("σ", "φ", "ψ", "f", "g", "h") or functions.lookup(name) is not None)
 
 
 def _simple(node: Syntax) -> bool:
@@ -171,7 +140,7 @@ class _LatexToSyntax(Scripts, IndexSums):
     def _run(self, token: Token, call_args=None, call_end=None) -> Syntax:
         """A run of letters: one word, or a product of one-letter names (the last taking the call's arguments)."""
         word, pos = str(token), token.start_pos
-        if len(word) == 1 or _is_word(word, self.names) or re.fullmatch(r"[A-Za-z][0-9]+", word):
+        if len(word) == 1 or is_word(word, self.names) or re.fullmatch(r"[A-Za-z][0-9]+", word):
             head = [(word, pos)]
         else:
             letters = word.rstrip("0123456789")
@@ -179,7 +148,7 @@ class _LatexToSyntax(Scripts, IndexSums):
                 self._error(f"{word}: in LaTeX a run of letters is a product of one-letter names; write "
                             f"\\operatorname{{{word}}}(…) for a function or \\mathit{{{word}}} for a name", pos)
             head = [(m.group(0), pos + m.start()) for m in re.finditer(r"[A-Za-z][0-9]*", word)]
-        nodes = [self._name(_word_name(w) if call_args is not None else w, p, p + len(w)) for w, p in head]
+        nodes = [self._name(word_name(w) if call_args is not None else w, p, p + len(w)) for w, p in head]
         if call_args is not None:
             last = nodes[-1]
             nodes[-1] = Syntax("call", call_args, (last.data, last.pos, ""), last.pos, call_end)
@@ -220,15 +189,15 @@ class _LatexToSyntax(Scripts, IndexSums):
 
     def word(self, meta, items):
         token = items[0]
-        name = _upright(str(token))
-        if str(token).startswith("\\operatorname") and _function_named(name) is None:
+        name = upright(str(token))
+        if str(token).startswith("\\operatorname") and function_named(name) is None:
             self._error(f"unknown function {name!r} (an \\operatorname names a function)", token.start_pos)
         return self._name(name, token.start_pos, token.end_pos)
 
     def func_word(self, meta, items):
         token = items[0]
         word = re.sub(r"\s+", "", str(token)).replace("\\", "")
-        name = "logdet" if word in ("logdet", "lndet") else _word_name(word)
+        name = "logdet" if word in ("logdet", "lndet") else word_name(word)
         node = self._name(name, token.start_pos, token.end_pos)
         self.function_words.add(id(node))
         return node
@@ -240,9 +209,9 @@ class _LatexToSyntax(Scripts, IndexSums):
         if entrywise:
             text = text[:text.index("^")]
         if text.startswith("\\"):
-            word = _upright(text) if "{" in text else re.sub(r"\s+", "", text).replace("\\", "")
+            word = upright(text) if "{" in text else re.sub(r"\s+", "", text).replace("\\", "")
             word = "logdet" if word in ("logdet", "lndet") else word
-            if "{" in text and _function_named(word) is None:
+            if "{" in text and function_named(word) is None:
                 self._error(f"unknown function {word!r}", head.start_pos)
             if word in ("sigma", "phi"):
                 if {word, GREEK_COMMANDS[word]} & self.names or len(args) != 1:  # a declared σ: σ (x) is a product
@@ -251,11 +220,11 @@ class _LatexToSyntax(Scripts, IndexSums):
                     self._error(r"\phi(…): φ as a function (a feature map) is not known; declare phi to read φ times "
                                 r"the bracket", head.start_pos)
                 word = GREEK_COMMANDS[word]
-            return Syntax("call", args, (_word_name(word), head.start_pos, "np." if entrywise else ""),
+            return Syntax("call", args, (word_name(word), head.start_pos, "np." if entrywise else ""),
                           meta.start_pos, meta.end_pos)
         gap = self.text[head.end_pos:head.end_pos + 1] not in ("(", "[")
-        last = re.findall(r"[A-Za-z][0-9]*$", text)[0] if not _is_word(text, self.names) else text
-        if gap and len(args) == 1 and not _is_word(last, self.names):  # `a\,(b^\top x)`: a product
+        last = re.findall(r"[A-Za-z][0-9]*$", text)[0] if not is_word(text, self.names) else text
+        if gap and len(args) == 1 and not is_word(last, self.names):  # `a\,(b^\top x)`: a product
             return self._product_with(self._run(head), args, meta)
         return self._run(head, call_args=args, call_end=meta.end_pos)
 
@@ -353,7 +322,7 @@ class _LatexToSyntax(Scripts, IndexSums):
                         f"{self.text[right.pos:right.end]} in LaTeX; write the exponent in braces, ^{{…}}", left.pos)
         primed = left.args[-1] if left.op == "juxt" else left
         if (primed.op == "transpose" and primed.data == "'" and primed.args[0].op == "name" and right.op == "paren"
-                and right.pos == primed.end and _function_like(primed.args[0].data, self.names)):
+                and right.pos == primed.end and function_like(primed.args[0].data, self.names)):
             name = self.text[primed.args[0].pos:primed.args[0].end]
             self._error(f"{name}'(…): the derivative of a function is not read; write it out (for the sigmoid, "
                         f"\\sigma(z) \\odot (1 - \\sigma(z)))", primed.pos)
