@@ -1,7 +1,7 @@
 """``derive``: expression and variable in, a :class:`Derivative` out (closed form, steps, check).
 
 The pipeline is parse → differential (:mod:`matcalc.differentiate`) → identification in the requested
-layout (:mod:`matcalc.identify`) → simplification (:mod:`matcalc.rewrite`). Layouts (design.md):
+layout (:mod:`matcalc.identify`) → simplification (:mod:`matcalc.rewrite`). Layouts (:mod:`matcalc.layout`):
 
 * ``mixed`` (default): a scalar's derivative has the variable's shape; a vector's derivative w.r.t. a
   vector is the m×n Jacobian.
@@ -31,8 +31,7 @@ from .numeric import evaluate as evaluate_expr
 from .parser import assumptions
 from .printing import to_latex, to_math, to_text
 from .printing.code import function_source
-from .printing.latex import to_latex_lets
-from .printing.lets import with_lets
+from .printing.lets import to_latex_lets, with_lets
 from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, describe, is_scalar

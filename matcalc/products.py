@@ -120,7 +120,7 @@ class Products:
         return r[0] != ONE and r[1] != ONE and not self.u.settle_scalar(rs)
 
     def _star_meaning(self, ls: Shape, rs: Shape, pos: int, left_text: str, right_text: str) -> str:
-        """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' — design.md's dialect rule."""
+        """What `*` means here: 'mul' (scaling or element-wise) or 'matmul' (docs/syntax.md, "The meaning of *")."""
         if self.u.is_scalar(ls) or self.u.is_scalar(rs):
             return "mul"
         if self.notation == "numpy" or (self.notation == "auto" and self.numpy_markers and not self.math_markers):

@@ -17,6 +17,7 @@ from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from .errors import MatcalcError, ParseError
+from .grammar_cache import cache_file
 from .lexing import (
     INVISIBLE,
     SUBSCRIPT_DIGITS,
@@ -61,30 +62,13 @@ def lark_parser(name: str = "matcalc.lark") -> Lark:
     text = grammar_text(name)
     starts = ["expr", "where"] if name == "matcalc.lark" else ["expr"]
     options = dict(parser="lalr", start=starts, propagate_positions=True)
-    cache = _cache_file(text)
+    cache = cache_file(text)
     if cache is not None:
         try:
             return Lark(text, cache=str(cache), **options)
         except Exception:  # noqa: BLE001 - an unreadable or unwritable cache only costs time
             pass
     return Lark(text, **options)
-
-
-def _cache_file(grammar: str) -> Path | None:
-    """A private per-user cache file for the parser tables, keyed by grammar and lark version."""
-    import hashlib
-    import os
-
-    import lark
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "matcalc"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    key = hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()[:24]
-    return folder / f"parser-{key}.lark"
 
 
 def parse_syntax(text: str, start: str = "expr", notes: list | None = None):

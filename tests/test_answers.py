@@ -1,6 +1,6 @@
 """The homework checker (matcalc.answers): a verdict on a proposed derivative, with a named diagnosis.
 
-The table holds (question, answer, expected diagnosis) triples from the lecture notes (seed-cases.md):
+The table holds (question, answer, expected diagnosis) triples from lecture-note exercises:
 right answers in each layout, transposed answers, the symmetric slip (2 A x for xᵀAx), factor and sign
 slips, answers of an impossible shape, plain wrong answers, and declared-symmetric A where 2 A x is
 right. The tests after it pin down what each verdict says, and that the numbers cannot be fooled.

@@ -1,12 +1,12 @@
 """derive / gradient / jacobian and Derivative (matcalc.derivative): the product's face.
 
 * Golden closed forms of the textbook cases, asserted exactly, each also passing ``.check()``.
-* Every lecture lemma and worked example of seed-cases.md in this issue's scope (L1–L7, the note 003
+* Every lecture lemma and worked example in scope (L1–L7, the note 003
   element-wise table, least squares, scalar and vector chain rule, RBF regression, sigmoid +
   cross-entropy, the ReLU neuron), in every layout: finite-difference check at distinct sizes, the
   shape the layout prescribes, and numeric agreement with the lecture's own formula (the errata are
   not encoded: the erratum formula must disagree).
-* The layout/shape/kind conventions of design.md, the zero derivative, honest limits.
+* The layout/shape/kind conventions (docs/conventions.md), the zero derivative, honest limits.
 * A hypothesis property: random well-shaped expressions are derived correctly or refused with
   UnsupportedError.
 """
@@ -177,7 +177,7 @@ SEEDS = [
 
 
 def _expected_shape(f_shape, x_shape, layout):
-    """design.md: mixed = the variable's shape for gradients, m×n Jacobians; numerator: rows, m×n;
+    """docs/conventions.md: mixed = the variable's shape for gradients, m×n Jacobians; numerator: rows, m×n;
     denominator: columns, n×m."""
     (fr, fc), (xr, xc) = f_shape, x_shape
     if is_scalar(x_shape):
@@ -268,7 +268,7 @@ def test_broadcast_scalar_derivative_is_a_column_of_ones():
     np.testing.assert_array_equal(d.evaluate({"x": np.zeros(3)}, sizes={"n": 3}), np.ones((3, 1)))
 
 
-# ---------------------------------------------------------------- conventions of design.md
+# ---------------------------------------------------------------- layout conventions (docs/conventions.md)
 
 
 @pytest.mark.parametrize("layout,shape", [("mixed", ("n", 1)), ("numerator", (1, "n")), ("denominator", ("n", 1))])

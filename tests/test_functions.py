@@ -58,7 +58,7 @@ def _sympy_values(expr, pts: np.ndarray, exact: bool) -> np.ndarray:
 
 def test_there_are_elementwise_rows():
     names = {row.name for row in ROWS}
-    # the functions design.md and the issue name
+    # the element-wise functions docs/syntax.md lists
     assert {"exp", "log", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "tanh", "sigmoid", "relu",
             "softplus", "abs", "sign", "sqrt"} <= names
     assert {"log1p", "expm1", "cosh", "sinh", "sech", "softsign", "silu", "gelu", "normal_cdf", "normal_pdf"} <= names
@@ -138,7 +138,7 @@ def test_derive_uses_the_row(row):
 
 
 def test_sigmoid_and_tanh_derivatives_are_written_as_in_the_lecture():
-    """σ' = σ(1 − σ) and tanh' = 1 − tanh² (issue 3, note 003), not SymPy's exp forms."""
+    """σ' = σ(1 − σ) and tanh' = 1 − tanh² (as lectures and PRML §5.3 write them), not SymPy's exp forms."""
     assert str(REGISTRY["sigmoid"].derivative(U)) == "multiply(sigmoid(u), 1 - sigmoid(u))"
     assert str(REGISTRY["tanh"].derivative(U)) == "1 - tanh(u)**2"
 

@@ -1,4 +1,4 @@
-"""Hessians and mixed second derivatives (issue 5, note 001, seed-cases item 5).
+"""Hessians and mixed second derivatives (PRML §5.4; the Matrix Cookbook's second-order forms).
 
 * ``mc.hessian`` of every scalar function in issue 5: the exact closed form, ``.check()``, and an
   independent comparison with a second-order central finite-difference Hessian of f computed here

@@ -15,7 +15,7 @@ import pytest
 
 import matcalc as mc
 from matcalc.expr import Number
-from matcalc.printing.latex import to_latex_lets
+from matcalc.printing.lets import to_latex_lets
 from matcalc.printing.steps import Steps
 
 SOAK = Path(__file__).resolve().parent.parent / "benchmarks" / "soak.py"

@@ -1,4 +1,4 @@
-"""Neural-network objectives in matrix notation (issue 5; seed-cases items 8–12 and 14).
+"""Neural-network objectives in matrix notation (Goodfellow et al., Deep Learning §6.5).
 
 * Note 003's network with the note's numbers (item 10), every backward number from the SYMBOLIC
   derivatives, and one gradient step; sigmoid + cross-entropy (item 11).

@@ -1,7 +1,7 @@
 """Parsing (matcalc.parser, matcalc.syntax, matcalc.declarations): every lecture expression, every notation.
 
 The expected value of each parse is the NumPy-syntax text of its tree, so a test fails when the tree
-changes, not only when parsing fails. Names follow seed-cases.md; ``where`` declares the names the
+changes, not only when parsing fails. Names follow the lecture examples; ``where`` declares the names the
 notes treat as scalars.
 """
 
@@ -18,7 +18,7 @@ from matcalc.functions import ALIASES, REGISTRY
 from matcalc.parser import read
 from matcalc.shapes import Dim
 
-# ---------------------------------------------------------------- every expression of seed-cases.md
+# ---------------------------------------------------------------- every expression of the lecture examples
 
 SEEDS = [
     # (case, text, where, NumPy-syntax text of the tree)

@@ -1,4 +1,4 @@
-"""Matrix variables and tensor-valued derivatives (issue 4): trace, det, inverse, norms, Kronecker/vec Jacobians.
+"""Matrix variables and tensor-valued derivatives (Matrix Cookbook §2): trace, det, inverse, norms, Kronecker/vec Jacobians.
 
 * Scalar w.r.t. a matrix: golden closed forms in the mixed layout (the variable's shape) and the numerator
   layout (its transpose), X non-square where the expression allows; each passes ``.check()`` and agrees
@@ -9,7 +9,7 @@
   vec-Jacobian rebuilt here from ∂F_ij/∂X_kl, and ``.check()`` passes.
 * ``Derivative.evaluate`` of a tensor result: the full tensor, axes out_shape + in_shape (in_shape + out_shape
   in denominator layout), a vector's axis being one axis, entry by entry.
-* Note 000's two worked tensors entry by entry (seed-cases.md items 3 and 4, the erratum's sign not encoded).
+* Note 000's two worked tensors entry by entry (the lecture's two worked tensors, its sign slip not encoded).
 * A hypothesis property over expressions with a matrix variable: right (``.check()`` and the independent
   vec-Jacobian) or refused with UnsupportedError.
 * The CLI's "done when" lines, and the commutation node (parse/print round trip, value).

@@ -13,7 +13,6 @@ a sum writes ``a - 2 B x`` and a transpose ``-x^{\top}``; its plain form is ``-`
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar
 from fractions import Fraction
 from functools import singledispatch
@@ -22,18 +21,10 @@ from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, N
 from ..functions.definition import entrywise_on_square_matrix
 from ..limits import bounded
 from ..shapes import is_scalar
-from .lets import with_lets
+from .latex_names import GREEK, UNICODE_GREEK, latex_name  # noqa: F401 - latex_name is part of this API
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, PRODUCT, format_number
 from .text import sized_constants
 
-GREEK = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
-UNICODE_GREEK = dict(zip(
-    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
-    [rf"\{g}" for g in GREEK],
-))
 FRACTION = POSTFIX  # a \frac is bracketed before a superscript: \left(\frac{x}{2}\right)^{\top}
 FRACTION_DENOMINATORS = 1000  # 1/2, 3/4, 1/12 (and 1/1024, long as a decimal) print as \frac; 0.1, 0.000025 do not
 _SYMBOLS: ContextVar[dict | None] = ContextVar("latex_symbols", default=None)  # names printed otherwise (dx)
@@ -57,18 +48,6 @@ def to_latex(e: Expr, symbols: dict[Symbol, str] | None = None) -> str:
         _SYMBOLS.reset(token)
 
 
-@bounded
-def to_latex_lets(e: Expr, result: str = r"\text{result}") -> str:
-    r"""The expression with every shared subexpression named once, as an ``aligned`` block
-    (``t_{1} &= ... \\ \text{result} &= ...``); the plain :func:`to_latex` when nothing is shared."""
-    definitions, body = with_lets(e)
-    if not definitions:
-        return to_latex(e)
-    rows = [rf"{to_latex(sym)} &= {to_latex(definition)}" for sym, definition in definitions]
-    rows.append(rf"{result} &= {to_latex(body)}")
-    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
-
-
 def differential_latex(e: Expr, symbols: dict[Symbol, str] | None = None) -> str:
     r"""d of the expression: ``dx`` for a name given in `symbols`, ``d\operatorname{tr}\left(U\right)``, or
     ``d\left(x^{\top} A x\right)``."""
@@ -78,25 +57,6 @@ def differential_latex(e: Expr, symbols: dict[Symbol, str] | None = None) -> str
     finally:
         _SYMBOLS.reset(token)
     return "d" + (text if level == ATOM and not isinstance(e, Number) else rf"\left({text}\right)")
-
-
-def latex_name(name: str) -> str:
-    m = re.fullmatch(r"([A-Za-z]+|[\u0391-\u03a9\u03b1-\u03c9])_?([0-9]*)", name)
-    if m is None:
-        base, sub = name.split("_", 1) if "_" in name else (name, "")
-        return _latex_base(base) + (f"_{{{sub}}}" if sub else "")
-    base, sub = m.groups()
-    return _latex_base(base) + (f"_{{{sub}}}" if sub else "")
-
-
-def _latex_base(base: str) -> str:
-    if base in UNICODE_GREEK:
-        return UNICODE_GREEK[base]
-    if base in GREEK:
-        return "\\" + base
-    if len(base) == 1:
-        return base
-    return rf"\mathit{{{base}}}"
 
 
 def _wrap(text: str, level: int, required: int) -> str:

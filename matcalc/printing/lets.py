@@ -1,4 +1,4 @@
-"""Let-bindings: print shared subexpressions once.
+"""Let-bindings: print shared subexpressions once (as text, and as a LaTeX `aligned` block).
 
 A derivative of a deep network repeats its forward pass (``sigmoid(W1 @ x + b1)`` appears in every
 layer's gradient); printed as one tree its text grows much faster than the network. ``with_lets``
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..expr import Expr, Number, Symbol, Transpose, substitute
 from ..limits import bounded
+from .latex import to_latex
 
 
 def _order(e: Expr) -> list[Expr]:
@@ -105,3 +106,15 @@ def _renumber(definitions, body, prefix, taken):
         out.append((new, substitute(definition, mapping)))
         mapping[sym] = new
     return out, substitute(body, mapping)
+
+
+@bounded
+def to_latex_lets(e: Expr, result: str = r"\text{result}") -> str:
+    r"""The expression with every shared subexpression named once, as an ``aligned`` block
+    (``t_{1} &= ... \\ \text{result} &= ...``); the plain :func:`to_latex` when nothing is shared."""
+    definitions, body = with_lets(e)
+    if not definitions:
+        return to_latex(e)
+    rows = [rf"{to_latex(sym)} &= {to_latex(definition)}" for sym, definition in definitions]
+    rows.append(rf"{result} &= {to_latex(body)}")
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"

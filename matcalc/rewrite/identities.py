@@ -146,35 +146,6 @@ LEMMAS = [
     Lemma("probability-sum", "sum(y) = 1 for y declared probability or onehot", _sum_of_probability),
     Lemma("values-squared", "y ∘ y = 1 for y declared pm1 (entries ±1); y ∘ y = y for y declared binary", _powers_of_values),
 ]
-SOURCE = "the logistic sigmoid σ(u) = 1/(1 + e⁻ᵘ) (Bishop, PRML §4.3.2); pᵀ(a ⊘ p) = 1ᵀa"
-def _value_of(e: Expr, prop: str) -> bool:
-    return isinstance(e, Symbol) and prop in e.props
-
-
-def _sum_of_probability(e: Expr) -> Expr | None:
-    """sum(y) = 1 for a probability (or one-hot) vector y."""
-    if isinstance(e, Call) and e.fn is SUM and any(_value_of(e.args[0], p) for p in ("probability", "onehot")):
-        return Number(1)
-    return None
-
-
-def _powers_of_values(e: Expr) -> Expr | None:
-    """y ∘ y = 1 (and yᵏ = 1 or y) for entries ±1; y ∘ y = yᵏ = y for entries 0/1."""
-    if isinstance(e, Power) and isinstance(e.exponent, Number) and e.exponent.value.denominator == 1:
-        k, y = e.exponent.value, e.base
-        if _value_of(y, "pm1") and k != 0:
-            return Ones(y.shape) if k % 2 == 0 else y
-        if _value_of(y, "binary") and k > 0:
-            return y
-    if isinstance(e, Mul):
-        for y in e.args:
-            if (_value_of(y, "pm1") or _value_of(y, "binary")) and list(e.args).count(y) > 1:
-                args = list(e.args)
-                args.remove(y)
-                args.remove(y)
-                kept = Ones(y.shape) if _value_of(y, "pm1") else y
-                return nary(Mul, [*args, kept]) if args else kept
-    return None
-
-
+SOURCE = ("the logistic sigmoid σ(u) = 1/(1 + e⁻ᵘ) (Bishop, PRML §4.3.2); pᵀ(a ⊘ p) = 1ᵀa; "
+          "the declared values of data (sum(y) = 1, y ∘ y = 1 or y)")
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]
