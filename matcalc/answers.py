@@ -46,13 +46,14 @@ from .checking import SIZE_SETS, dim_names_of, sample_point
 from .declarations import Declaration, parse_where
 from .derivative import Derivative, derive
 from .errors import DeclarationError, LimitError, MatcalcError, ParseError, ShapeError, UnsupportedError
-from .expr import SYMMETRIC_PROPERTIES, Expr, Symbol, preorder, substitute, symbols
+from .expr import Expr, Symbol, preorder, substitute, symbols
 from .layout import LAYOUTS
 from .layout import meaning as layout_meaning
 from .limits import bounded
 from .numeric import value_2d
 from .parser import parse
 from .printing import to_latex, to_text
+from .properties import SYMMETRIC_PROPERTIES
 from .rewrite import tidy
 from .shapes import ONE, Dim, Shape, describe, is_scalar
 

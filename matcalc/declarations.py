@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from lark import Tree
 
 from .errors import DeclarationError, ParseError
-from .expr import SQUARE_PROPERTIES
 from .lexing import canonical_name
+from .properties import SQUARE_PROPERTIES
 from .syntax import parse_syntax
 
 

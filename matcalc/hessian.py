@@ -13,9 +13,9 @@ from .checking import CheckReport
 from .derivative import Derivative, derive
 from .differentiate import Step
 from .errors import MatcalcError
-from .expr import SYMMETRIC_PROPERTIES
 from .limits import bounded
 from .printing import to_text
+from .properties import SYMMETRIC_PROPERTIES
 from .shapes import ONE, describe, is_scalar
 from .variable import read_question
 

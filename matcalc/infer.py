@@ -22,7 +22,6 @@ from .calls import Calls
 from .declarations import Declaration
 from .errors import ParseError, ShapeError, UnsupportedError
 from .expr import (
-    SQUARE_PROPERTIES,
     Add,
     Block,
     Call,
@@ -37,6 +36,7 @@ from .expr import (
 )
 from .lexing import MATH_MARKERS, NUMPY_MARKERS
 from .products import Products
+from .properties import SQUARE_PROPERTIES
 from .scalar_reading import ScalarEvidence, _is_greek_letter
 from .shapes import ONE, Dim, Shape, describe
 from .syntax import Syntax

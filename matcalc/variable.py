@@ -9,11 +9,12 @@ second derivative) may be absent and then has the zero derivative.
 from __future__ import annotations
 
 from .errors import MatcalcError
-from .expr import VALUE_PROPERTIES, Expr, Symbol, symbols
+from .expr import Expr, Symbol, symbols
 from .latex_syntax import latex_variable
 from .lexing import canonical_name
 from .names import not_occurring
 from .parser import parse, read
+from .properties import VALUE_PROPERTIES
 from .shapes import Dim
 
 

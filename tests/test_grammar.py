@@ -67,10 +67,10 @@ def test_version_is_a_string():
 
 
 def test_the_grammar_knows_every_declared_property_and_no_other():
-    """The property vocabulary is defined once (matcalc.expr.PROPERTIES); the grammar's PROPERTY terminal lists it."""
+    """The property vocabulary is defined once (matcalc.properties.PROPERTIES); the grammar's PROPERTY terminal lists it."""
     import re
 
-    from matcalc.expr import PROPERTIES
+    from matcalc.properties import PROPERTIES
 
     line = next(row for row in GRAMMAR_FILE.read_text(encoding="utf-8").splitlines() if row.startswith("PROPERTY"))
     listed = re.search(r"/\((.*?)\)", line).group(1).split("|")
