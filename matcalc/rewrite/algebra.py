@@ -11,8 +11,8 @@ import dataclasses
 from fractions import Fraction
 
 from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, nary
-from ..printing.text import to_text
 from ..shapes import SCALAR, is_scalar
+from ..walks import sort_key
 from .engine import Lemma
 from .factoring import _expand_if_smaller, _factor_common, _factor_divisor, _factor_number, _factor_scalar
 from .terms import _broadcast, is_zero, one_of, product, split_coefficient, with_coefficient, zero_of  # noqa: F401
@@ -222,7 +222,7 @@ def _transposes(e: Expr) -> int:
 
 
 def _scalar_orientation(e: Expr) -> Expr | None:
-    """A 1×1 product equals its transpose; pick the form with fewer transposes (then by text)."""
+    """A 1×1 product equals its transpose; pick the form with fewer transposes (then the first in the structural order)."""
     if not isinstance(e, MatMul) or not is_scalar(e.shape):
         return None
     other = MatMul(*[transpose_of(f) for f in reversed(e.args)])
@@ -231,7 +231,7 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     count_e, count_o = _transposes(e), _transposes(other)
     if count_e != count_o:
         return other if count_o < count_e else None
-    return other if to_text(other) < to_text(e) else None  # printed only on a tie: a deep e prints slowly
+    return other if sort_key(other) < sort_key(e) else None
 
 
 def _unit_constant(e: Expr) -> Expr | None:

@@ -10,8 +10,8 @@ from fractions import Fraction
 
 from ..errors import ShapeError
 from ..expr import Add, Commutation, Expr, Identity, MatMul, Mul, Number, Power, count_nodes, nary
-from ..printing.text import to_text
 from ..shapes import is_scalar
+from ..walks import sort_key
 from .terms import _broadcast, product, split_coefficient, with_coefficient, zero_of
 
 
@@ -118,7 +118,7 @@ def _times(a: dict[Monomial, Fraction], b: dict[Monomial, Fraction]) -> dict[Mon
             powers: dict[Expr, int] = dict(ma)
             for atom, k in mb:
                 powers[atom] = powers.get(atom, 0) + k
-            mono = tuple(sorted(((x, k) for x, k in powers.items() if k != 0), key=lambda p: to_text(p[0])))
+            mono = tuple(sorted(((x, k) for x, k in powers.items() if k != 0), key=lambda p: sort_key(p[0])))
             out[mono] = out.get(mono, Fraction(0)) + ca * cb
             if len(out) > MAX_MONOMIALS:
                 raise _TooBig

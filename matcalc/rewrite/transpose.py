@@ -9,8 +9,8 @@ import dataclasses
 
 from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose, Zeros, nary, preorder
 from ..functions import DIAG_PART
-from ..printing.text import to_text
 from ..shapes import is_scalar
+from ..walks import sort_key
 from .engine import Lemma
 from .symmetry import is_symmetric, transposed
 
@@ -75,7 +75,7 @@ def _scaling(e: Expr) -> Expr | None:
 
 def _pair_order(e: Expr) -> Expr | None:
     """In a sum holding both A and Aᵀ (up to coefficients), write A first: A + Aᵀ, not Aᵀ + A; a product and
-    its mirror image in the order of their text: a bᵀ + b aᵀ."""
+    its mirror image in the structural order (names alphabetically): a bᵀ + b aᵀ."""
     if not isinstance(e, Add):
         return None
     from .algebra import split_coefficient
@@ -88,9 +88,9 @@ def _pair_order(e: Expr) -> Expr | None:
         if isinstance(r, Transpose):
             j = where.get(r.arg, -1)  # A after Aᵀ: A first
         elif isinstance(r, MatMul):
-            mirror = transposed(r)  # a product and its mirror image with as many transposes (b aᵀ + a bᵀ): by text
+            mirror = transposed(r)  # a product and its mirror image with as many transposes (b aᵀ + a bᵀ): by structure
             j = where.get(mirror, -1)
-            if j > i and not (_count(r) == _count(mirror) and to_text(mirror) < to_text(r)):
+            if j > i and not (_count(r) == _count(mirror) and sort_key(mirror) < sort_key(r)):
                 j = -1
         else:
             j = -1
