@@ -11,19 +11,22 @@ position. The result is built from :mod:`matcalc.expr` nodes, which check their 
 The equations are solved in :mod:`matcalc.unify`; the evidence that an undeclared name is a scalar is
 gathered by :mod:`matcalc.scalar_reading`; the meaning of call spellings (``np.dot``, ``sum(X, axis=0)``)
 is in :mod:`matcalc.spellings`; decisions over the whole text are made before, in :mod:`matcalc.reading`.
+Chains of products are read by :mod:`matcalc.products`, powers by :mod:`matcalc.powers`, norms by
+:mod:`matcalc.norms` and block matrices by :mod:`matcalc.block_matrices`; the flexible dimensions are named
+by :mod:`matcalc.dim_names`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import functions, spellings
+from . import block_matrices, functions, norms, powers, spellings
 from .calls import Calls
 from .declarations import Declaration
-from .errors import ParseError, ShapeError, UnsupportedError
+from .dim_names import DimNames
+from .errors import ParseError, ShapeError
 from .expr import (
     Add,
-    Block,
     Call,
     Expr,
     Identity,
@@ -38,11 +41,10 @@ from .lexing import MATH_MARKERS, NUMPY_MARKERS
 from .products import Products
 from .properties import SQUARE_PROPERTIES
 from .scalar_reading import ScalarEvidence, _is_greek_letter
-from .shapes import ONE, Dim, Shape, describe
+from .shapes import ONE, Dim, Shape
 from .syntax import Syntax
-from .unify import FLEX_PREFIX, Unifier
+from .unify import Unifier
 
-NICE_DIM_NAMES = ("n", "m", "p", "q", "r", "s", "t", "k", "l", "d", "u", "v")
 Builder = Callable[[], Expr]
 
 NOTATIONS = ("auto", "numpy", "matlab", "math", "latex")
@@ -71,60 +73,21 @@ class Inference(Products, Calls, ScalarEvidence):
         self.partitions: dict[int, tuple] = {}  # block node id -> (node, row heights, column widths)
         self.divisors: set[str] = set()  # names something is divided by
         self.recent_fits: list[str] = []  # names fitted so far, in order (a term's own are a slice of it)
-        self.names: dict[str, str] | None = None  # final names of flexible dims, set before building
-        self.display: dict[str, str] = {}  # names of flexible dims in error messages
         rigid = {d for decl in decls.values() for d in (decl.dims or ()) if isinstance(d, str)}
-        self.taken = rigid | set(decls) | set()
+        self.dims = DimNames(self.u, rigid | set(decls) | set())
+        self.display = self.dims.display  # names of flexible dims in error messages
 
     # ------------------------------------------------------------ entry point
 
     def run(self, node: Syntax) -> Expr:
-        self.taken |= self._all_names(node)
+        self.dims.take_names_of(node)
         _, build = self.infer(node)
-        self._name_dims()
+        self.dims.name_all(self.symbols)
         return build()
-
-    def _all_names(self, node: Syntax) -> set[str]:
-        out, stack = set(), [node]
-        while stack:
-            n = stack.pop()
-            if n.op == "name" or (n.op == "identity" and isinstance(n.data, str)):
-                out.add(n.data)
-            stack.extend(n.args)
-        return out
-
-    def _name_dims(self) -> None:
-        """Give flexible dimensions readable names (n, m, p, …) in order of first appearance."""
-        self.names = {}
-        for shape, _ in self.symbols.values():
-            for d in self.u.shape(shape):
-                for name in sorted(d.names()):
-                    fixed = name in self.names or name in self.u.default_one
-                    if name.startswith(FLEX_PREFIX) and not fixed:
-                        self.names[name] = self._next_name()
-
-    def _next_name(self) -> str:
-        used = set(self.names.values()) | self.taken
-        for cand in NICE_DIM_NAMES:
-            if cand not in used:
-                return cand
-        i = 1
-        while f"n{i}" in used:
-            i += 1
-        return f"n{i}"
 
     def final(self, d: Dim) -> Dim:
         """The dimension as it appears in the typed tree."""
-        d = self.u.resolve(d)
-        mapping = {}
-        for name in sorted(d.names()):
-            if not name.startswith(FLEX_PREFIX):
-                continue
-            if name not in self.names:
-                self.names[name] = "1" if name in self.u.default_one else self._next_name()
-            final = self.names[name]
-            mapping[name] = Dim.of(1) if final == "1" else Dim.of(final)
-        return d.substitute(mapping)
+        return self.dims.final(d)
 
     def final_shape(self, s: Shape) -> Shape:
         return (self.final(s[0]), self.final(s[1]))
@@ -133,17 +96,7 @@ class Inference(Products, Calls, ScalarEvidence):
 
     def show(self, s: Shape) -> str:
         """A shape for an error message; flexible dims get readable names, the same in one run."""
-        r = self.u.shape(s)
-        for d in r:
-            for name in sorted(d.names()):
-                if name.startswith(FLEX_PREFIX) and name not in self.display:
-                    used = set(self.display.values()) | self.taken
-                    self.display[name] = next(
-                        (c for c in NICE_DIM_NAMES if c not in used),
-                        f"n{len(self.display) + 1}",
-                    )
-        mapping = {k: Dim.of(v) for k, v in self.display.items()}
-        return describe((r[0].substitute(mapping), r[1].substitute(mapping)))
+        return self.dims.show(s)
 
     def src(self, node: Syntax) -> str:
         return self.text[node.pos : node.end].strip() or "?"
@@ -262,75 +215,25 @@ class Inference(Products, Calls, ScalarEvidence):
         s, b = self.infer(node.args[0], True)
         return (s[1], s[0]), lambda: Transpose(b())
 
+    def infer_power(self, node, want_array):
+        """``a ** b``: :func:`matcalc.powers.infer_power`."""
+        return powers.infer_power(self, node, want_array)
+
+    def infer_caret(self, node, want_array):
+        """``base^k``: :func:`matcalc.powers.infer_caret`."""
+        return powers.infer_caret(self, node, want_array)
+
     def infer_norm(self, node, want_array):
-        (inner,) = node.args
-        s, b = self.infer(inner)
-        r = self.u.settle(s)
-        is_vec = r[0] == ONE or r[1] == ONE
-        sub = node.data
-        text = self.src(inner)
-        if sub in ("F", "fro"):
-            fn = functions.lookup("norm_fro")
-        elif sub == "1":
-            if not is_vec:
-                raise UnsupportedError(f"the matrix 1-norm ||{text}||_1")
-            fn = functions.lookup("norm1")
-        else:
-            if not is_vec:
-                if sub == "2":
-                    raise UnsupportedError(f"the spectral norm ||{text}||_2 of a matrix")
-                raise ShapeError(
-                    f"||{text}|| of a matrix is ambiguous ({text} is {self.show(s)}): "
-                    f"write ||{text}||_F for the Frobenius norm",
-                    self.text, node.pos,
-                )
-            fn = functions.lookup("norm")
-        return (ONE, ONE), lambda: Call(fn, b())
+        """``‖x‖``: :func:`matcalc.norms.infer_norm`."""
+        return norms.infer_norm(self, node, want_array)
 
     def infer_block(self, node, want_array):
-        layout = node.data
-        if len(set(layout)) != 1:
-            raise ShapeError("every block row needs the same number of blocks", self.text, node.pos)
-        latex = self.text.startswith("\\begin", node.pos)  # LaTeX separates blocks with &: a space is a product
-        if layout[0] == 1 and not latex and any(item.op == "juxt" for item in node.args):  # `[x 1]`, as notes write it
-            item = next(item for item in node.args if item.op == "juxt")
-            parts = " ".join(self.src(a) for a in item.args)
-            raise ParseError(
-                f"[{self.src(item)}] is ambiguous: write [{', '.join(self.src(a) for a in item.args)}] to put the "
-                f"blocks side by side, or [({parts})] for their product",
-                self.text, item.pos,
-            )
-        parts = [self.infer(item, True) for item in node.args]
-        rows, i = [], 0
-        for n in layout:
-            rows.append(list(zip(node.args[i : i + n], parts[i : i + n])))
-            i += n
-        for row in rows:
-            (first, (fs, _)) = row[0]
-            for item, (s, _) in row[1:]:
-                if not self.u.unify(fs[0], s[0]):
-                    raise self.mismatch(",", self.src(first), fs, self.src(item), s, item.pos,
-                                        "blocks side by side need the same number of rows")
-        for j in range(layout[0]):
-            (first, (fs, _)) = rows[0][j]
-            for row in rows[1:]:
-                item, (s, _) = row[j]
-                if not self.u.unify(fs[1], s[1]):
-                    raise self.mismatch(";", self.src(first), fs, self.src(item), s, item.pos,
-                                        "stacked blocks need the same number of columns")
-        # a literal 1 or 0 whose size no other block fixed is one entry: [zeros(n, 1); 1] is (n + 1)×1
-        shapes = [self.u.settle(s) for s, _ in parts]
-        self.partitions[id(node)] = (node, [shapes[sum(layout[:i])][0] for i in range(len(layout))],
-                                     [shapes[j][1] for j in range(layout[0])])
-        height = sum((shapes[sum(layout[:i])][0] for i in range(len(layout))), Dim.of(0))
-        width = sum((shapes[j][1] for j in range(layout[0])), Dim.of(0))
-        return (height, width), lambda: Block(*[b() for _, b in parts], layout=layout)
+        """``[A, B; C, D]``: :func:`matcalc.block_matrices.infer_block`."""
+        return block_matrices.infer_block(self, node, want_array)
 
 
 def _is_lower(name: str) -> bool:
     return name[:1].islower()
-
-
 
 
 __all__ = ["Inference", "NOTATIONS", "Unifier"]

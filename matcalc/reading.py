@@ -12,9 +12,10 @@ its parts, and records each decision a reader could doubt as a note (shown on th
 * methods are calls: ``A.dot(x)``, ``X.sum(axis=1)``, ``A.transpose()``;
 * ``I_n``, ``I_{d}`` are identities of a named size; ``e^x`` is the exponential.
 
-Library names and function words are rewritten by :mod:`matcalc.library_calls` (mixed in); what names
-mean (Greek letters written out) is in :mod:`matcalc.names`. The pass does not infer shapes and does not
-know what ``*`` means; it only rewrites syntax.
+Library names and function words are rewritten by :mod:`matcalc.library_calls` (mixed in), run-together
+names are split by :mod:`matcalc.run_together`; what names mean (Greek letters written out) is in
+:mod:`matcalc.names`. The pass does not infer shapes and does not know what ``*`` means; it only rewrites
+syntax.
 """
 
 from __future__ import annotations
@@ -27,16 +28,15 @@ from . import functions, spellings
 from .declarations import Declaration
 from .errors import ParseError
 from .library_calls import LIBRARY_CALLS, LibraryCalls
-from .names import WORDS
+from .run_together import find_splits, split_apart
 from .syntax import Syntax
+from .syntax_tree import POSTFIX_OPS
+from .syntax_walks import _copy, rewrite, walk
 
 # method spellings: A.dot(x), X.sum(axis=1), ...; the value is the call it stands for
 METHODS = {"dot": "dot", "sum": "sum", "mean": "mean", "trace": "trace", "transpose": "transpose",
            "diagonal": "diag"}
-POSTFIX_OPS = ("transpose", "caret", "power", "method")
 IDENTITY_NAME = re.compile(r"I_(\d+|[A-Za-z][A-Za-z0-9]*)$")
-PIECE = re.compile(r"[A-Za-z][0-9]*")
-TRANSPOSED_RUN = re.compile(r"([A-Z])[tT]([A-Za-z])$")
 
 
 @dataclass
@@ -47,35 +47,6 @@ class Notation:
     markers: list[tuple[str, int]]
     notes: list[str] = field(default_factory=list)
     splits: dict[str, list[str]] = field(default_factory=dict)  # run-together names read as products
-
-
-def rewrite(node: Syntax, fn) -> Syntax:
-    """Rebuild the tree bottom-up with ``fn(node, new_args)``; iterative (postfix chains may be long)."""
-    done: dict[int, Syntax] = {}
-    stack = [(node, False)]
-    keep = []  # keep the visited nodes alive: their ids key `done`
-    while stack:
-        current, expanded = stack.pop()
-        if expanded:
-            args = [done[id(a)] for a in current.args]
-            done[id(current)] = fn(current, args)
-            continue
-        keep.append(current)
-        stack.append((current, True))
-        stack.extend((a, False) for a in current.args)
-    return done[id(node)]
-
-
-def walk(node: Syntax, skip_calls=()):
-    """Every node of the tree, parents before children; not the arguments of calls named in `skip_calls`
-    (the sizes in eye(n), ones(n, 1) are dimensions, not values)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if current.op == "call" and current.data[0] in skip_calls:
-            continue
-        stack.extend(reversed(current.args))
 
 
 class NotationPass(LibraryCalls):
@@ -173,87 +144,16 @@ class NotationPass(LibraryCalls):
     # ------------------------------------------------------------ run-together names
 
     def _split_names(self, node: Syntax) -> Syntax:
-        """``x'Ax`` = xᵀ A x: a run-together name made of names used elsewhere is their product."""
-        names = [n for n in walk(node) if n.op == "name"]
-        counts: dict[str, int] = {}
-        for n in names:
-            counts[n.data] = counts.get(n.data, 0) + 1
-        known = self.known | set(self.decls)
-        splits: dict[str, list[str]] = {}
-        for name in sorted(counts):
-            others = known | {n for n in counts if n != name}
-            pieces = self._pieces(name, others)
-            if pieces is not None:
-                splits[name] = pieces
-        for name in list(splits):  # Sb and Sw: a family of names with one first letter stays whole (Fisher's LDA)
-            if any(other != name and other[0] == name[0] and len(other) == len(name) and other not in splits
-                   and other not in known for other in counts if len(other) > 1):
-                del splits[name]
+        """``x'Ax`` = xᵀ A x: a run-together name made of names used elsewhere is their product
+        (:mod:`matcalc.run_together`)."""
+        splits = find_splits(node, self.known | set(self.decls), self.run_on)
         self.splits = splits
         if not splits:
             return node
         for name, pieces in splits.items():
             shown = " ".join(pieces).replace(" ᵀ", "ᵀ")
             self.notes.append(f"{name} read as {shown} (declare {name} to keep it one name)")
-
-        def pieces_of(current: Syntax) -> list[Syntax]:
-            parts, at = [], current.pos
-            for piece in splits[current.data]:
-                if piece == "ᵀ":  # XtX: the letter t marks the transpose of the piece before it
-                    parts[-1] = Syntax("transpose", [parts[-1]], "^T", parts[-1].pos, at + 1)
-                    at += 1
-                    continue
-                parts.append(Syntax("name", [], piece, at, at + len(piece)))
-                at += len(piece)
-            self.markers.append(("juxtaposition", current.pos))
-            return parts
-
-        def split(current: Syntax, args: list[Syntax]) -> Syntax:
-            base = current.args[0] if current.args else None
-            if current.op in POSTFIX_OPS and base is not None and base.op == "name" and base.data in splits:
-                # `UVᵀ` is U Vᵀ: a postfix binds to the last letter, as it does when the names are apart
-                *head, last = pieces_of(base)
-                applied = Syntax(current.op, [last, *args[1:]], current.data, last.pos, current.end)
-                return Syntax("juxt", [*head, applied], "split", current.pos, current.end)
-            current = _copy(current, args)
-            if current.op != "name" or current.data not in splits:
-                return current
-            return Syntax("juxt", pieces_of(current), "split", current.pos, current.end)
-
-        def splice(current: Syntax, args: list[Syntax]) -> Syntax:
-            """``xᵀ (A x)`` from ``x'Ax`` is the one product xᵀ A x."""
-            if current.op == "juxt" and any(a.op == "juxt" and a.data == "split" for a in args):
-                flat = [piece for a in args for piece in (a.args if a.op == "juxt" and a.data == "split" else [a])]
-                return Syntax("juxt", flat, current.data, current.pos, current.end)
-            return _copy(current, args)
-
-        return rewrite(rewrite(node, split), splice)
-
-    def _pieces(self, name: str, others: set[str]) -> list[str] | None:
-        """The names `name` runs together, when that is the only sensible reading, else None.
-
-        Each piece is a letter with its digits (``W1x`` → W1 x); at least one piece must be a name the
-        expression uses elsewhere (or the variable, or a declared name); an all-lowercase name splits only
-        when every piece is such a name (``lam`` stays one name). Declared names, written-out Greek letters
-        and names with an underscore stay whole."""
-        if name in self.decls or name in self.known or name in WORDS or "_" in name or not name.isascii():
-            return None
-        transposed = TRANSPOSED_RUN.match(name)
-        if transposed and transposed.group(1) in others:  # XtX, Xty: Xᵀ X, Xᵀ y (the code names of XᵀX, Xᵀy)
-            return [transposed.group(1), "ᵀ", transposed.group(2)]
-        pieces = PIECE.findall(name)
-        if len(pieces) < 2 or "".join(pieces) != name:
-            return None
-        if name in self.run_on:  # x^TAy: after a transpose run on, single letters are factors
-            return pieces
-        used = [p in others for p in pieces]
-        if not any(used):
-            return None
-        if name.islower() and not all(used):
-            return None
-        if functions.lookup(name) is not None:
-            return None
-        return pieces
+        return split_apart(node, splits, self.markers)
 
     # ------------------------------------------------------------ function words, constants, identities
 
@@ -343,12 +243,6 @@ def _exponent_node(data, node: Syntax, base: Syntax, text: str) -> Syntax:
     if kind == "expr":
         return value
     return Syntax("name", [], value, start, end)
-
-
-def _copy(node: Syntax, args: list[Syntax]) -> Syntax:
-    if all(a is b for a, b in zip(args, node.args)) and len(args) == len(node.args):
-        return node
-    return Syntax(node.op, args, node.data, node.pos, node.end)
 
 
 def apply_notation(text: str, node: Syntax, markers, decls, known=(), split: bool = True) -> Notation:
