@@ -1,19 +1,27 @@
-"""How fast does `matcalc grade` grade a class? A generated class of 500 answers over 10 lecture questions.
+"""How fast does `matcalc grade` grade a large class? Rows over many distinct questions, sorted and shuffled.
 
-The answers mix the kinds a TA meets: right answers (in each layout), transposed ones, the symmetric
-slip (2 A x for xᵀAx), forgotten factors and signs, answers of an impossible shape, plain wrong ones
-and a few that do not parse. They are written to a temporary CSV, graded in-process (``matcalc.cli.main``)
-and by the command (``python -m matcalc grade``, a fresh interpreter), and the wall time and answers
-per second of each are printed. Every row carries the diagnosis it was generated for; the script
-also reports how many verdicts disagree with it (it should be none).
+The questions are generated from ten lecture templates (xᵀAx, the same with A symmetric, least squares,
+yᵀAx, tr(AXB), tA + B, ½‖Ax − b‖², tr(XᵀAX), tanh(Wx + b), Ax w.r.t. A) by varying the names, the
+coefficient, the declared sizes and the requested layout, so that every question is a different one
+with its own derivative. Each has right answers (in each layout), and the slips a TA meets: transposed
+answers, the symmetric slip (2 A x for xᵀAx), forgotten factors and signs, answers of an impossible
+shape, plain wrong ones and a few that do not parse. Every row carries the diagnosis it was generated
+for; the script reports how many verdicts disagree with it (it should be none).
 
-    python benchmarks/grade_benchmark.py [--answers 500] [--seed 0]
+The rows are graded in a fresh interpreter each time (``matcalc.cli.grade_rows``, after the import),
+once sorted by question and once shuffled, and the times are printed side by side. ``--baseline DIR``
+also grades them with another copy of the package (a directory holding an older ``matcalc`` tree under
+any package name, e.g. one extracted with ``git archive``), for a before/after comparison.
+
+    python benchmarks/grade_benchmark.py [--rows 10000] [--questions 500] [--order both|sorted|shuffled]
+                                         [--seed 0] [--repeat 1] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import subprocess
 import sys
@@ -22,102 +30,208 @@ import time
 from collections import Counter
 from pathlib import Path
 
-# (expression, wrt, where, layout, {diagnosis: [answers]}) — lecture notes 000–004
-QUESTIONS = [
-    ("x.T@A@x", "x", "", "", {
-        "correct": ["(A + A.T)@x", "x.T@(A + A.T)", "A@x + A.T@x", "x^T (A + A^T)", "A x + A^T x"],
-        "symmetric-slip": ["2*A@x", "2 A x", "2*x.T@A", "A@x"],
-        "factor": ["0.5*(A + A.T)@x", "2*(A + A.T)@x"],
-        "sign": ["-(A + A.T)@x"],
-        "shape-mismatch": ["A + A.T", "x.T@x", "x @ x.T"],
-        "wrong": ["A@x - A.T@x", "2*x", "(A + A.T)@x + x"],
-    }),
-    ("x.T@A@x", "x", "A: symmetric", "", {
-        "correct": ["2*A@x", "2 x^T A", "(A + A.T)@x"],
-        "factor": ["A@x", "4*A@x"],
-        "sign": ["-2*A@x"],
-        "shape-mismatch": ["2*A"],
-        "wrong": ["A@x + x", "2*A.T@A@x"],
-    }),
-    ("||y - Phi theta||^2", "theta", "", "", {
-        "correct": ["-2 Phi^T (y - Phi theta)", "-2 (y - Phi theta)^T Phi", "2*Phi.T@(Phi@theta - y)"],
-        "sign": ["2 Phi^T (y - Phi theta)"],
-        "factor": ["-Phi^T (y - Phi theta)", "Phi.T@(Phi@theta - y)"],
-        "shape-mismatch": ["-2 (y - Phi theta)", "-2 Phi^T Phi"],
-        "wrong": ["-2 Phi^T y", "-2 Phi^T (y - Phi theta) + theta"],
-    }),
-    ("y.T@A@x", "x", "", "mixed", {
-        "correct": ["A.T@y", "A^T y"],
-        "other-layout": ["y.T@A", "y^T A"],
-        "factor": ["2*A.T@y"],
-        "sign": ["-A.T@y"],
-        "shape-mismatch": ["A@x", "y"],
-        "wrong": ["A.T@y + x"],
-    }),
-    ("trace(A@X@B)", "X", "", "mixed", {
-        "correct": ["A.T@B.T", "(B@A).T", "A^T B^T"],
-        "other-layout": ["B@A", "B A"],
-        "sign": ["-A.T@B.T"],
-        "factor": ["2 A^T B^T"],
-        "shape-mismatch": ["A@B", "trace(A@B)"],
-        "wrong": ["A.T@B.T + X"],
-    }),
-    ("t*A + B", "t", "t: scalar", "", {
-        "correct": ["A"],
-        "transposed": ["A.T", "A^T"],
-        "factor": ["2*A", "0.5 A"],
-        "sign": ["-A"],
-        "shape-mismatch": ["A@A.T", "t"],
-        "wrong": ["A + B", "t*A"],
-    }),
-    ("0.5*||A@x - b||^2", "x", "", "", {
-        "correct": ["A.T@(A@x - b)", "(A x - b)^T A", "A.T@A@x - A.T@b"],
-        "factor": ["2*A.T@(A@x - b)"],
-        "sign": ["A.T@(b - A@x)"],
-        "shape-mismatch": ["A@x - b", "A.T@A"],
-        "wrong": ["A.T@A@x", "A.T@(A@x + b)"],
-    }),
-    ("trace(X.T@A@X)", "X", "", "", {
-        "correct": ["(A + A.T)@X", "A@X + A.T@X", "X.T@(A + A.T)"],
-        "symmetric-slip": ["2*A@X", "2 X^T A"],
-        "factor": ["0.5*(A + A.T)@X"],
-        "sign": ["-(A + A.T)@X"],
-        "shape-mismatch": ["A + A.T", "trace(A)"],
-        "wrong": ["(A + A.T)@X + X"],
-    }),
-    ("tanh(W @ x + b)", "x", "", "", {
-        "correct": ["diag(1 - tanh(W@x + b)**2)@W", "W.T@diag(1 - tanh(W@x + b)**2)"],
-        "sign": ["-diag(1 - tanh(W@x + b)**2)@W"],
-        "factor": ["2*diag(1 - tanh(W@x + b)**2)@W"],
-        "shape-mismatch": ["1 - tanh(W@x + b)**2", "W.T@W"],
-        "wrong": ["diag(tanh(W@x + b))@W", "W"],
-    }),
-    ("A@x", "A", "", "", {
-        "correct": ["kron(x.T, I)", "kron(x, I)"],
-        "vec-order": ["kron(I, x.T)"],
-        "factor": ["2*kron(x.T, I)"],
-        "sign": ["-kron(x.T, I)"],
-        "shape-mismatch": ["x.T", "x @ x.T"],
-        "wrong": ["kron(x.T, I) + kron(I, x.T)"],
-    }),
-]
+ROOT = Path(__file__).resolve().parent.parent
+VECTORS = ["x", "z", "u", "v", "w", "q", "r", "s"]
+MATRICES = ["A", "B", "C", "M", "P", "Q", "K", "L", "G", "H"]
+COEFFICIENTS = [1, 2, 3, 4, 5, 6, 7]
+SIZES = ["", "n", "k", "p", 3, 5]  # "" leaves the sizes to be inferred
 USER_ERRORS = ["2*A@x +", "(A + A.T @ x", "A*B*x"]
 CATEGORY_WEIGHTS = {"correct": 4, "other-layout": 1, "vec-order": 1, "transposed": 1, "symmetric-slip": 2,
                     "factor": 2, "sign": 1, "shape-mismatch": 1, "wrong": 2, "error": 0.3}
 
 
-def make_class(n: int, seed: int) -> list[dict[str, str]]:
-    """n rows: a question at random, then a kind of answer it has, then an answer of that kind."""
+def _pick(pool: list, i: int, *avoid) -> str:
+    return next(p for k in range(len(pool)) if (p := pool[(i + k) % len(pool)]) not in avoid)
+
+
+def _dims(size, *names_and_kinds) -> str:
+    """Declarations giving the names a size (`size` a dimension name or a number), or '' to infer them."""
+    if size == "":
+        return ""
+    return "; ".join(f"{n}: {kind.format(d=size)}" for n, kind in names_and_kinds)
+
+
+# each template: variant number i → (expression, wrt, where, layout, {diagnosis: [answers]})
+
+def quadratic(i, c, size):
+    x, a = _pick(VECTORS, i), _pick(MATRICES, i // 3)
+    return (f"{c}*{x}.T@{a}@{x}", x, _dims(size, (x, "vector({d})"), (a, "matrix({d}, {d})")), "", {
+        "correct": [f"{c}*({a} + {a}.T)@{x}", f"{c}*{x}.T@({a} + {a}.T)", f"{c}*{a}@{x} + {c}*{a}.T@{x}"],
+        "symmetric-slip": [f"{2 * c}*{a}@{x}", f"{2 * c}*{x}.T@{a}", f"{c}*{a}@{x}"],
+        "factor": [f"{2 * c}*({a} + {a}.T)@{x}"],
+        "sign": [f"-{c}*({a} + {a}.T)@{x}"],
+        "shape-mismatch": [f"{a} + {a}.T", f"{x}.T@{x}"],
+        "wrong": [f"{c}*({a} - {a}.T)@{x}", f"{2 * c}*{x}"],
+    })
+
+
+def symmetric_quadratic(i, c, size):
+    x, a = _pick(VECTORS, i + 1), _pick(MATRICES, i // 2 + 1)
+    where = "; ".join(p for p in (_dims(size, (x, "vector({d})")), f"{a}: symmetric") if p)
+    return (f"{c}*{x}.T@{a}@{x}", x, where, "", {
+        "correct": [f"{2 * c}*{a}@{x}", f"{2 * c}*{x}.T@{a}", f"{c}*({a} + {a}.T)@{x}"],
+        "factor": [f"{c}*{a}@{x}", f"{4 * c}*{a}@{x}"],
+        "sign": [f"-{2 * c}*{a}@{x}"],
+        "shape-mismatch": [f"{2 * c}*{a}"],
+        "wrong": [f"{2 * c}*{a}@{x} + {x}", f"{2 * c}*{a}.T@{a}@{x}"],
+    })
+
+
+def least_squares(i, c, size):
+    y, t, phi = _pick(VECTORS, i + 2), _pick(VECTORS, i + 5), _pick(MATRICES, i // 4 + 2)
+    where = _dims(size, (t, "vector({d})"))
+    return (f"{c}*||{y} - {phi}@{t}||^2", t, where, "", {
+        "correct": [f"-{2 * c}*{phi}.T@({y} - {phi}@{t})", f"{2 * c}*{phi}.T@({phi}@{t} - {y})",
+                    f"-{2 * c}*({y} - {phi}@{t}).T@{phi}"],
+        "sign": [f"{2 * c}*{phi}.T@({y} - {phi}@{t})"],
+        "factor": [f"-{c}*{phi}.T@({y} - {phi}@{t})"],
+        "shape-mismatch": [f"-{2 * c}*({y} - {phi}@{t})", f"{phi}.T@{phi}"],
+        "wrong": [f"-{2 * c}*{phi}.T@{y}", f"-{2 * c}*{phi}.T@({y} - {phi}@{t}) + {t}"],
+    })
+
+
+def bilinear(i, c, size):
+    y, x, a = _pick(VECTORS, i + 3), _pick(VECTORS, i + 6), _pick(MATRICES, i // 5 + 3)
+    where = _dims(size, (x, "vector({d})"))
+    return (f"{c}*{y}.T@{a}@{x}", x, where, "mixed", {
+        "correct": [f"{c}*{a}.T@{y}"],
+        "other-layout": [f"{c}*{y}.T@{a}"],
+        "factor": [f"{2 * c}*{a}.T@{y}"],
+        "sign": [f"-{c}*{a}.T@{y}"],
+        "shape-mismatch": [f"{a}@{x}"],
+        "wrong": [f"{c}*{a}.T@{y} + {x}"],
+    })
+
+
+def trace_product(i, c, size):
+    a, x, b = _pick(MATRICES, i + 4), "X", _pick(MATRICES, i // 2 + 7)
+    if a == b:
+        b = _pick(MATRICES, i + 5, a)
+    where = _dims(size, (x, "matrix({d}, m)"))
+    return (f"{c}*trace({a}@{x}@{b})", x, where, "mixed", {
+        "correct": [f"{c}*{a}.T@{b}.T", f"{c}*({b}@{a}).T"],
+        "other-layout": [f"{c}*{b}@{a}"],
+        "sign": [f"-{c}*{a}.T@{b}.T"],
+        "factor": [f"{2 * c}*{a}.T@{b}.T"],
+        "shape-mismatch": [f"{a}@{b}"],
+        "wrong": [f"{c}*{a}.T@{b}.T + {x}"],
+    })
+
+
+def matrix_by_scalar(i, c, size):
+    a, b = _pick(MATRICES, i + 5), _pick(MATRICES, i // 3 + 6)
+    if a == b:
+        b = _pick(MATRICES, i + 6, a)
+    where = "; ".join(p for p in ("t: scalar", _dims(size, (a, "matrix({d}, m)"))) if p)
+    return (f"{c}*t*{a} + {b}", "t", where, "", {
+        "correct": [f"{c}*{a}"],
+        "transposed": [f"{c}*{a}.T"],
+        "factor": [f"{2 * c}*{a}"],
+        "sign": [f"-{c}*{a}"],
+        "shape-mismatch": [f"{a}@{a}.T"],
+        "wrong": [f"{c}*{a} + {b}"],
+    })
+
+
+def half_least_squares(i, c, size):
+    a, x, b = _pick(MATRICES, i + 6), _pick(VECTORS, i + 7), _pick(VECTORS, i // 2 + 4)
+    if b == x:
+        b = _pick(VECTORS, i + 8, x)
+    where = _dims(size, (x, "vector({d})"))
+    return (f"{c}/2*||{a}@{x} - {b}||^2", x, where, "", {
+        "correct": [f"{c}*{a}.T@({a}@{x} - {b})", f"{c}*({a}@{x} - {b}).T@{a}"],
+        "factor": [f"{2 * c}*{a}.T@({a}@{x} - {b})"],
+        "sign": [f"{c}*{a}.T@({b} - {a}@{x})"],
+        "shape-mismatch": [f"{a}@{x} - {b}"],
+        "wrong": [f"{c}*{a}.T@{a}@{x}", f"{c}*{a}.T@({a}@{x} + {b})"],
+    })
+
+
+def trace_quadratic(i, c, size):
+    a, x = _pick(MATRICES, i + 7), _pick(["X", "Y", "Z"], i)
+    where = _dims(size, (x, "matrix({d}, m)"))
+    return (f"{c}*trace({x}.T@{a}@{x})", x, where, "", {
+        "correct": [f"{c}*({a} + {a}.T)@{x}", f"{c}*{x}.T@({a} + {a}.T)"],
+        "symmetric-slip": [f"{2 * c}*{a}@{x}"],
+        "factor": [f"{c}*({a} + {a}.T)@{x}/2"],
+        "sign": [f"-{c}*({a} + {a}.T)@{x}"],
+        "shape-mismatch": [f"trace({a})"],
+        "wrong": [f"{c}*({a} + {a}.T)@{x} + {x}"],
+    })
+
+
+def layer(i, c, size):
+    w, x, b = _pick(MATRICES, i + 8), _pick(VECTORS, i), _pick(VECTORS, i // 2 + 3)
+    if b == x:
+        b = _pick(VECTORS, i + 1, x)
+    where = _dims(size, (x, "vector({d})"))
+    inner = f"{c}*{w}@{x} + {b}"
+    return (f"tanh({inner})", x, where, "", {
+        "correct": [f"{c}*diag(1 - tanh({inner})**2)@{w}", f"{c}*{w}.T@diag(1 - tanh({inner})**2)"],
+        "sign": [f"-{c}*diag(1 - tanh({inner})**2)@{w}"],
+        "factor": [f"{2 * c}*diag(1 - tanh({inner})**2)@{w}"],
+        "shape-mismatch": [f"1 - tanh({inner})**2"],
+        "wrong": [f"{c}*diag(tanh({inner}))@{w}", f"{w}"],
+    })
+
+
+def vector_by_matrix(i, c, size):
+    a, x = _pick(MATRICES, i + 9), _pick(VECTORS, i + 2)
+    where = _dims(size, (x, "vector({d})"))
+    return (f"{c}*{a}@{x}", a, where, "", {
+        "correct": [f"{c}*kron({x}.T, I)", f"{c}*kron({x}, I)"],
+        "vec-order": [f"{c}*kron(I, {x}.T)"],
+        "factor": [f"{2 * c}*kron({x}.T, I)"],
+        "sign": [f"-{c}*kron({x}.T, I)"],
+        "shape-mismatch": [f"{x}.T"],
+        "wrong": [f"{c}*kron({x}.T, I) + kron(I, {x}.T)"],
+    })
+
+
+TEMPLATES = [quadratic, symmetric_quadratic, least_squares, bilinear, trace_product, matrix_by_scalar,
+             half_least_squares, trace_quadratic, layer, vector_by_matrix]
+
+
+def make_questions(count: int) -> list[tuple]:
+    """`count` distinct questions, the templates taking turns, each varying names, coefficient and sizes."""
+    questions: dict[tuple, tuple] = {}
+    i = 0
+    while len(questions) < count:
+        template = TEMPLATES[i % len(TEMPLATES)]
+        k = i // len(TEMPLATES)
+        c = COEFFICIENTS[k % len(COEFFICIENTS)]
+        size = SIZES[(k // len(COEFFICIENTS)) % len(SIZES)]
+        q = template(k // (len(COEFFICIENTS) * len(SIZES)) + k, c, size)
+        questions.setdefault(q[:4], q)
+        i += 1
+        if i > 100 * count:
+            raise SystemExit(f"the templates give only {len(questions)} distinct questions")
+    return list(questions.values())
+
+
+def make_class(rows: int, questions: list[tuple], seed: int) -> list[dict[str, str]]:
+    """`rows` answers, every question getting its share; each a kind of answer the question has, then one of it."""
     rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        expr, wrt, where, layout, answers = rng.choice(QUESTIONS)
+    out = []
+    for n in range(rows):
+        expr, wrt, where, layout, answers = questions[n % len(questions)]
         kinds = [*answers, "error"]
         kind = rng.choices(kinds, weights=[CATEGORY_WEIGHTS[k] for k in kinds])[0]
         answer = rng.choice(USER_ERRORS if kind == "error" else answers[kind])
-        rows.append({"id": f"s{i:03d}", "expression": expr, "wrt": wrt, "answer": answer, "where": where,
-                     "layout": layout, "expected": kind})
-    return rows
+        out.append({"id": f"s{n:05d}", "expression": expr, "wrt": wrt, "answer": answer, "where": where,
+                    "layout": layout, "expected": kind})
+    return out
+
+
+def in_order(rows: list[dict[str, str]], order: str, seed: int) -> list[dict[str, str]]:
+    if order == "sorted":  # the rows of one question together, in the order questions were made
+        position = {}
+        for r in rows:
+            position.setdefault((r["expression"], r["wrt"], r["where"], r["layout"]), len(position))
+        return sorted(rows, key=lambda r: (position[(r["expression"], r["wrt"], r["where"], r["layout"])], r["id"]))
+    shuffled = list(rows)
+    random.Random(seed + 1).shuffle(shuffled)
+    return shuffled
 
 
 def write_csv(rows: list[dict[str, str]], path: Path) -> None:
@@ -128,63 +242,100 @@ def write_csv(rows: list[dict[str, str]], path: Path) -> None:
         writer.writerows(rows)
 
 
-def read_report(path: Path) -> dict[str, dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {row["id"]: row for row in csv.DictReader(fh)}
+def worker(package: str, path: str, csv_in: str, report_out: str) -> None:
+    """Grade `csv_in` with `package` (importable from `path`), write the report, print the seconds as JSON."""
+    import importlib
 
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--answers", type=int, default=500)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    rows = make_class(args.answers, args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        answers, report_in, report_cli = tmp / "class.csv", tmp / "in-process.csv", tmp / "cli.csv"
-        write_csv(rows, answers)
-        print(f"{len(rows)} answers over {len(QUESTIONS)} questions: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(Counter(r['expected'] for r in rows).items())))
-        distinct = len({(r["expression"], r["wrt"], r["where"], r["layout"], r["answer"]) for r in rows})
-        print(f"{distinct} distinct (question, answer) pairs")
-
-        start = time.perf_counter()
-        from matcalc.cli import main as matcalc_main  # the import is part of a cold start
-
-        status = matcalc_main(["grade", str(answers), "--output", str(report_in)])
-        in_process = time.perf_counter() - start
-        assert status == 0, f"matcalc grade exited with {status}"
-
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "matcalc", "grade", str(answers), "--output", str(report_cli)],
-                              capture_output=True, text=True, encoding="utf-8")
-        by_command = time.perf_counter() - start
-        assert done.returncode == 0, done.stderr
-
-        graded = read_report(report_in)
-        assert graded == read_report(report_cli), "the command and the in-process run disagree"
-        disagree = [(r["id"], r["answer"], r["expected"], graded[r["id"]]["diagnosis"]) for r in rows
-                    if graded[r["id"]]["diagnosis"] != r["expected"]]
-
-    # every row judged afresh (no reuse of identical answers; derivations still cached per question)
-    from matcalc import MatcalcError, check_answer
-
+    sys.path.insert(0, path)
     start = time.perf_counter()
-    for r in rows:
-        try:
-            check_answer(r["expression"], r["wrt"], r["answer"], where=r["where"] or None, layout=r["layout"] or None)
-        except MatcalcError:
-            pass
-    each = time.perf_counter() - start
+    cli = importlib.import_module(f"{package}.cli")
+    imported = time.perf_counter() - start
+    rows = cli.read_answers(csv_in)
+    start, cpu = time.perf_counter(), time.process_time()
+    report = cli.grade_rows(rows)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    Path(report_out).write_text(cli.report_csv(report), encoding="utf-8")
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "import": imported}))
 
+
+def grade_in_fresh_interpreter(package: str, path: Path, csv_in: Path, report_out: Path) -> tuple[dict, dict]:
+    """({"seconds": wall time, "cpu": processor time}, the report by id) of grading `csv_in` in a new interpreter."""
+    done = subprocess.run([sys.executable, __file__, "--worker", package, str(path), str(csv_in), str(report_out)],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"grading with {package} failed:\n{done.stderr}")
+    timing = json.loads(done.stdout.strip().splitlines()[-1])
+    with report_out.open(newline="", encoding="utf-8") as fh:
+        return timing, {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=10000, help="answers in the class (default 10000)")
+    ap.add_argument("--questions", type=int, default=500, help="distinct questions (default 500)")
+    ap.add_argument("--order", choices=["both", "sorted", "shuffled"], default="both")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="grade each way this many times and keep the fastest")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="a package directory (another copy of matcalc) to grade the same rows with, for comparison")
+    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(*args.worker)
+        return 0
+    questions = make_questions(args.questions)
+    rows = make_class(args.rows, questions, args.seed)
+    kinds = Counter(r["expected"] for r in rows)
+    distinct = len({(r["expression"], r["wrt"], r["where"], r["layout"], r["answer"]) for r in rows})
+    print(f"{len(rows)} answers over {len(questions)} distinct questions ({distinct} distinct question-answer pairs): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    packages = [("matcalc", ROOT, "now")]
+    if args.baseline is not None:
+        base = args.baseline.resolve()
+        packages.insert(0, (base.name, base.parent, "baseline"))
+    orders = ["sorted", "shuffled"] if args.order == "both" else [args.order]
+    times: dict[tuple[str, str], float] = {}  # wall seconds, the fastest of the repeats
+    cpus: dict[tuple[str, str], float] = {}  # processor seconds (less affected by a busy machine)
+    reports: dict[tuple[str, str], dict] = {}
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for order in orders:
+            path = Path(tmp) / f"{order}.csv"
+            write_csv(in_order(rows, order, args.seed), path)
+            for _ in range(args.repeat):  # interleaved, so that a busy machine slows both alike
+                for package, where, label in packages:
+                    timing, report = grade_in_fresh_interpreter(package, where, path, Path(tmp) / f"{label}-{order}.out")
+                    seconds, cpu = timing["seconds"], timing["cpu"]
+                    times[label, order] = min(seconds, times.get((label, order), seconds))
+                    cpus[label, order] = min(cpu, cpus.get((label, order), cpu))
+                    reports[label, order] = report
+                    print(f"  graded {order:8} with {label:8} ({package}): {seconds:7.2f} s ({cpu:.2f} s of processor)",
+                          flush=True)
     print()
-    print(f"in-process (cold, import included): {in_process:6.2f} s   {len(rows) / in_process:7.0f} answers/s")
-    print(f"python -m matcalc grade (fresh):     {by_command:6.2f} s   {len(rows) / by_command:7.0f} answers/s")
-    print(f"check_answer on every row (warm):    {each:6.2f} s   {len(rows) / each:7.0f} answers/s")
-    print(f"verdicts differing from the generated kind: {len(disagree)}")
-    for row in disagree[:10]:
-        print("  ", row)
-    return 0 if not disagree else 1
+    print(f"{'':10}" + "".join(f"{order + ' (wall, processor)':>34}" for order in orders))
+    for _, _, label in packages:
+        print(f"{label:10}" + "".join(f"{times[label, o]:10.2f} s {len(rows) / times[label, o]:6.0f}/s {cpus[label, o]:9.2f} s"
+                                      for o in orders))
+    if args.baseline is not None:
+        ratios = [(times["baseline", o] / times["now", o], cpus["baseline", o] / cpus["now", o]) for o in orders]
+        print(f"{'speed-up':10}" + "".join(f"{wall:17.1f}× {cpu:15.1f}×" for wall, cpu in ratios))
+    if len(orders) == 2:
+        print(f"shuffled / sorted (now): {times['now', 'shuffled'] / times['now', 'sorted']:.2f} wall, "
+              f"{cpus['now', 'shuffled'] / cpus['now', 'sorted']:.2f} processor")
+    for (label, order), report in reports.items():
+        wrong = [(r["id"], r["expression"], r["answer"], r["expected"], report[r["id"]]["diagnosis"]) for r in rows
+                 if report[r["id"]]["diagnosis"] != r["expected"]]
+        if wrong:
+            print(f"{label}, {order}: {len(wrong)} verdicts differ from the generated kind")
+            for row in wrong[:10]:
+                print("  ", row)
+            status = status or (1 if label == "now" else 0)
+    first = reports["now", orders[0]]
+    for key, report in reports.items():
+        if key[0] == "now" and report != first:
+            print(f"the verdicts of {key[1]} rows differ from those of {orders[0]} rows")
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

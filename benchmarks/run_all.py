@@ -20,6 +20,7 @@ SCRIPTS = [
     ("Derivation time: textbook identities and ML losses", "derivation.py"),
     ("Depth scaling: an L-layer MLP", "depth.py"),
     ("Generated gradients vs hand-written NumPy, JAX and PyTorch", "generated_code.py"),
+    ("Value and gradient from one function vs separately, JAX and PyTorch", "value_and_grad.py"),
     ("Generated Hessians vs JAX and PyTorch", "hessians.py"),
     ("CLI cold start", "cold_start.py"),
 ]

@@ -6,6 +6,11 @@ differences of the original expression. Each trial gives every symbolic dimensio
 (symmetric, spd, diagonal, positive, invertible), redraws where the expression is undefined (log of a
 negative) or where a kinked function (relu, abs) sits too close to its kink, and reports the largest
 relative error.
+
+The random points and the comparison of values are one kit, shared with the homework checker
+(:mod:`matcalc.grading`): the sizes of trial t (:func:`sizes_at`), values honouring declarations
+(:func:`random_value`, :func:`sample_point`) and the relative difference of two values
+(:func:`relative_difference`); each caller states only the floor below which a difference is noise.
 """
 
 from __future__ import annotations
@@ -30,6 +35,26 @@ POINT_ATTEMPTS = 10
 FD_STEP = 1e-6  # central differences with step FD_STEP·max(1, |entry|)
 ROUNDING = 2.3e-16  # float64 machine epsilon, rounded up
 FD_AGREEMENT = 1e-6  # finite differences must be resolved this well (relative), or the point is resampled
+FD_FLOOR = 1e-3  # a difference below this fraction of the function's size is finite-difference noise
+
+
+def sizes_at(names: list[str], t: int) -> dict[str, int]:
+    """The sizes of trial t: the names take the t-th size set in order (distinct sizes, so n ≠ m ≠ p), and
+    names beyond it sizes 2–8 that also change from trial to trial."""
+    base = SIZE_SETS[t % len(SIZE_SETS)]
+    sizes = dict(zip(names, base))
+    sizes.update({n: 2 + (i + t) % 7 for i, n in enumerate(names[len(base):])})
+    return sizes
+
+
+def relative_difference(got: np.ndarray, want: np.ndarray, floor: float = 0.0) -> float:
+    """The largest entry-wise difference relative to the larger of the two values' largest entries (and
+    `floor`, the size below which a difference is noise): 0 for two zeros, inf for a difference from zero."""
+    scale = max(float(np.max(np.abs(want), initial=0.0)), float(np.max(np.abs(got), initial=0.0)), floor)
+    difference = float(np.max(np.abs(got - want), initial=0.0))
+    if scale == 0.0:
+        return 0.0 if difference == 0.0 else float("inf")
+    return difference / scale
 
 
 def dim_names_of(exprs) -> list[str]:
@@ -157,8 +182,21 @@ def _usable(value: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(value)) and np.max(np.abs(value), initial=0.0) < MAX_MAGNITUDE)
 
 
-def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr | None = None, attempts: int = 40):
-    """Random arrays for all symbols of `exprs` where every expression is finite; None if none found."""
+def _usable_values(exprs: list[Expr], arrays, sizes) -> list[np.ndarray] | None:
+    """The values of `exprs` at a point, or None at the first one not usable there."""
+    out = []
+    for e in exprs:
+        value = value_2d(e, arrays, sizes)
+        if not _usable(value):
+            return None
+        out.append(value)
+    return out
+
+
+def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr | None = None, attempts: int = 40,
+                 values: list | None = None):
+    """Random arrays for all symbols of `exprs` where every expression is finite; None if none found.
+    A list passed as `values` receives the expressions' values there (they were computed to test the point)."""
     syms: dict[str, Symbol] = {}
     for e in exprs:
         for s in symbols(e):
@@ -170,17 +208,19 @@ def sample_point(exprs: list[Expr], sizes: dict[str, int], rng, kink_expr: Expr 
         positive = attempt >= attempts // 3
         arrays = {name: random_value(s, sizes, rng, positive) for name, s in syms.items()}
         try:  # the first expression undefined here (or so large that products overflow) ends the attempt
-            usable = all(_usable(value_2d(e, arrays, sizes)) for e in exprs)
+            found = _usable_values(exprs, arrays, sizes)
         except LimitError:
             raise
         except (np.linalg.LinAlgError, ValueError, MatcalcError):
             continue
-        if not usable:
+        if found is None:
             continue
         if kink_expr is not None and not _kinks_clear(kink_expr, arrays, sizes):
             continue
         if not all(_well_conditioned(e, arrays, sizes) for e in exprs):
             continue  # inv / det / logdet of a (numerically) singular matrix: differences are meaningless
+        if values is not None:
+            values[:] = found
         return arrays
     return None
 
@@ -242,15 +282,7 @@ def _project(value: np.ndarray, var: Symbol) -> np.ndarray:
 def relative_error(closed: np.ndarray, numeric: np.ndarray, f_scale: float = 0.0) -> float:
     """Largest entry-wise difference relative to the derivative's size (floored by the function's size,
     so that a zero derivative is not failed on finite-difference rounding noise)."""
-    scale = max(
-        float(np.max(np.abs(numeric), initial=0.0)),
-        float(np.max(np.abs(closed), initial=0.0)),
-        1e-3 * f_scale,
-    )
-    difference = float(np.max(np.abs(closed - numeric), initial=0.0))
-    if scale == 0.0:
-        return 0.0 if difference == 0.0 else float("inf")
-    return difference / scale
+    return relative_difference(closed, numeric, FD_FLOOR * f_scale)
 
 
 def _resolution(coarse: np.ndarray, fine: np.ndarray, f_scale: float) -> float:
@@ -284,9 +316,7 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
     for t in range(trials + len(SIZE_SETS)):  # a size set where nothing is defined gives way to the next
         if len(done) == trials:
             break
-        sizes = dict(zip(names, SIZE_SETS[t % len(SIZE_SETS)]))
-        if len(names) > len(SIZE_SETS[0]):
-            sizes.update({n: 2 + i for i, n in enumerate(names[len(SIZE_SETS[0]):])})
+        sizes = sizes_at(names, t)
         for _ in range(POINT_ATTEMPTS):
             arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f)
             if arrays is None:
@@ -325,4 +355,5 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
     return CheckReport(status, worst, done)
 
 
-__all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point"]
+__all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point", "sizes_at", "relative_difference",
+           "dim_names_of"]

@@ -14,6 +14,7 @@ import io
 import sys
 from pathlib import Path
 
+from .codegen import TARGETS
 from .errors import MatcalcError
 from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
@@ -72,9 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")
     derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
-    derive.add_argument("--code", choices=["numpy", "jax"], default=None,
-                        help="print the derivative as a standalone Python function instead, written with NumPy "
-                             "or with jax.numpy")
+    derive.add_argument("--code", choices=TARGETS, default=None,
+                        help="print the derivative as a standalone Python function instead, written with NumPy, "
+                             "jax.numpy or PyTorch")
+    derive.add_argument("--with-value", action="store_true",
+                        help="with --code: the function returns (value, derivative), computing what they share once")
     derive.set_defaults(run=_derive)
 
     hess = sub.add_parser("hessian", help="the Hessian of a scalar expression w.r.t. a variable, in closed form")
@@ -89,9 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     hess.add_argument("--steps", action="store_true", help="print the derivation")
     hess.add_argument("--latex", action="store_true", help="also print LaTeX")
     hess.add_argument("--check", action="store_true", help="verify against finite differences")
-    hess.add_argument("--code", choices=["numpy", "jax"], default=None,
-                      help="print the Hessian as a standalone Python function instead, written with NumPy or with "
-                           "jax.numpy")
+    hess.add_argument("--code", choices=TARGETS, default=None,
+                      help="print the Hessian as a standalone Python function instead, written with NumPy, jax.numpy "
+                           "or PyTorch")
     hess.set_defaults(run=_hessian, layout="mixed")
 
     check = sub.add_parser("check", help="judge a proposed derivative: correct, or how it is wrong (exit 3)")
@@ -107,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the layout the answer must use; any (default): accept every layout and say which one")
     check.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
                        help="vec order expected of a tensor-valued derivative (as for derive)")
+    check.add_argument("--hessian", action="store_true",
+                       help="the answer is the Hessian of EXPR (a scalar) w.r.t. VAR, not its derivative")
     check.add_argument("--steps", action="store_true", help="also print the derivation of the correct closed form")
     check.set_defaults(run=_check)
 
@@ -151,11 +156,15 @@ def _hessian(args) -> int:
 
 def _report(d, args) -> int:
     """Print a derivative with what was asked for (LaTeX, steps, check), or only its code."""
+    with_value = getattr(args, "with_value", False)
+    if with_value and not args.code:
+        print("error: --with-value goes with --code (e.g. --code numpy --with-value)", file=sys.stderr)
+        return EXIT_USAGE
     if args.code:
         if args.steps or args.latex or args.check:
             print("error: --code prints only the code; leave out --steps, --latex and --check", file=sys.stderr)
             return EXIT_USAGE
-        print(d.to_source(target=args.code), end="")
+        print(d.to_source(target=args.code, with_value=with_value), end="")
         return EXIT_OK
     print(d.describe())
     if args.latex:
@@ -175,11 +184,11 @@ def _report(d, args) -> int:
 
 
 def _check(args) -> int:
-    from .answers import check_answer
+    from .grading import check_answer
 
     layout = None if args.layout == "any" else args.layout
     verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=args.vec,
-                           steps=args.steps, notation=args.notation)
+                           steps=args.steps, notation=args.notation, order=2 if args.hessian else 1)
     print(verdict)
     return EXIT_OK if verdict.correct else EXIT_WRONG
 
@@ -212,41 +221,53 @@ def read_answers(path: str) -> list[dict[str, str]]:
 
 
 def grade_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """A verdict per row: the report rows. Derivations and random points are shared by the rows of one
-    question (see matcalc.answers.question), and identical answers to one question are judged once."""
-    from .answers import check_answer
+    """A verdict per row: the report rows. Each distinct question is prepared once and each distinct answer
+    to it judged once, whatever the order of the rows (matcalc.grading.grade_answers)."""
+    from .grading import grade_answers
 
-    seen: dict[tuple, dict[str, str]] = {}
+    problems = [_row_problem(row) for row in rows]
+    items = [((row["expression"], row["wrt"], row.get("where") or None, _row_layout(row)), row["answer"])
+             for row, problem in zip(rows, problems) if problem is None]
+    results = grade_answers(items)
+    texts: dict[int, str] = {}  # the answers to one question share its closed forms: each printed once
+    shown = {id(v): _result_row(v, texts) for v in results}  # rows with the same answer share one verdict
+    results = iter(results)
     out = []
-    for row in rows:
-        layout = row.get("layout") or None
-        where = row.get("where") or None
-        key = (row.get("expression"), row.get("wrt"), where, layout, row.get("answer"))
-        result = seen.get(key)
-        if result is None:
-            result = seen[key] = _grade_one(row, where, layout, check_answer)
+    for row, problem in zip(rows, problems):
+        result = _error_row(problem) if problem is not None else shown[id(next(results))]
         out.append({"id": row.get("id", ""), **result, "expression": row.get("expression", ""),
-                    "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": where or "",
-                    "layout": layout or ""})
+                    "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": row.get("where") or "",
+                    "layout": row.get("layout") or ""})
     return out
 
 
-def _grade_one(row, where, layout, check_answer) -> dict[str, str]:
+def _row_layout(row) -> str | None:
+    layout = row.get("layout") or None
+    return None if layout == "any" else layout
+
+
+def _row_problem(row) -> str | None:
+    """Why the row cannot be graded at all, or None."""
     missing = [c for c in ("expression", "wrt", "answer") if not row.get(c)]
     if missing:
-        return _error_row(f"the row has no {' or '.join(missing)}")
+        return f"the row has no {' or '.join(missing)}"
+    layout = row.get("layout") or None
     if layout is not None and layout not in (*LAYOUT_CHOICES, "any"):
-        return _error_row(f"layout must be one of {', '.join(LAYOUT_CHOICES)} or any, not {layout!r}")
-    try:
-        v = check_answer(row["expression"], row["wrt"], row["answer"], where=where,
-                         layout=None if layout == "any" else layout)
-    except MatcalcError as err:
-        message = _one_line(err)
+        return f"layout must be one of {', '.join(LAYOUT_CHOICES)} or any, not {layout!r}"
+    return None
+
+
+def _result_row(v, texts: dict[int, str]) -> dict[str, str]:
+    """A verdict, or the error judging the row raised, as report columns (`texts`: closed forms printed so far)."""
+    if isinstance(v, MatcalcError):
+        message = _one_line(v)
         return _error_row(message if message.startswith("in the answer") else f"in the question: {message}")
-    except Exception as err:  # a bug in matcalc: report the row, grade the others
-        return _error_row(f"internal error ({type(err).__name__}): {err}")
+    if isinstance(v, Exception):  # a bug in matcalc: report the row, grade the others
+        return _error_row(f"internal error ({type(v).__name__}): {v}")
+    if id(v.derivative) not in texts:
+        texts[id(v.derivative)] = str(v.derivative)
     return {"correct": "yes" if v.correct else "no", "diagnosis": v.diagnosis, "message": v.message.replace("\n  ", "; "),
-            "expected": str(v.derivative)}
+            "expected": texts[id(v.derivative)]}
 
 
 def _error_row(message: str) -> dict[str, str]:
@@ -263,8 +284,8 @@ def _one_line(err: MatcalcError) -> str:
 
 
 def summary(report: list[dict[str, str]]) -> list[tuple[str, int]]:
-    """Counts per diagnosis, in the order of matcalc.answers.DIAGNOSES, errors last."""
-    from .answers import DIAGNOSES
+    """Counts per diagnosis, in the order of matcalc.grading.DIAGNOSES, errors last."""
+    from .grading import DIAGNOSES
 
     counts: dict[str, int] = {}
     for row in report:

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import layout
 from .checking import CheckReport, check_jacobian
+from .codegen import derivative_source
 from .differentiate import Step, _fit, differential
 from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
@@ -30,16 +31,20 @@ from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions
 from .printing import to_latex, to_math, to_text
-from .printing.code import function_source
-from .printing.lets import to_latex_lets, with_lets
+from .printing.lets import SHORT_RESULT, to_latex_lets, with_lets
 from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, describe, is_scalar
 from .variable import read_question, variable_of
 
-SHORT_RESULT = 100  # longer results are printed with their shared subexpressions named once
 DIAG = REGISTRY["diag"]
 FUNCTION_NAMES = {"gradient": "gradient", "jacobian": "jacobian", "hessian": "hessian"}
+
+
+def _function_name(kind: str, with_value: bool) -> str:
+    """The generated function's default name: gradient, jacobian, hessian (value_and_gradient …)."""
+    base = FUNCTION_NAMES.get(kind, "derivative")
+    return f"value_and_{base}" if with_value else base
 
 
 @dataclass
@@ -153,41 +158,30 @@ class Derivative:
             return natural
         return natural.reshape(-1, 1, order="F")
 
-    def to_source(self, name: str | None = None, target: str = "numpy") -> str:
-        """The source of a standalone NumPy function computing this derivative (see docs/api.md).
+    def to_source(self, name: str | None = None, target: str = "numpy", with_value: bool = False) -> str:
+        """The source of a standalone function computing this derivative (see docs/api.md).
 
         It takes the expression's names (and the variable) as keyword arguments and returns what
-        :meth:`matrix` returns. ``target="jax"`` writes it with ``jax.numpy`` instead."""
-        name = name or FUNCTION_NAMES.get(self.kind, "derivative")
-        params = list(symbols(self.f))
-        if self.wrt not in params:
-            params.append(self.wrt)
-        closed = to_text(self.expr)
-        doc = f"∂/∂{self.wrt.name} of {to_text(self.f)}\n\nLayout: {self.convention}."
-        if len(closed) <= SHORT_RESULT:
-            doc += f"\nClosed form: {closed}"
-        shape = self.expr.shape
-        args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
-        arrays = "JAX or NumPy arrays" if target == "jax" else "NumPy arrays"
-        like = self.wrt if (self.kind == "gradient" and shape == self.wrt.shape and self.wrt.shape[1] == ONE) else None
-        returns = f"Arguments ({arrays}; a vector may be 1-D): {args}.\n" + (
-            ("Returns a 0-d array." if target == "jax" else "Returns a float.") if is_scalar(shape) else
-            f"Returns a 2-D array of shape ({shape[0]}, {shape[1]})"
-            + (f", or 1-D when {self.wrt.name} is given 1-D (so that {self.wrt.name} - lr * grad keeps its shape)."
-               if like else "."))
-        return function_source(self.expr, params, name, doc, returns, target, like=like)
+        :meth:`matrix` returns, written for ``target`` ``"numpy"`` (default), ``"jax"`` or ``"torch"``.
+        ``with_value=True``: it returns ``(value, derivative)``, their shared subexpressions computed once."""
+        return derivative_source(self, name or _function_name(self.kind, with_value), target, with_value)
 
-    def to_function(self, name: str | None = None, target: str = "numpy"):
-        """This derivative as a Python function of NumPy arrays (the code of :meth:`to_source`;
-        ``target="jax"``: of JAX arrays, which needs JAX installed)."""
-        source = self.to_source(name, target)
+    def to_function(self, name: str | None = None, target: str = "numpy", with_value: bool = False):
+        """This derivative as a Python function (the code of :meth:`to_source`; ``target="jax"`` or
+        ``"torch"`` needs that library installed). ``with_value=True``: it returns ``(value, derivative)``."""
+        name = name or _function_name(self.kind, with_value)
+        source = self.to_source(name, target, with_value)
         namespace: dict = {"__name__": "matcalc.generated"}
-        # `source` is written by printing.code from the derivative's tree, never from user text: names are
+        # `source` is written by matcalc.codegen from the derivative's tree, never from user text: names are
         # grammar identifiers (re-checked there), numbers are printed from Fractions, calls come from the
-        # function registry's fixed templates, and the docstring is escaped.
-        code = compile(source, f"<matcalc {name or FUNCTION_NAMES.get(self.kind, 'derivative')}>", "exec")
-        exec(code, namespace)  # safe: generated from the tree (identifiers checked, docstring escaped), not user text
-        fn = namespace[name or FUNCTION_NAMES.get(self.kind, "derivative")]
+        # function registry's and the code target's fixed templates, and the docstring is escaped.
+        code = compile(source, f"<matcalc {name}>", "exec")
+        try:
+            exec(code, namespace)  # safe: generated from the tree (identifiers checked, docstring escaped), not user text
+        except ImportError as err:  # the target's library is not installed: the source is still there
+            raise ImportError(f"the {target} code needs {err.name} installed (pip install \"matcalc-engine[targets]\"); "
+                              f"to_source(target={target!r}) writes the code without it") from err
+        fn = namespace[name]
         fn.source = source
         return fn
 

@@ -175,11 +175,19 @@ def test_other_layout_names_both_layouts_and_gives_the_asked_form():
     assert str(v.derivative) == "(A + A.T) @ x" and v.layouts == ("numerator",)
 
 
-def test_symbolic_equality_needs_no_numbers():
-    v = check_answer("x.T@A@x", "x", "A@x + A.T@x")
-    assert v.method == "symbolic" and v.draws == 0
+def test_the_derived_tree_needs_no_numbers():
+    v = check_answer("x.T@A@x", "x", "(A + A.T) @ x")
+    assert v.correct and v.method == "symbolic" and v.draws == 0
+    v = check_answer("x.T@A@x", "x", "A@x + A.T@x")  # another form of it: the numbers prove it
+    assert v.correct and v.method == "numeric" and v.draws == DRAWS
     v = check_answer("x.T@A@x", "x", "(A.T + A)@x + 0*x")
     assert v.correct and v.method in ("symbolic", "numeric")
+
+
+def test_the_simplifier_decides_when_the_numbers_cannot():
+    # undefined (nan) wherever some x_i < 0, yet the simplifier turns it into the derived tree
+    v = check_answer("x.T@A@x", "x", "(A + A.T)@x + 0*log(x)")
+    assert v.correct and v.method == "symbolic" and v.draws == 0
 
 
 def test_numeric_equality_uses_several_draws_of_distinct_sizes():
@@ -414,14 +422,14 @@ def test_public_api():
 def test_a_question_is_derived_once_whatever_layouts_and_vec_orders_it_compares(monkeypatch):
     """Every layout and vec order is arranged from the one differential (Derivative.in_layout)."""
     from matcalc import derivative
-    from matcalc.answers import _cached_question
+    from matcalc.grading.check import _cached
 
     calls = []
     original = derivative.differential
     monkeypatch.setattr(derivative, "differential", lambda *a, **k: calls.append(1) or original(*a, **k))
     for question, wrt, answer in [("A@X@B", "X", "kron(B.T, A)"), ("x.T@A@x", "x", "x.T @ (A + A.T)"),
                                   ("X@X.T", "X", "kron(X, eye(n))")]:
-        _cached_question.cache_clear()
+        _cached.cache_clear()
         calls.clear()
         mc.check_answer(question, wrt, answer)
         assert len(calls) == 1, question

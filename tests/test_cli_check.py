@@ -80,12 +80,29 @@ def test_bad_usage_exits_2():
     (["A@x", "wrt", "A", "--answer", "kron(I, x.T)"], 3, "wrong vec order"),
     (["A@x", "wrt", "A", "--answer", "kron(I, x.T)", "--vec", "row"], 0, "correct"),
     (["x.T@A@x", "wrt", "x", "--answer=-(A + A.T)@x"], 3, "wrong sign"),
+    (["x.T@A@x", "wrt", "x", "--hessian", "--answer", "A + A.T"], 0, "correct\n"),
+    (["x.T@A@x", "wrt", "x", "--hessian", "--answer", "2*A"], 3,
+     "wrong unless A is symmetric: the answer is the Hessian only when A = Aᵀ"),
+    (["x.T@A@x", "wrt", "x", "--hessian", "--answer", "2 A", "--where", "A: symmetric"], 0, "correct\n"),
+    (["sum(exp(x))", "wrt", "x", "--hessian", "--answer", "diag(exp(x))"], 0, "correct\n"),
+    (["sum(exp(x))", "wrt", "x", "--hessian", "--answer", "exp(x)"], 3, "shape mismatch: the answer cannot be the Hessian"),
+    (["trace(X.T@A@X)", "wrt", "X", "--hessian", "--answer", "kron(A + A.T, I)"], 3, "wrong vec order"),
+    (["trace(X.T@A@X)", "wrt", "X", "--hessian", "--vec", "row", "--answer", "kron(A + A.T, I)"], 0, "correct\n"),
 ])
 def test_check_exit_status_and_first_line(capsys, args, status, first_line):
     assert main(["check", *args]) == status
     out = capsys.readouterr()
     assert out.out.startswith(first_line), out.out
     assert out.err == ""
+
+
+def test_check_hessian_shows_the_hessian_and_refuses_a_vector_expression(capsys):
+    assert main(["check", "0.5*||A@x - b||^2", "wrt", "x", "--hessian", "--answer", "A.T@A"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:5] == ["correct", "  answer:  A.T @ A", "  correct: A.T @ A", "  shape:   matrix(m, m)",
+                       "  layout:  Hessian ∂²f/∂x∂xᵀ (symmetric)"]
+    assert main(["check", "A@x", "wrt", "x", "--hessian", "--answer", "A"]) == 1
+    assert capsys.readouterr().err.startswith("error: a Hessian needs a scalar expression")
 
 
 def test_check_steps(capsys):

@@ -1,4 +1,4 @@
-"""Generated NumPy code (`Derivative.to_source` / `to_function`, printing/code.py).
+"""Generated NumPy code (`Derivative.to_source` / `to_function`, matcalc/codegen/); the other targets: test_codegen_targets.py.
 
 The generated function must return exactly what `Derivative.matrix` returns, at random points of
 distinct sizes, for every kind of result: gradients, Jacobians, tensor (vec-Jacobian) results with
@@ -13,64 +13,14 @@ import re
 
 import numpy as np
 import pytest
+from codegen_corpus import CASES, HESSIAN_CASES, registry_case
+from codegen_corpus import values as _values
 
 import matcalc as mc
-from matcalc.checking import sample_point
-from matcalc.expr import Symbol, symbols
+from matcalc.codegen import function_source, python_name
+from matcalc.expr import Symbol
 from matcalc.functions import REGISTRY
-from matcalc.printing.code import function_source, python_name
 from matcalc.shapes import ONE, Dim
-
-CASES = [
-    ("x.T @ A @ x", "x", None, "mixed"),
-    ("x.T @ A @ x", "x", None, "numerator"),
-    ("a.T @ X @ b", "X", None, "mixed"),
-    ("a.T @ X @ b", "X", None, "numerator"),
-    ("A @ x", "x", None, "mixed"),
-    ("A @ x", "x", None, "denominator"),
-    ("norm(y - Phi @ theta)**2", "theta", None, "mixed"),
-    ("-sum(y * log(sigmoid(X@w)) + (1 - y) * log(1 - sigmoid(X@w)))", "w", None, "mixed"),
-    ("sum(log(1 + exp(-y * (X @ w))))", "w", None, "mixed"),
-    ("sum((W2 @ tanh(W1 @ x + b1) + b2 - y)**2)", "W1", None, "mixed"),
-    ("sum((W2 @ relu(W1 @ X) - Y)**2)", "W2", None, "mixed"),
-    ("trace(X.T @ A @ X)", "X", None, "mixed"),
-    ("logdet(S)", "S", "S: matrix(n, n) spd", "mixed"),
-    ("det(A)", "A", None, "mixed"),
-    ("trace(inv(A) @ B)", "A", None, "mixed"),
-    ("x.T @ inv(A) @ x", "A", None, "mixed"),
-    ("A @ X @ B", "X", None, "mixed"),
-    ("A @ X @ B", "X", None, "denominator"),
-    ("X.T", "X", None, "mixed"),
-    ("X @ X", "X", None, "mixed"),
-    ("A.T @ A", "A", None, "mixed"),
-    ("inv(X)", "X", None, "mixed"),
-    ("X * X.T", "X", None, "mixed"),
-    ("exp(x)", "x", None, "mixed"),
-    ("softmax(x)", "x", None, "mixed"),
-    ("logsumexp(x)", "x", None, "mixed"),
-    ("sigmoid(W @ [x; 1])", "W", None, "mixed"),
-    ("[x; 1].T @ A @ [x; 1]", "x", None, "mixed"),
-    ("diag(x) @ A @ diag(x)", "x", None, "mixed"),
-    ("sum(diag(A) ∘ x)", "A", None, "mixed"),
-    ("x ∘ sin(c * x)", "c", "c: scalar", "mixed"),
-    ("c * A", "A", "c: scalar", "mixed"),
-    ("norm(x) + norm1(x) + norm_fro(A)", "x", None, "mixed"),
-    ("vec(A @ X)", "X", None, "mixed"),
-    ("sigmoid(A @ X)", "X", None, "mixed"),
-    ("tanh(X) @ B", "X", None, "mixed"),
-    ("X @ sigmoid(X)", "X", None, "mixed"),
-    ("A @ X @ X", "X", None, "mixed"),
-    ("kron(A, B) @ vec(X)", "X", "A: matrix(p, r); B: matrix(q, s); X: matrix(s, r)", "mixed"),
-    ("sum(lambda ∘ x)", "x", "lambda: vector(n)", "mixed"),
-]
-
-
-def _values(d, seed=0, sizes=(3, 5, 2, 4, 6)):
-    params = list(symbols(d.f)) + ([d.wrt] if d.wrt not in symbols(d.f) else [])
-    names = sorted({n for p in params for dim in p.shape for n in dim.names()})
-    arrays = sample_point([d.f, d.expr, *params], dict(zip(names, sizes)), np.random.default_rng(seed))
-    assert arrays is not None
-    return arrays
 
 
 def _same(d, vec=None):
@@ -93,15 +43,7 @@ def test_tensor_results_in_every_vec_order(expr, vec):
     _same(mc.derive(expr, "X", vec=vec))
 
 
-@pytest.mark.parametrize("expr, wrt", [
-    ("sum(log(1 + exp(-y * (X @ w))))", "w"),
-    ("-sum(y * log(sigmoid(X@w)) + (1 - y) * log(1 - sigmoid(X@w)))", "w"),
-    ("x.T @ A @ x", "x"),
-    ("logsumexp(x)", "x"),
-    ("trace(X.T @ A @ X)", "X"),
-    ("sum(tanh(X @ w))", "X"),
-    ("logdet(S)", "S"),
-])
+@pytest.mark.parametrize("expr, wrt", HESSIAN_CASES)
 def test_generated_hessians(expr, wrt):
     h = mc.hessian(expr, wrt, where="S: matrix(n, n) spd" if "S" in expr else None)
     _same(h)
@@ -110,24 +52,8 @@ def test_generated_hessians(expr, wrt):
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_every_registry_function_has_code(name):
-    fn = REGISTRY[name]
-    if fn.kind == "elementwise" or name in ("softmax", "log_softmax"):
-        expr = f"sum({name}(x) ∘ y)"
-    elif fn.matrix_derivative is not None:  # an analytic matrix function: in the code of a derivative it stays
-        expr = f"x.T @ {name}(S) @ y"
-    elif fn.square:
-        expr = f"sum({name}(S))" if name != "logdet" else "logdet(S)"
-    elif name == "kron":
-        expr = "x.T @ kron(A, B) @ y"
-    elif name == "vec":
-        expr = "vec(A).T @ x"
-    elif name == "diag":
-        expr = "sum(diag(x) @ S)"
-    else:
-        expr = f"sum({name}(A))" if name not in ("norm", "norm1") else f"{name}(x)"
-    wrt = next(v for v in ("x", "S", "X", "A") if re.search(rf"\b{v}\b", expr))
-    d = mc.derive(expr, "y" if name == "kron" else wrt, where="S: matrix(n, n) spd" if "S" in expr else None)
-    _same(d)
+    expr, wrt, where = registry_case(name)
+    _same(mc.derive(expr, wrt, where=where))
 
 
 def test_source_stands_alone_and_uses_only_numpy():
@@ -239,84 +165,6 @@ def test_the_docstring_cannot_be_escaped(doc):
     exec(compile(function_source(x, [x], "f", doc), "<test>", "exec"), namespace)
     assert namespace["f"].__doc__.strip() == doc
     assert set(namespace) == {"__builtins__", "np", "f"}
-
-
-# ---------------------------------------------------------------- target="jax"
-
-JAX_CASES = [(e, w, wh, lay) for e, w, wh, lay in CASES] + [
-    ("c * x.T @ A @ x", "c", "c: scalar", "mixed"),
-    ("logdet(S)", "S", "S: matrix(n, n) spd", "mixed"),
-    ("A @ X @ B", "X", None, "mixed"),
-    ("sum(gelu(A @ x))", "x", None, "mixed"),
-    ("y.T @ log_softmax(A @ x)", "x", None, "mixed"),
-    ("x.T @ sqrtm(S) @ y + x.T @ logm(S) @ y", "x", "S: matrix(n, n) spd", "mixed"),
-]
-
-
-def test_jax_source_uses_jax_numpy_only():
-    source = mc.derive("c * sum(softplus(A @ kron(B, x) @ y))", "c", where="c: scalar").to_source(target="jax")
-    tree = ast.parse(source)
-    imports = [a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names]
-    assert imports == ["jax.numpy"]
-    assert not any(isinstance(n, ast.Name) and n.id == "np" for n in ast.walk(tree))
-    assert ".item()" not in source  # scalars stay arrays: the function can be jitted and traced
-    assert "dtype=float" not in source  # JAX's default float, no float64 warning without x64
-
-
-def test_unknown_code_target_is_refused():
-    with pytest.raises(ValueError, match="no code target 'torch'"):
-        mc.derive("x.T @ x", "x").to_source(target="torch")
-
-
-def test_jax_target_computes_the_same_values_in_numpy_semantics(monkeypatch):
-    """jax.numpy mirrors NumPy: run the JAX source against NumPy itself (everywhere, JAX or not)."""
-    import sys
-    import types
-
-    jax_module = types.ModuleType("jax")
-    jax_module.numpy = np
-    monkeypatch.setitem(sys.modules, "jax", jax_module)
-    monkeypatch.setitem(sys.modules, "jax.numpy", np)
-    for expr, wrt, where, layout in JAX_CASES:
-        d = mc.derive(expr, wrt, layout=layout, where=where)
-        arrays = _values(d)
-        got = d.to_function(target="jax")(**{python_name(k): v for k, v in arrays.items()})
-        np.testing.assert_allclose(np.asarray(got, dtype=float).reshape(np.shape(d.matrix(arrays))),
-                                   d.matrix(arrays), rtol=1e-9, atol=1e-10, err_msg=expr)
-
-
-@pytest.mark.parametrize(("expr", "wrt", "where", "layout"), JAX_CASES)
-def test_jax_target_with_jax(expr, wrt, where, layout):
-    """With JAX installed (the bench extra): the function runs under jax.jit in float64."""
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
-    d = mc.derive(expr, wrt, layout=layout, where=where)
-    arrays = _values(d)
-    fn = jax.jit(d.to_function(target="jax"))
-    got = np.asarray(fn(**{python_name(k): v for k, v in arrays.items()}))
-    want = d.matrix(arrays)
-    np.testing.assert_allclose(got.reshape(np.shape(want)), want, rtol=1e-9, atol=1e-10)
-
-
-def test_jax_expm_is_jax_scipys(monkeypatch):
-    """The NumPy helper for expm picks its number of squarings from the values, which jax.jit cannot trace:
-    the JAX target calls jax.scipy.linalg.expm instead (run here against matcalc's own expm)."""
-    import sys
-    import types
-
-    from matcalc.functions import EXPM
-
-    source = mc.derive("trace(A @ expm(S))", "A", where="S: matrix(n, n)").to_source(target="jax")
-    assert "from jax.scipy.linalg import expm" in source and "np." not in source.replace("jnp.", "")
-    linalg = types.ModuleType("jax.scipy.linalg")
-    linalg.expm = EXPM.numpy
-    for name, module in [("jax", types.ModuleType("jax")), ("jax.numpy", np), ("jax.scipy", types.ModuleType("jax.scipy")),
-                         ("jax.scipy.linalg", linalg)]:
-        monkeypatch.setitem(sys.modules, name, module)
-    d = mc.derive("trace(A @ expm(S))", "A", where="S: matrix(n, n)")
-    arrays = _values(d)
-    got = d.to_function(target="jax")(**arrays)
-    np.testing.assert_allclose(np.asarray(got, dtype=float), d.matrix(arrays), rtol=1e-10)
 
 
 def test_a_helper_shared_by_two_functions_is_written_once():

@@ -83,3 +83,39 @@ def test_generated_gradient_is_finite_and_right_at_extreme_inputs(case):
     assert np.all(np.isfinite(got))
     # to rounding: a difference of terms of size 1 (p − y) is exact only to ~1e-16 absolute
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13 * max(1.0, float(np.max(np.abs(want)))))
+
+
+# ---------------------------------------------------------------- values beside gradients (with_value=True)
+
+def _margins(X, w):
+    return [sum(mpmath.mpf(X[i][k]) * w[k] for k in range(len(w))) for i in range(len(X))]
+
+
+def _log1pexp(u):
+    return mpmath.log(1 + mpmath.exp(u))
+
+
+VALUE_CASES = [
+    ("sum(log(1 + exp(-y * (X@w))))", "w", {"X": X, "w": [1.0, 1.0], "y": [1.0, -1.0, 1.0]},
+     lambda X, w, y: sum(_log1pexp(-y[i] * m) for i, m in enumerate(_margins(X, w)))),
+    ("-sum(y * log(sigmoid(X@w)) + (1 - y) * log(1 - sigmoid(X@w)))", "w", {"X": X, "w": [1.0, 1.0], "y": [1.0, 0.0, 1.0]},
+     lambda X, w, y: sum(y[i] * _log1pexp(-m) + (1 - y[i]) * _log1pexp(m) for i, m in enumerate(_margins(X, w)))),
+    ("log(sum(exp(A@x + b)))", "x", {"A": X, "x": [1.0, 1.0], "b": [0.0, 5.0, -3.0]},
+     lambda A, x, b: mpmath.log(sum(mpmath.exp(m + b[i]) for i, m in enumerate(_margins(A, x))))),
+]
+
+
+@pytest.mark.parametrize("case", VALUE_CASES, ids=[c[0] for c in VALUE_CASES])
+def test_generated_value_and_gradient_are_finite_and_right_at_extreme_inputs(case):
+    """The value written as a person types it, log(1 + exp(u)), overflows at u = 800: the code computes its
+    stable equal (softplus, logsumexp, softmax), and the gradient beside it stays finite too."""
+    expr, wrt, values, reference = case
+    fn = mc.derive(expr, wrt).to_function(with_value=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        try:
+            value, grad = fn(**{k: np.asarray(v) for k, v in values.items()})
+        except FloatingPointError as err:
+            pytest.fail(f"{expr}: {err}")
+    want = float(reference(*values.values()))
+    assert np.isfinite(value) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(value, want, rtol=1e-13)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import matcalc as mc
+from matcalc.codegen import function_source
 from matcalc.differentiate import differential
 from matcalc.errors import ShapeError, UnsupportedError
 from matcalc.expr import Call, Symbol
@@ -34,7 +35,6 @@ from matcalc.functions import (
     resolve,
 )
 from matcalc.numeric import evaluate
-from matcalc.printing.code import function_source
 from matcalc.rules import RULES
 from matcalc.shapes import ONE, Dim, describe
 

@@ -30,22 +30,10 @@ PADE_13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353
 
 
 def _expm(x: np.ndarray) -> np.ndarray:
+    """expm(x) by the generated code's own helper (one definition of the method); NaN for a non-finite x."""
     if not np.all(np.isfinite(x)):
         return np.full(x.shape, np.nan)
-    norm = float(np.max(np.sum(np.abs(x), axis=0), initial=0.0))
-    squarings = max(0, int(np.ceil(np.log2(norm / THETA_13)))) if norm > THETA_13 else 0
-    a = x / 2.0**squarings
-    b = PADE_13
-    eye = np.eye(x.shape[0])
-    a2 = a @ a
-    a4 = a2 @ a2
-    a6 = a2 @ a4
-    odd = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
-    even = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-    result = np.linalg.solve(even - odd, even + odd)
-    for _ in range(squarings):
-        result = result @ result
-    return result
+    return _EXPM_PADE(np.asarray(x, dtype=float))
 
 
 def _spectral(f):
@@ -68,34 +56,32 @@ def _spectral(f):
 EXPM_CODE = f'''def _expm(u):
     """The matrix exponential: scaling and squaring with the [13/13] Pade approximant."""
     b = {PADE_13!r}
-    norm = np.max(np.sum(np.abs(u), axis=0))
-    squarings = max(0, int(np.ceil(np.log2(norm / {THETA_13!r})))) if norm > {THETA_13!r} else 0
+    norm = float(xp.max(xp.sum(xp.abs(u), axis=0), initial=0.0))
+    squarings = max(0, int(xp.ceil(xp.log2(norm / {THETA_13!r})))) if norm > {THETA_13!r} else 0
     a = u / 2.0 ** squarings
-    eye = np.eye(u.shape[0])
+    eye = xp.eye(u.shape[0])
     a2 = a @ a
     a4 = a2 @ a2
     a6 = a2 @ a4
     odd = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
     even = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-    result = np.linalg.solve(even - odd, even + odd)
+    result = xp.linalg.solve(even - odd, even + odd)
     for _ in range(squarings):
         result = result @ result
     return result
 '''
-EXPM_JAX_CODE = '''def _expm(u):
-    from jax.scipy.linalg import expm
-
-    return expm(u)
-'''
+_EXPM_NAMESPACE: dict = {"xp": np}
+exec(compile(EXPM_CODE, "<matcalc expm>", "exec"), _EXPM_NAMESPACE)  # a fixed constant of this module, no user text
+_EXPM_PADE = _EXPM_NAMESPACE["_expm"]
 LOGM_CODE = '''def _logm(u):
     """The logarithm of a symmetric positive definite matrix, by its eigendecomposition."""
-    w, v = np.linalg.eigh(u)
-    return (v * np.log(w)) @ v.T
+    w, v = xp.linalg.eigh(u)
+    return (v * xp.log(w)) @ v.T
 '''
 SQRTM_CODE = '''def _sqrtm(u):
     """The square root of a symmetric positive definite matrix, by its eigendecomposition."""
-    w, v = np.linalg.eigh(u)
-    return (v * np.sqrt(w)) @ v.T
+    w, v = xp.linalg.eigh(u)
+    return (v * xp.sqrt(w)) @ v.T
 '''
 
 
@@ -142,7 +128,7 @@ SQRTM_RULE = Rule("sqrtm", "d sqrtm(U) = ½ sqrtm(U)⁻¹ dU when dU commutes wi
 
 EXPM = register(Function(
     "expm", "matrix", 1, _expm, same, r"\operatorname{expm}", "matrix exponential e^U = Σ Uᵏ/k!",
-    code="_expm({0})", code_helper=EXPM_CODE, jax_code_helper=EXPM_JAX_CODE, square=True,
+    code="_expm({0})", code_helper=EXPM_CODE, square=True,
     differential=_commuting(EXPM_RULE), rules=(EXPM_RULE,), matrix_derivative=lambda u: Call(EXPM, u),
     preserves_symmetry=True,
 ))

@@ -28,7 +28,7 @@ def _no_arguments(shapes):
 
 PI = register(Function(
     "pi", "constant", 0, _scalar(np.pi), _no_arguments, constant(r"\pi"), "the circle constant π = 3.14159…",
-    aliases=("π",), code="np.pi", math=constant("π"), differential=lambda e, ds: (None, "constant"),
+    aliases=("π",), code="xp.pi", math=constant("π"), differential=lambda e, ds: (None, "constant"),
     identity_on_scalar=False,
 ))
 

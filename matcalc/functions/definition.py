@@ -4,7 +4,7 @@ A function f is defined by its shape rule (with whether its argument must be squ
 d f (element-wise rows: f'(u) ∘ du; linear rows: f(dU); other rows: a builder of their own), the
 adjoint f* with ⟨g, f(dA)⟩ = ⟨f*(g), dA⟩ and the vec-Jacobian L with vec f(dA) = L vec(dA) of a linear
 row (both used to identify gradients), the rules it cites, its spellings (NumPy text, Unicode math,
-LaTeX, NumPy and JAX code) and what numeric checks must know (the interval to sample, a kink at 0, a
+LaTeX, generated code) and what numeric checks must know (the interval to sample, a kink at 0, a
 symmetric positive definite argument, conditioning). Everything else dispatches on these fields.
 """
 
@@ -88,7 +88,9 @@ class Function:
     derivative: Callable[[Expr], Expr] | None = None
     derivative_text: str = ""
     kink: bool = False  # not differentiable where the argument has a zero entry: checks keep away from 0
-    # generated code: a template in the arguments {0}, {1}, and the helper functions it calls, if any
+    # generated code: a template in the arguments {0}, {1}, and the helper functions it calls, if any, written
+    # against ``xp``, the array namespace of the code target (``np``, ``jnp``, ``torch``); a target whose
+    # namespace spells it otherwise overrides it in its own table (matcalc/codegen/)
     code: str = ""
     code_helper: str = ""
     # a user's function: its definition as a matcalc expression of an argument (for generated code)
@@ -113,7 +115,6 @@ class Function:
     # ---- spellings: NumPy text (parsed back) and Unicode math; LaTeX is `latex`
     spelling: str = ""
     math: Notation = field(default_factory=Notation)
-    jax_code_helper: str = ""  # when the NumPy helper does not carry over to jax.numpy by renaming
     # ---- numeric checks
     argument: str = "any"  # 'any' | 'spd': the kind of matrix the argument must be (sampled so)
     conditioning: bool = False  # meaningless near a singular argument: checks redraw ill-conditioned points

@@ -39,7 +39,7 @@ TRACE_OF_FUNCTION = Rule(
 SUM = register(Function(
     "sum", "reduction", 1, lambda x: scalar_array(np.sum(x)), to_scalar,
     call(r"\operatorname{sum}", column=r"\mathbf{1}^{\top}"), "sum of all entries", linear=True,
-    code="np.sum({0})", differential=linear_in(SUM_RULE), rules=(SUM_RULE,),
+    code="xp.sum({0})", differential=linear_in(SUM_RULE), rules=(SUM_RULE,),
     adjoint=lambda e, g: Mul(g, Ones(e.args[0].shape)),
     vec_jacobian=lambda e: Ones((ONE, _size(e.args[0]))),
 ))
@@ -56,7 +56,7 @@ def _trace_of_function(e: Call):
 
 TRACE = register(Function(
     "trace", "reduction", 1, lambda x: scalar_array(np.trace(x)), to_scalar, r"\operatorname{tr}",
-    "trace (sum of the diagonal)", aliases=("tr",), linear=True, code="np.trace({0})", square=True,
+    "trace (sum of the diagonal)", aliases=("tr",), linear=True, code="xp.trace({0})", square=True,
     differential=linear_in(TRACE_RULE), rules=(TRACE_RULE, TRACE_OF_FUNCTION), through=_trace_of_function,
     adjoint=lambda e, g: Mul(g, Identity(e.args[0].shape[0])),
     vec_jacobian=lambda e: Transpose(Call(VEC, Identity(e.args[0].shape[0]))),
@@ -108,7 +108,7 @@ def _diag_part_vec_jacobian(e: Call) -> Expr:
 
 DIAG = register(Function(
     "diag", "matrix", 1, lambda x: x.copy() if x.shape == (1, 1) else np.diagflat(x), _diagonal_matrix_shape,
-    r"\operatorname{diag}", "diagonal matrix of a vector", linear=True, code="np.diagflat({0})",
+    r"\operatorname{diag}", "diagonal matrix of a vector", linear=True, code="xp.diagflat({0})",
     square_matrix_reading="diag_part", differential=linear_in(DIAG_RULE), rules=(DIAG_RULE,),
     adjoint=lambda e, g: Call(DIAG_PART, g), vec_jacobian=_diag_vec_jacobian,
     identity_on_scalar=True, symmetric_result=True,
@@ -116,7 +116,7 @@ DIAG = register(Function(
 DIAG_PART = register(Function(
     "diag_part", "matrix", 1, lambda x: np.diag(x).reshape(-1, 1).copy(), _diagonal_shape,
     r"\operatorname{diag}", "the diagonal of a square matrix, as a vector", linear=True,
-    code="np.diag({0}).reshape(-1, 1)", square=True, spelling="diag", differential=linear_in(DIAG_RULE),
+    code="xp.diag({0}).reshape(-1, 1)", square=True, spelling="diag", differential=linear_in(DIAG_RULE),
     rules=(DIAG_RULE,), adjoint=lambda e, g: Call(DIAG, g), vec_jacobian=_diag_part_vec_jacobian,
     identity_on_scalar=True,
 ))
@@ -190,7 +190,7 @@ def _unvec(g: Expr, shape) -> Expr | None:
 VEC = register(Function(
     "vec", "matrix", 1, lambda x: x.reshape(-1, 1, order="F").copy(),
     lambda shapes: (shapes[0][0] * shapes[0][1], SCALAR[1]), r"\operatorname{vec}",
-    "stack the columns into one vector", linear=True, code='{0}.reshape(-1, 1, order="F")',
+    "stack the columns into one vector", linear=True, code="{0}.T.reshape(-1, 1)",
     differential=linear_in(VEC_RULE), rules=(VEC_RULE,), adjoint=_vec_adjoint, vec_jacobian=lambda e: None,
 ))
 
@@ -216,7 +216,7 @@ def _kron_shape(shapes: tuple[Shape, ...]) -> Shape:
 
 
 KRON = register(Function(
-    "kron", "matrix", 2, np.kron, _kron_shape, infix(r"\otimes"), "Kronecker product", code="np.kron({0}, {1})",
+    "kron", "matrix", 2, np.kron, _kron_shape, infix(r"\otimes"), "Kronecker product", code="xp.kron({0}, {1})",
     differential=_kron_differential, rules=(KRON_RULE,), math=infix("⊗"),
 ))
 
@@ -232,7 +232,7 @@ def _count(shape) -> Expr:
 
 MEAN = register(Function(
     "mean", "reduction", 1, lambda x: scalar_array(np.mean(x)), to_scalar, r"\operatorname{mean}",
-    "mean of all entries: their sum divided by their number", linear=True, code="np.mean({0})",
+    "mean of all entries: their sum divided by their number", linear=True, code="xp.mean({0})",
     differential=linear_in(MEAN_RULE), rules=(MEAN_RULE,),
     adjoint=lambda e, g: Mul(g, Ones(e.args[0].shape), Power(_count(e.args[0].shape), Number(-1))),
     vec_jacobian=lambda e: Mul(Ones((ONE, _size(e.args[0]))), Power(_count((ONE, _size(e.args[0]))), Number(-1))),

@@ -38,19 +38,19 @@ def _norm_differential(e: Call, ds):
 NORM = register(Function(
     "norm", "reduction", 1, lambda x: scalar_array(np.linalg.norm(x)),
     vector_only("norm", "scalar", "for a matrix write norm_fro(X) or ||X||_F"), bars(r"\left\| ", r" \right\|_{2}"),
-    "Euclidean 2-norm of a vector", aliases=("norm2",), code="np.linalg.norm({0})",
+    "Euclidean 2-norm of a vector", aliases=("norm2",), code="xp.linalg.norm({0})",
     differential=_norm_differential, rules=(NORM_RULE,), math=bars("‖", "‖"),
 ))
 NORM1 = register(Function(
     "norm1", "reduction", 1, lambda x: scalar_array(np.sum(np.abs(x))),
     vector_only("norm1", "scalar", "norm1 is the vector 1-norm"), bars(r"\left\| ", r" \right\|_{1}"),
-    "1-norm of a vector", code="np.sum(np.abs({0}))", kink=True,
+    "1-norm of a vector", code="xp.sum(xp.abs({0}))", kink=True,
     differential=lambda e, ds: (Call(SUM, Mul(Call(SIGN, e.args[0]), ds[0])), NORM1_RULE.name),
     rules=(NORM1_RULE,), math=bars("‖", "‖_1"),
 ))
 NORM_FRO = register(Function(
     "norm_fro", "reduction", 1, lambda x: scalar_array(np.linalg.norm(x)), to_scalar,
-    bars(r"\left\| ", r" \right\|_{F}"), "Frobenius norm", aliases=("frobenius",), code="np.linalg.norm({0})",
+    bars(r"\left\| ", r" \right\|_{F}"), "Frobenius norm", aliases=("frobenius",), code="xp.linalg.norm({0})",
     differential=lambda e, ds: (
         Mul(Call(SUM, Mul(e.args[0], ds[0])), Power(e, Number(-1))), NORM_FRO_RULE.name
     ),
@@ -77,17 +77,17 @@ def _inv(a: Expr) -> Expr:
 
 DET = register(Function(
     "det", "reduction", 1, lambda x: scalar_array(np.linalg.det(x)), to_scalar, r"\det", "determinant",
-    code="np.linalg.det({0})", square=True, conditioning=True, rules=(DET_RULE,),
+    code="xp.linalg.det({0})", square=True, conditioning=True, rules=(DET_RULE,),
     differential=lambda e, ds: (Mul(e, Call(TRACE, MatMul(_inv(e.args[0]), ds[0]))), DET_RULE.name),
 ))
 LOGDET = register(Function(
     "logdet", "reduction", 1, _logdet, to_scalar, r"\log\det", "log of the determinant",
-    code="np.linalg.slogdet({0})[1]", square=True, conditioning=True, rules=(LOGDET_RULE,),
+    code="xp.linalg.slogdet({0})[1]", square=True, conditioning=True, rules=(LOGDET_RULE,),
     differential=lambda e, ds: (Call(TRACE, MatMul(_inv(e.args[0]), ds[0])), LOGDET_RULE.name),
 ))
 INV = register(Function(
     "inv", "matrix", 1, np.linalg.inv, lambda shapes: shapes[0], postfix("^{-1}"), "matrix inverse",
-    code="np.linalg.inv({0})", square=True, conditioning=True, preserves_symmetry=True, rules=(INVERSE_RULE,),
+    code="xp.linalg.inv({0})", square=True, conditioning=True, preserves_symmetry=True, rules=(INVERSE_RULE,),
     differential=lambda e, ds: (_neg(MatMul(e, ds[0], e)), INVERSE_RULE.name), math=postfix("⁻¹"),
 ))
 
@@ -106,16 +106,16 @@ LOG_SOFTMAX_RULE = Rule(
 )
 
 LOGSUMEXP_CODE = """def _logsumexp(u):
-    top = np.max(u)
-    return top + np.log(np.sum(np.exp(u - top)))
+    top = xp.max(u)
+    return top + xp.log(xp.sum(xp.exp(u - top)))
 """
 SOFTMAX_CODE = """def _softmax(u):
-    z = np.exp(u - np.max(u))
-    return z / np.sum(z)
+    z = xp.exp(u - xp.max(u))
+    return z / xp.sum(z)
 """
 LOG_SOFTMAX_CODE = """def _log_softmax(u):
-    shifted = u - np.max(u)
-    return shifted - np.log(np.sum(np.exp(shifted)))
+    shifted = u - xp.max(u)
+    return shifted - xp.log(xp.sum(xp.exp(shifted)))
 """
 
 

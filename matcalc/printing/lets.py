@@ -13,12 +13,14 @@ from ..expr import Expr, Number, Symbol, Transpose, substitute
 from ..limits import bounded
 from .latex import to_latex
 
+SHORT_RESULT = 100  # a result printed longer than this is printed with its shared subexpressions named once
 
-def _order(e: Expr) -> list[Expr]:
-    """Distinct subexpressions, parents before children (reverse post-order)."""
+
+def _order(*roots: Expr) -> list[Expr]:
+    """Distinct subexpressions of the roots, parents before children (reverse post-order)."""
     seen: set[Expr] = set()
     post: list[Expr] = []
-    stack: list[tuple[Expr, bool]] = [(e, False)]
+    stack: list[tuple[Expr, bool]] = [(e, False) for e in reversed(roots)]
     while stack:
         node, done = stack.pop()
         if done:
@@ -41,9 +43,20 @@ def with_lets(e: Expr, prefix: str = "t", inline=None, taken=()) -> tuple[list[t
     """([(name, definition), ...], body): definitions in dependency order, each shared subexpression once.
 
     `inline(node)` keeps a node in place even when shared; names in `taken` are not used."""
-    order = _order(e)
-    count: dict[Expr, int] = {e: 1}
-    for node in order:  # occurrences in the expanded tree, parents first
+    definitions, (body,) = shared_lets([e], prefix, inline, taken)
+    return definitions, body
+
+
+@bounded
+def shared_lets(roots: list[Expr], prefix: str = "t", inline=None,
+                taken=()) -> tuple[list[tuple[Symbol, Expr]], list[Expr]]:
+    """:func:`with_lets` for several expressions computed together (a value and its gradient): a
+    subexpression shared by any of them is named once, and each root is written in those names."""
+    order = _order(*roots)
+    count: dict[Expr, int] = {}
+    for e in roots:
+        count[e] = count.get(e, 0) + 1
+    for node in order:  # occurrences in the expanded trees, parents first
         for a in node.args:
             count[a] = count.get(a, 0) + count.get(node, 0)
     taken = {s.name for s in order if isinstance(s, Symbol)} | set(taken)
@@ -57,19 +70,19 @@ def with_lets(e: Expr, prefix: str = "t", inline=None, taken=()) -> tuple[list[t
         sym = Symbol(f"_{prefix}{i}", node.shape)
         definitions.append((sym, substitute(node, names) if node.args else node))
         names[node] = sym
-    body = substitute(e, names)
-    definitions, body = _inline_single_uses(definitions, body)
-    return _renumber(definitions, body, prefix, taken)
+    bodies = [substitute(e, names) for e in roots]
+    definitions, bodies = _inline_single_uses(definitions, bodies)
+    return _renumber(definitions, bodies, prefix, taken)
 
 
-def _inline_single_uses(definitions, body):
+def _inline_single_uses(definitions, bodies):
     """A name used once (e.g. only inside another shared definition) is put back in place.
 
     Uses are counted once: inlining a name used once moves its references to its single use, so no
     other name's count changes, and every such name can be inlined in one pass (children first)."""
     names = {sym for sym, _ in definitions}
     uses: dict[Expr, int] = {}
-    for text in [d for _, d in definitions] + [body]:
+    for text in [d for _, d in definitions] + bodies:
         for sym, k in _occurrences(text, names).items():
             uses[sym] = uses.get(sym, 0) + k
     inlined: dict[Expr, Expr] = {}
@@ -81,7 +94,7 @@ def _inline_single_uses(definitions, body):
             inlined[sym] = definition
         else:
             kept.append((sym, definition))
-    return kept, (substitute(body, inlined) if inlined else body)
+    return kept, [substitute(body, inlined) if inlined else body for body in bodies]
 
 
 def _occurrences(e: Expr, names: set) -> dict[Expr, int]:
@@ -93,7 +106,7 @@ def _occurrences(e: Expr, names: set) -> dict[Expr, int]:
     return {n: paths[n] for n in names if n in paths}
 
 
-def _renumber(definitions, body, prefix, taken):
+def _renumber(definitions, bodies, prefix, taken):
     """Names t1, t2, … in order of definition."""
     mapping: dict[Expr, Symbol] = {}
     out = []
@@ -105,7 +118,7 @@ def _renumber(definitions, body, prefix, taken):
         new = Symbol(f"{prefix}{i}", sym.shape)
         out.append((new, substitute(definition, mapping)))
         mapping[sym] = new
-    return out, substitute(body, mapping)
+    return out, [substitute(body, mapping) for body in bodies]
 
 
 @bounded

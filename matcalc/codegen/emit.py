@@ -1,0 +1,250 @@
+"""Expressions as code text for one target: the emitter shared by every backend.
+
+``Emitter.expr(e)`` gives ``(text, level)``, the level from the one precedence table every printer
+uses (:mod:`matcalc.printing.precedence`), so a child is bracketed when it binds less tightly than its
+place needs. One function per node kind (``functools.singledispatch``, as the printers do); products
+of matrices are :mod:`matcalc.codegen.products`' job. What the code spells — an array of ones, a
+block, a registry function — comes from the target's table (:class:`~matcalc.codegen.backend.Backend`).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import singledispatch
+
+from ..errors import UnsupportedError
+from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..printing.precedence import ADD, ATOM, NEG, POWER, PRODUCT
+from ..shapes import ONE, Dim, is_scalar
+from .backend import Backend
+from .products import diagonal_vector, matmul, merge_diagonals
+from .text import is_atom_text, number, python_name, split_sign
+
+
+class Emitter:
+    """Statements and expressions for one function body, written for one target."""
+
+    def __init__(self, taken: set[str], backend: Backend):
+        self.backend = backend
+        self.lines: list[str] = []
+        self.helpers: dict[str, str] = {}
+        self.taken = set(taken)
+        self.dims: dict[str, str] = {}  # dim name -> Python variable holding its size
+        self.counter = 0
+
+    # ---------------------------------------------------------------- names and statements
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        name = f"{base}{self.counter}"
+        while name in self.taken:
+            self.counter += 1
+            name = f"{base}{self.counter}"
+        self.taken.add(name)
+        return name
+
+    def hoist(self, text: str) -> str:
+        """A name for `text` (a new assignment unless it already is a name)."""
+        if text.isidentifier():
+            return text
+        name = self.fresh("u")
+        self.lines.append(f"{name} = {text}")
+        return name
+
+    def helper(self, source: str) -> None:
+        """Make the helper functions in `source` part of the module (each written once)."""
+        for name, block in _definitions(source):
+            self.helpers[name] = block
+
+    def size(self, d: Dim) -> str:
+        """Python text for a dimension's size."""
+        parts = []
+        for monomial, coeff in d.terms:
+            factors = [self.dims_var(n) for n in monomial]
+            if coeff != 1 or not factors:
+                factors.insert(0, str(coeff))
+            parts.append(" * ".join(factors))
+        text = " + ".join(parts) or "0"
+        return text.replace("+ -", "- ")
+
+    def dims_var(self, name: str) -> str:
+        if name not in self.dims:
+            raise UnsupportedError(f"generated code: no argument tells the size {name}")
+        return self.dims[name]
+
+    def shape_text(self, shape) -> str:
+        return f"({self.size(shape[0])}, {self.size(shape[1])})"
+
+    # ---------------------------------------------------------------- expressions: (text, level)
+    def expr(self, e: Expr) -> tuple[str, int]:
+        return _emit(e, self)
+
+    def text(self, e: Expr) -> str:
+        return self.expr(e)[0]
+
+    def wrap(self, e: Expr, need: int) -> str:
+        text, level = self.expr(e)
+        return f"({text})" if level < need else text
+
+    def commutation(self, m: str, n: str) -> str:
+        """The row order of K(m, n), computed by the target's helper."""
+        self.helper(self.backend.commutation_order)
+        return f"_commutation_order({m}, {n})"
+
+    def user_function(self, fn) -> str:
+        """A helper for a user's function, written from its definition."""
+        helper = f"_{fn.name}"
+        if helper not in self.helpers:
+            u = Symbol("u", (Dim.of("n"), ONE))
+            inner = Emitter({"u", self.backend.namespace}, self.backend)
+            body = inner.text(fn.definition(u))
+            self.helpers.update(inner.helpers)
+            self.helpers[helper] = f"def {helper}(u):\n    return {body}\n"
+        return helper + "({0})"
+
+
+@singledispatch
+def _emit(e: Expr, w: Emitter) -> tuple[str, int]:
+    raise UnsupportedError(f"generated code for {type(e).__name__}")
+
+
+@_emit.register
+def _(e: Symbol, w: Emitter):
+    return python_name(e.name), ATOM
+
+
+@_emit.register
+def _(e: Number, w: Emitter):
+    return number(e.value)
+
+
+@_emit.register
+def _(e: Ones, w: Emitter):
+    return w.backend.ones.format(w.shape_text(e.shape)), ATOM
+
+
+@_emit.register
+def _(e: Zeros, w: Emitter):
+    return w.backend.zeros.format(w.shape_text(e.shape)), ATOM
+
+
+@_emit.register
+def _(e: Identity, w: Emitter):
+    return w.backend.eye.format(w.size(e.shape[0])), ATOM
+
+
+@_emit.register
+def _(e: Commutation, w: Emitter):
+    order = w.commutation(*(w.size(d) for d in e.dims))
+    return f"{w.backend.eye.format(w.size(e.shape[0]))}[{order}]", ATOM
+
+
+@_emit.register
+def _(e: Transpose, w: Emitter):
+    if is_scalar(e.shape):
+        return w.expr(e.arg)
+    return f"{w.wrap(e.arg, ATOM)}.T", ATOM
+
+
+@_emit.register
+def _(e: MatMul, w: Emitter):
+    return matmul(w, list(e.args))
+
+
+@_emit.register
+def _(e: Block, w: Emitter):
+    rows = [[w.backend.item_1x1.format(w.text(item)) if is_scalar(item.shape) else w.text(item) for item in row]
+            for row in e.rows]
+    return w.backend.block(rows), ATOM
+
+
+@_emit.register
+def _(e: Add, w: Emitter):
+    merged = merge_diagonals(e)
+    if merged is not None:  # diag(a) + diag(b) + M: one diagonal matrix, diag(a + b), is formed
+        return w.expr(merged)
+    out = ""
+    for i, term in enumerate(e.args):
+        negative, rest = split_sign(term)
+        text = w.wrap(rest, ADD + 1) if negative else w.wrap(term, ADD)
+        if i == 0:
+            out = f"-{w.wrap(rest, PRODUCT)}" if negative else text
+        else:
+            out += f" - {text}" if negative else f" + {text}"
+    return out, ADD
+
+
+@_emit.register
+def _(e: Mul, w: Emitter):
+    negative, rest = split_sign(e)
+    if not isinstance(rest, Mul):
+        text, level = w.expr(rest)
+        return (f"-({text})" if level < POWER else f"-{text}", NEG) if negative else (text, level)
+    top = [f for f in rest.args if not (isinstance(f, Power) and f.exponent == Number(-1))]
+    bottom = [f.args[0] for f in rest.args if f not in top]
+    text = " * ".join(w.wrap(f, PRODUCT) if k == 0 else w.wrap(f, PRODUCT + 1) for k, f in enumerate(top))
+    text = text or "1.0"
+    for f in bottom:
+        text += f" / {w.wrap(f, PRODUCT + 1)}"
+    if negative:  # -a is unary, -a * b a product ((-a) * b): `x ** -0.5 * n` is not x ** (-0.5 * n)
+        single = len(top) == 1 and not bottom
+        if top and w.expr(top[0])[1] >= POWER:
+            return f"-{text}", NEG if single else PRODUCT
+        return f"-({text})", NEG
+    return text, PRODUCT
+
+
+@_emit.register
+def _(e: Power, w: Emitter):
+    base, exponent = e.args
+    if exponent == Number(Fraction(1, 2)) and not isinstance(base, Number):
+        return f"{w.backend.namespace}.sqrt({w.text(base)})", ATOM
+    if exponent == Number(-1):
+        return f"1.0 / {w.wrap(base, PRODUCT + 1)}", PRODUCT
+    return f"{w.wrap(base, ATOM)} ** {w.wrap(exponent, NEG)}", POWER
+
+
+@_emit.register
+def _(e: Call, w: Emitter):
+    """The function's code template filled in, with the helpers it calls."""
+    fn = e.fn
+    if fn.identity_on_scalar and is_scalar(e.args[0].shape):
+        return w.expr(e.args[0])
+    template, helper = w.backend.function(fn)
+    if not template and fn.definition is not None:
+        template = w.user_function(fn)
+    if not template:
+        raise UnsupportedError(f"generated code for the function {fn.spelling}")
+    w.helper(helper)
+    if template.count("{0}") > 1:
+        args = [w.hoist(_argument(a, w, ADD)) for a in e.args]
+    elif _whole_arguments(template):
+        args = [_argument(a, w, ADD) for a in e.args]
+    else:  # an operand inside a formula, e.g. np.tanh(0.5 * {0})
+        args = [_argument(a, w, ATOM) for a in e.args]
+    text = template.format(*args)
+    return (text, ATOM) if is_atom_text(text) else (text, ADD if " + " in text else PRODUCT)
+
+
+def _argument(a: Expr, w: Emitter, need: int) -> str:
+    """A call's argument (bracketed below level `need`); a plain number as the target wants it given to a
+    library function."""
+    if isinstance(a, Number) and w.backend.constant != "{0}":
+        return w.backend.constant.format(w.text(a))
+    return w.wrap(a, need)
+
+
+def _definitions(source: str) -> list[tuple[str, str]]:
+    """The top-level functions of a helper's source, by name (a helper shared by two rows is written once)."""
+    blocks = re.split(r"\n(?=def )", source.strip("\n")) if source else []
+    return [(re.match(r"def (\w+)", block).group(1), block + "\n") for block in blocks]
+
+
+def _whole_arguments(template: str) -> bool:
+    """Does every {k} in the template stand alone as an argument of a call, like np.exp({0})?"""
+    return all(re.search(r"[(,] ?\{" + k + r"\}(?=[,)])", template) for k in re.findall(r"\{(\d)\}", template))
+
+
+def inline(e: Expr) -> bool:
+    """Subexpressions kept in place even when shared: diagonal matrices are folded into products."""
+    return diagonal_vector(e) is not None

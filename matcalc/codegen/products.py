@@ -1,0 +1,177 @@
+"""Matrix products in generated code: what makes it fast, for every target.
+
+* a product by ``diag(v)`` is a Hadamard product (``v * M``, ``M * v.T``), never a diagonal matrix;
+* a product ``kron(A, B) @ M`` is applied as ``vec(B X Aᵀ)`` (the target's ``_kron_matmul`` helper), and a
+  commutation matrix as an index permutation, when something multiplies them; only a Kronecker
+  product or commutation matrix that *is* the result is formed;
+* a chain of matrix products is evaluated in the cheapest order for large sizes (a matrix-chain
+  search with every symbolic size taken as :data:`NOMINAL_SIZE`), so ``A @ B @ x`` runs as ``A @ (B @ x)``;
+* a 1×1 factor of a product is a scalar multiplication.
+"""
+
+from __future__ import annotations
+
+from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpose, nary
+from ..functions import DIAG, KRON
+from ..printing.precedence import ATOM, NEG, PRODUCT
+from ..shapes import Dim, is_scalar
+from .text import bracketed, split_sign, transposed_text
+
+NOMINAL_SIZE = 1000  # every symbolic size, when choosing the order of a matrix chain
+
+
+def diagonal_vector(e: Expr) -> Expr | None:
+    """v with e = diag(v), for diag(v), sums and scalar multiples of such (else None)."""
+    if isinstance(e, Call) and e.fn is DIAG and not is_scalar(e.args[0].shape):
+        return e.args[0]
+    if isinstance(e, Transpose):
+        return diagonal_vector(e.arg)
+    if isinstance(e, Add):
+        parts = [diagonal_vector(t) for t in e.args]
+        return Add(*parts) if all(p is not None for p in parts) else None
+    if isinstance(e, Mul):
+        matrices = [f for f in e.args if not is_scalar(f.shape)]
+        if len(matrices) == 1:
+            v = diagonal_vector(matrices[0])
+            if v is not None:
+                return Mul(*[f if f is not matrices[0] else v for f in e.args])
+    return None
+
+
+def merge_diagonals(e: Add) -> Expr | None:
+    """diag(a) + diag(b) + M as M + diag(a + b) (one diagonal matrix formed), or None."""
+    diagonal = [(t, v) for t, v in ((t, diagonal_vector(t)) for t in e.args) if v is not None]
+    if len(diagonal) < 2:
+        return None
+    merged = Call(DIAG, nary(Add, [v for _, v in diagonal]))
+    rest = [t for t in e.args if all(t is not d for d, _ in diagonal)]
+    return nary(Add, rest + [merged])
+
+
+def matmul(w, factors: list[Expr]) -> tuple[str, int]:
+    """The product of `factors`: scalars multiply once, diagonals fold, the chain runs in its cheap order."""
+    scalars, matrices = [], []
+    for f in factors:  # scalar factors, also inside a factor c * M, multiply the product once
+        if is_scalar(f.shape):
+            scalars.append(f)
+        elif isinstance(f, Mul) and sum(not is_scalar(a.shape) for a in f.args) == 1:
+            scalars += [a for a in f.args if is_scalar(a.shape)]
+            matrices += [a for a in f.args if not is_scalar(a.shape)]
+        else:
+            matrices.append(f)
+    if not matrices:
+        return " * ".join(w.wrap(f, PRODUCT + 1) for f in scalars), PRODUCT
+    text, level = _chain(w, _fold_diagonals(w, matrices))
+    if scalars:
+        negative, lead = split_sign(Mul(*scalars) if len(scalars) > 1 else scalars[0])
+        body = f"{w.wrap(lead, PRODUCT)} * {text if level > PRODUCT else f'({text})'}"
+        if lead == Number(1):
+            body = text if level > PRODUCT or not negative else f"({text})"
+        return (f"-{body}", NEG) if negative else (body, PRODUCT)
+    return text, level
+
+
+def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, Dim], Expr | None]]:
+    """Items (text, level, shape, operator) with every diag(v) folded into a neighbour as v * M."""
+    items: list[tuple[str, int, tuple[Dim, Dim], Expr | None]] = []
+    pending: list[str] = []  # diagonal vectors waiting for the next factor
+    for f in factors:
+        v = diagonal_vector(f)
+        if v is not None:
+            pending.append(w.wrap(v, PRODUCT))
+            continue
+        if isinstance(f, Identity):
+            continue
+        if pending:  # diag(v) @ F = v * F (a Kronecker factor is formed then: it is scaled anyway)
+            items.append((" * ".join([*pending, w.wrap(f, PRODUCT + 1)]), PRODUCT, f.shape, None))
+            pending = []
+        elif _is_operator(f):
+            items.append(("", ATOM, f.shape, f))
+        else:
+            items.append((*w.expr(f), f.shape, None))
+    if pending:
+        if items:  # F @ diag(v) = F * v.T
+            text, level, shape, op = items[-1]
+            if op is not None:
+                text, level = w.expr(op)
+            body = text if level >= PRODUCT else f"({text})"
+            for p in pending:
+                body = f"{body} * {transposed_text(p)}"
+            items[-1] = (body, PRODUCT, shape, None)
+        else:
+            diagonal = " * ".join(pending)
+            items.append((f"{w.backend.namespace}.diagflat({diagonal})", ATOM, (factors[-1].shape[0],) * 2, None))
+    if not items:  # a product of identities
+        return [(w.backend.eye.format(w.size(factors[0].shape[0])), ATOM, factors[0].shape, None)]
+    return items
+
+
+def _chain(w, items) -> tuple[str, int]:
+    """The product of `items` in the cheapest order (matrix-chain search at NOMINAL_SIZE)."""
+    n = len(items)
+    dims = [_nominal(items[0][2][0])] + [_nominal(item[2][1]) for item in items]
+    cost = [[0.0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(2, n + 1):
+        for i in range(n - length + 1):
+            j = i + length - 1
+            best = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if best is None or c < best:
+                    best, split[i][j] = c, k
+            cost[i][j] = best
+
+    def build(i, j):
+        if i == j:
+            return items[i]
+        k = split[i][j]
+        return _product(w, build(i, k), build(k + 1, j))
+
+    text, level, _, op = build(0, n - 1)
+    if op is not None:
+        text, level = w.expr(op)
+    return text, level
+
+
+def _product(w, left, right):
+    """left @ right for items (text, level, shape, operator)."""
+    ltext, llevel, lshape, lop = left
+    rtext, rlevel, rshape, rop = right
+    shape = (lshape[0], rshape[1])
+    if lop is not None and rop is None:
+        return _apply_operator(w, lop, rtext), ATOM, shape, None
+    if rop is not None and lop is None:
+        applied = _apply_operator(w, Transpose(rop), f"{bracketed(ltext, llevel, ATOM)}.T")
+        return f"{applied}.T", ATOM, shape, None
+    if lop is not None:
+        ltext, llevel = w.expr(lop)
+    if rop is not None:
+        rtext, rlevel = w.expr(rop)
+    text = f"{bracketed(ltext, llevel, PRODUCT)} @ {bracketed(rtext, rlevel, PRODUCT + 1)}"
+    return text, PRODUCT, shape, None
+
+
+def _apply_operator(w, op: Expr, m: str) -> str:
+    """op @ m for a Kronecker product or commutation matrix op (possibly transposed)."""
+    transposed = isinstance(op, Transpose)
+    core = op.arg if transposed else op
+    if isinstance(core, Commutation):
+        a, b = (w.size(d) for d in core.dims)
+        if transposed:  # K(m, n)ᵀ = K(n, m)
+            a, b = b, a
+        return f"{bracketed(m, PRODUCT, ATOM)}[{w.commutation(a, b)}]"
+    w.helper(w.backend.kron_matmul)
+    a, b = core.args
+    if transposed:
+        a, b = Transpose(a), Transpose(b)
+    return f"_kron_matmul({w.text(a)}, {w.text(b)}, {m})"
+
+
+def _is_operator(f: Expr) -> bool:
+    core = f.arg if isinstance(f, Transpose) else f
+    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
+
+
+def _nominal(d: Dim) -> float:
+    return float(sum(c * NOMINAL_SIZE ** len(m) for m, c in d.terms)) or 1.0
