@@ -14,7 +14,10 @@ also grades them with another copy of the package (a directory holding an older 
 any package name, e.g. one extracted with ``git archive``), for a before/after comparison.
 
     python benchmarks/grade_benchmark.py [--rows 10000] [--questions 500] [--order both|sorted|shuffled]
-                                         [--seed 0] [--repeat 1] [--baseline DIR]
+                                         [--seed 0] [--repeat 1] [--baseline DIR] [--jobs N]
+
+``--jobs N`` also grades with ``grade_rows(rows, N)`` (``matcalc grade --jobs N``: the questions shared out
+between N processes), beside one process.
 """
 
 from __future__ import annotations
@@ -242,9 +245,11 @@ def write_csv(rows: list[dict[str, str]], path: Path) -> None:
         writer.writerows(rows)
 
 
-def worker(package: str, path: str, csv_in: str, report_out: str) -> None:
-    """Grade `csv_in` with `package` (importable from `path`), write the report, print the seconds as JSON."""
+def worker(package: str, path: str, csv_in: str, report_out: str, jobs: str = "1") -> None:
+    """Grade `csv_in` with `package` (importable from `path`) in `jobs` processes (when that copy can), write the
+    report, print the seconds as JSON."""
     import importlib
+    import inspect
 
     sys.path.insert(0, path)
     start = time.perf_counter()
@@ -252,15 +257,18 @@ def worker(package: str, path: str, csv_in: str, report_out: str) -> None:
     imported = time.perf_counter() - start
     rows = cli.read_answers(csv_in)
     start, cpu = time.perf_counter(), time.process_time()
-    report = cli.grade_rows(rows)
+    parallel = "jobs" in inspect.signature(cli.grade_rows).parameters
+    report = cli.grade_rows(rows, int(jobs)) if parallel else cli.grade_rows(rows)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     Path(report_out).write_text(cli.report_csv(report), encoding="utf-8")
     print(json.dumps({"seconds": seconds, "cpu": cpu, "import": imported}))
 
 
-def grade_in_fresh_interpreter(package: str, path: Path, csv_in: Path, report_out: Path) -> tuple[dict, dict]:
+def grade_in_fresh_interpreter(package: str, path: Path, csv_in: Path, report_out: Path,
+                               jobs: int = 1) -> tuple[dict, dict]:
     """({"seconds": wall time, "cpu": processor time}, the report by id) of grading `csv_in` in a new interpreter."""
-    done = subprocess.run([sys.executable, __file__, "--worker", package, str(path), str(csv_in), str(report_out)],
+    done = subprocess.run([sys.executable, __file__, "--worker", package, str(path), str(csv_in), str(report_out),
+                           str(jobs)],
                           capture_output=True, text=True, encoding="utf-8", check=False)
     if done.returncode != 0:
         raise SystemExit(f"grading with {package} failed:\n{done.stderr}")
@@ -278,7 +286,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="grade each way this many times and keep the fastest")
     ap.add_argument("--baseline", type=Path, default=None,
                     help="a package directory (another copy of matcalc) to grade the same rows with, for comparison")
-    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="processes grading (matcalc grade --jobs; default 1; a baseline without it uses one)")
+    ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         worker(*args.worker)
@@ -289,10 +299,12 @@ def main(argv=None) -> int:
     distinct = len({(r["expression"], r["wrt"], r["where"], r["layout"], r["answer"]) for r in rows})
     print(f"{len(rows)} answers over {len(questions)} distinct questions ({distinct} distinct question-answer pairs): "
           + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
-    packages = [("matcalc", ROOT, "now")]
+    packages = [("matcalc", ROOT, "now", 1)]
+    if args.jobs > 1:
+        packages.append(("matcalc", ROOT, f"now -j{args.jobs}", args.jobs))
     if args.baseline is not None:
         base = args.baseline.resolve()
-        packages.insert(0, (base.name, base.parent, "baseline"))
+        packages.insert(0, (base.name, base.parent, "baseline", 1))
     orders = ["sorted", "shuffled"] if args.order == "both" else [args.order]
     times: dict[tuple[str, str], float] = {}  # wall seconds, the fastest of the repeats
     cpus: dict[tuple[str, str], float] = {}  # processor seconds (less affected by a busy machine)
@@ -303,22 +315,25 @@ def main(argv=None) -> int:
             path = Path(tmp) / f"{order}.csv"
             write_csv(in_order(rows, order, args.seed), path)
             for _ in range(args.repeat):  # interleaved, so that a busy machine slows both alike
-                for package, where, label in packages:
-                    timing, report = grade_in_fresh_interpreter(package, where, path, Path(tmp) / f"{label}-{order}.out")
+                for package, where, label, jobs in packages:
+                    timing, report = grade_in_fresh_interpreter(package, where, path, Path(tmp) / f"{label}-{order}.out",
+                                                                jobs)
                     seconds, cpu = timing["seconds"], timing["cpu"]
                     times[label, order] = min(seconds, times.get((label, order), seconds))
                     cpus[label, order] = min(cpu, cpus.get((label, order), cpu))
                     reports[label, order] = report
-                    print(f"  graded {order:8} with {label:8} ({package}): {seconds:7.2f} s ({cpu:.2f} s of processor)",
-                          flush=True)
+                    print(f"  graded {order:8} with {label:8} ({package}): {seconds:7.2f} s ({cpu:.2f} s of processor"
+                          f"{' in the first process' if jobs > 1 else ''})", flush=True)
     print()
     print(f"{'':10}" + "".join(f"{order + ' (wall, processor)':>34}" for order in orders))
-    for _, _, label in packages:
+    for _, _, label, _ in packages:
         print(f"{label:10}" + "".join(f"{times[label, o]:10.2f} s {len(rows) / times[label, o]:6.0f}/s {cpus[label, o]:9.2f} s"
                                       for o in orders))
     if args.baseline is not None:
-        ratios = [(times["baseline", o] / times["now", o], cpus["baseline", o] / cpus["now", o]) for o in orders]
-        print(f"{'speed-up':10}" + "".join(f"{wall:17.1f}× {cpu:15.1f}×" for wall, cpu in ratios))
+        for _, _, label, jobs in packages[1:]:
+            ratios = [(times["baseline", o] / times[label, o], cpus["baseline", o] / cpus[label, o]) for o in orders]
+            print(f"{'speed-up':10}" + "".join(f"{wall:17.1f}× {cpu if jobs == 1 else float('nan'):15.1f}×"
+                                              for wall, cpu in ratios) + f"  ({label} / baseline)")
     if len(orders) == 2:
         print(f"shuffled / sorted (now): {times['now', 'shuffled'] / times['now', 'sorted']:.2f} wall, "
               f"{cpus['now', 'shuffled'] / cpus['now', 'sorted']:.2f} processor")
@@ -329,11 +344,11 @@ def main(argv=None) -> int:
             print(f"{label}, {order}: {len(wrong)} verdicts differ from the generated kind")
             for row in wrong[:10]:
                 print("  ", row)
-            status = status or (1 if label == "now" else 0)
+            status = status or (1 if label.startswith("now") else 0)
     first = reports["now", orders[0]]
     for key, report in reports.items():
-        if key[0] == "now" and report != first:
-            print(f"the verdicts of {key[1]} rows differ from those of {orders[0]} rows")
+        if key[0].startswith("now") and report != first:
+            print(f"the verdicts of {key[1]} rows graded by {key[0]} differ from those of {orders[0]} rows")
             status = 1
     return status
 

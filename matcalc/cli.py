@@ -9,13 +9,12 @@ and writes a report (CSV or Markdown) with a verdict per row and a summary.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 
 from .codegen import TARGETS
 from .errors import MatcalcError
+from .gradebook import LAYOUT_CHOICES, grade_rows, read_answers, report_csv, report_markdown, summary_text
 from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
 from .shapes import describe
@@ -122,11 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the report there (default: standard output)")
     grade.add_argument("--format", choices=["csv", "markdown"], default=None,
                        help="report format; default: markdown for a REPORT ending in .md, else csv")
+    grade.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="grade in N processes (default: the cores available); the report is the same for any N")
     grade.set_defaults(run=_grade)
     return parser
 
 
-LAYOUT_CHOICES = ("mixed", "numerator", "denominator")
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _show(args) -> int:
@@ -193,144 +203,11 @@ def _check(args) -> int:
     return EXIT_OK if verdict.correct else EXIT_WRONG
 
 
-# ------------------------------------------------------------------------------------- matcalc grade
-
-REQUIRED_COLUMNS = ("id", "expression", "wrt", "answer")
-REPORT_COLUMNS = ("id", "correct", "diagnosis", "message", "expected", "expression", "wrt", "answer", "where", "layout")
-
-
-def read_answers(path: str) -> list[dict[str, str]]:
-    """The rows of a grading CSV (header names are matched case-insensitively); MatcalcError if unreadable."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise MatcalcError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise MatcalcError(f"{path}: the header row needs the columns {', '.join(REQUIRED_COLUMNS)} "
-                               f"(and optionally where, layout); missing: {', '.join(missing)}")
-        rows = []
-        for raw in reader:
-            rows.append({key: (raw.get(name) or "").strip() for key, name in header.items()})
-    except csv.Error as err:
-        raise MatcalcError(f"{path}: not a readable CSV file ({err})") from None
-    return rows
-
-
-def grade_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """A verdict per row: the report rows. Each distinct question is prepared once and each distinct answer
-    to it judged once, whatever the order of the rows (matcalc.grading.grade_answers)."""
-    from .grading import grade_answers
-
-    problems = [_row_problem(row) for row in rows]
-    items = [((row["expression"], row["wrt"], row.get("where") or None, _row_layout(row)), row["answer"])
-             for row, problem in zip(rows, problems) if problem is None]
-    results = grade_answers(items)
-    texts: dict[int, str] = {}  # the answers to one question share its closed forms: each printed once
-    shown = {id(v): _result_row(v, texts) for v in results}  # rows with the same answer share one verdict
-    results = iter(results)
-    out = []
-    for row, problem in zip(rows, problems):
-        result = _error_row(problem) if problem is not None else shown[id(next(results))]
-        out.append({"id": row.get("id", ""), **result, "expression": row.get("expression", ""),
-                    "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": row.get("where") or "",
-                    "layout": row.get("layout") or ""})
-    return out
-
-
-def _row_layout(row) -> str | None:
-    layout = row.get("layout") or None
-    return None if layout == "any" else layout
-
-
-def _row_problem(row) -> str | None:
-    """Why the row cannot be graded at all, or None."""
-    missing = [c for c in ("expression", "wrt", "answer") if not row.get(c)]
-    if missing:
-        return f"the row has no {' or '.join(missing)}"
-    layout = row.get("layout") or None
-    if layout is not None and layout not in (*LAYOUT_CHOICES, "any"):
-        return f"layout must be one of {', '.join(LAYOUT_CHOICES)} or any, not {layout!r}"
-    return None
-
-
-def _result_row(v, texts: dict[int, str]) -> dict[str, str]:
-    """A verdict, or the error judging the row raised, as report columns (`texts`: closed forms printed so far)."""
-    if isinstance(v, MatcalcError):
-        message = _one_line(v)
-        return _error_row(message if message.startswith("in the answer") else f"in the question: {message}")
-    if isinstance(v, Exception):  # a bug in matcalc: report the row, grade the others
-        return _error_row(f"internal error ({type(v).__name__}): {v}")
-    if id(v.derivative) not in texts:
-        texts[id(v.derivative)] = str(v.derivative)
-    return {"correct": "yes" if v.correct else "no", "diagnosis": v.diagnosis, "message": v.message.replace("\n  ", "; "),
-            "expected": texts[id(v.derivative)]}
-
-
-def _error_row(message: str) -> dict[str, str]:
-    return {"correct": "no", "diagnosis": "error", "message": message, "expected": ""}
-
-
-def _one_line(err: MatcalcError) -> str:
-    """An error message without its caret lines (the position, when known, is given as a column)."""
-    reason = getattr(err, "reason", None)
-    if reason is None:
-        return str(err).split("\n", 1)[0]
-    pos = getattr(err, "pos", None)
-    return reason + (f" (at column {pos + 1})" if pos is not None else "")
-
-
-def summary(report: list[dict[str, str]]) -> list[tuple[str, int]]:
-    """Counts per diagnosis, in the order of matcalc.grading.DIAGNOSES, errors last."""
-    from .grading import DIAGNOSES
-
-    counts: dict[str, int] = {}
-    for row in report:
-        counts[row["diagnosis"]] = counts.get(row["diagnosis"], 0) + 1
-    order = [*DIAGNOSES, "error"]
-    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-
-
-def summary_text(report: list[dict[str, str]]) -> str:
-    right = sum(row["correct"] == "yes" for row in report)
-    lines = [f"{len(report)} answers, {right} correct"]
-    lines += [f"  {name:<15} {count}" for name, count in summary(report)]
-    return "\n".join(lines)
-
-
-def report_csv(report: list[dict[str, str]]) -> str:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(report)
-    return out.getvalue()
-
-
-def _cell(text: str, code: bool = False) -> str:
-    """A Markdown table cell; in a code span (an answer) a backslash is literal (LaTeX answers), only | is escaped."""
-    if not code:
-        text = text.replace("\\", "\\\\")
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def report_markdown(report: list[dict[str, str]], title: str) -> str:
-    lines = [f"# Grading report: {title}", "", "| id | correct | diagnosis | answer | message |", "|---|---|---|---|---|"]
-    for row in report:
-        answer = f"`{_cell(row['answer'], code=True)}`" if row["answer"] else ""
-        cells = [_cell(row["id"]), row["correct"], row["diagnosis"], answer, _cell(row["message"])]
-        lines.append("| " + " | ".join(cells) + " |")
-    right = sum(row["correct"] == "yes" for row in report)
-    lines += ["", "## Summary", "", f"{len(report)} answers, {right} correct.", "", "| diagnosis | count |", "|---|---|"]
-    lines += [f"| {name} | {count} |" for name, count in summary(report)]
-    return "\n".join(lines) + "\n"
-
-
 def _grade(args) -> int:
     rows = read_answers(args.file)
-    report = grade_rows(rows)
+    if args.jobs is not None and args.jobs < 1:
+        raise MatcalcError(f"--jobs must be at least 1, not {args.jobs}")
+    report = grade_rows(rows, args.jobs or _cores())
     fmt = args.format or ("markdown" if (args.output or "").lower().endswith((".md", ".markdown")) else "csv")
     text = report_csv(report) if fmt == "csv" else report_markdown(report, Path(args.file).name)
     if args.output is None:

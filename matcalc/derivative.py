@@ -19,7 +19,6 @@ import numpy as np
 
 from . import layout
 from .checking import CheckReport, check_jacobian
-from .codegen import derivative_source
 from .differentiate import Step, _fit, differential
 from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
@@ -164,6 +163,8 @@ class Derivative:
         It takes the expression's names (and the variable) as keyword arguments and returns what
         :meth:`matrix` returns, written for ``target`` ``"numpy"`` (default), ``"jax"`` or ``"torch"``.
         ``with_value=True``: it returns ``(value, derivative)``, their shared subexpressions computed once."""
+        from .codegen import derivative_source  # only code needs it: not imported on every start
+
         return derivative_source(self, name or _function_name(self.kind, with_value), target, with_value)
 
     def to_function(self, name: str | None = None, target: str = "numpy", with_value: bool = False):

@@ -108,6 +108,7 @@ FLOORS: dict[str, str] = {
     "matcalc.hessian": "derivation",
     # grading
     "matcalc.answers": "grading",
+    "matcalc.gradebook": "grading",
     "matcalc.grading.*": "grading",  # judging answers: question, answer, findings, diagnoses, compare, verdict, check
     # api
     "matcalc": "api",

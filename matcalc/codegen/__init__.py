@@ -19,9 +19,18 @@ from . import numpy_target  # noqa: F401  # isort: skip
 from . import jax_target  # noqa: F401  # isort: skip
 from . import torch_target  # noqa: F401  # isort: skip
 from .backend import BACKENDS, Backend, backend
-from .source import derivative_source, function_source
-from .text import python_name
 
 TARGETS = tuple(BACKENDS)  # the array libraries generated code can be written for
+
+_LAZY = {"derivative_source": "source", "function_source": "source", "python_name": "text"}
+
+
+def __getattr__(name: str):
+    """The emitter is imported when code is first written, not when the command line lists the targets."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["BACKENDS", "TARGETS", "Backend", "backend", "derivative_source", "function_source", "python_name"]
