@@ -185,6 +185,9 @@ def _report(d, args) -> int:
     if args.steps:
         print("steps:")
         print(d.steps_text())
+        if args.latex:  # the derivation as the notes write it, one LaTeX line per step
+            print("steps (LaTeX):")
+            print(d.steps_latex().replace(r" \\ ", " \\\\\n"))
     if args.check:
         report = d.check()
         print(report)

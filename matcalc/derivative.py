@@ -11,7 +11,6 @@ layout (:mod:`matcalc.identify`) → simplification (:mod:`matcalc.rewrite`). La
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -30,6 +29,7 @@ from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions
 from .printing import to_latex, to_math, to_text
+from .printing.display import derivative_operator, math_bundle
 from .printing.lets import SHORT_RESULT, to_latex_lets, with_lets
 from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
@@ -200,16 +200,20 @@ class Derivative:
         """The steps as an object that renders as an aligned derivation in Jupyter."""
         return Steps(self.steps)
 
-    def _repr_latex_(self) -> str:
-        return (
-            rf"$\frac{{\partial}}{{\partial {to_latex(self.wrt)}}} \left({to_latex(self.f)}\right) = {self.latex()}$"
-        )
+    def display_latex(self) -> str:
+        """The derivative as display maths: ∂/∂x (f) = the closed form, or for a long one the closed form with
+        its shared subexpressions defined once (an ``aligned`` block)."""
+        if len(str(self)) > SHORT_RESULT:
+            return self.latex_with_lets()
+        return rf"{derivative_operator(self.kind, to_latex(self.wrt))} \left({to_latex(self.f)}\right) = {self.latex()}"
 
-    def _repr_html_(self) -> str:
-        return (
-            f"<div><code>{html.escape(str(self))}</code><br><small>{html.escape(describe(self.shape))}; "
-            f"{html.escape(self.convention)}; {html.escape(self.assumptions)}</small></div>"
-        )
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Typeset maths in Jupyter (see :mod:`matcalc.printing.display`), the description as plain text."""
+        notes = (f"{describe(self.shape)}; {self.convention}; {self.assumptions}",)
+        return math_bundle(self.display_latex(), self.describe(), notes)
+
+    def _repr_latex_(self) -> str:
+        return self._repr_mimebundle_()["text/latex"]
 
     def text_with_lets(self) -> str:
         """The closed form with every shared subexpression defined once (t1 = ..., then the result)."""

@@ -404,13 +404,14 @@ def test_steps_on_request():
 
 def test_jupyter_rendering():
     v = check_answer("x.T@A@x", "x", "2*A@x")
-    html = v._repr_html_()
-    assert html.startswith("<div>") and "✗" in html and "(A + A.T) @ x" in html
+    bundle = v._repr_mimebundle_()
+    assert "text/html" not in bundle and bundle["text/markdown"].startswith("**✗ ") and "(A + A.T) @ x" in bundle["text/plain"]
     latex = v._repr_latex_()
     assert latex.startswith("$") and latex.endswith("$")
     assert r"\left(A + A^{\top}\right) x" in latex and r"\times" in latex
     ok = check_answer("x.T@A@x", "x", "(A + A.T)@x", steps=True)
-    assert "✓" in ok._repr_html_() and "<pre>" in ok._repr_html_() and r"\checkmark" in ok._repr_latex_()
+    markdown = ok._repr_mimebundle_()["text/markdown"]
+    assert markdown.startswith("**✓ ") and r"\text{(L4)}" in markdown and r"\checkmark" in ok._repr_latex_()
     assert repr(ok).startswith("<Verdict correct: correct")
 
 

@@ -6,13 +6,13 @@ compares numbers or reads answers.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..derivative import Derivative
 from ..expr import Expr
 from ..printing import to_latex, to_text
+from ..printing.display import derivative_operator, math_bundle
 from ..shapes import describe
 
 
@@ -73,22 +73,22 @@ class Verdict:
     def __repr__(self) -> str:
         return f"<Verdict {self.diagnosis}: {self.headline}>"
 
-    def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.correct else "#b3261e"
-        mark = "✓" if self.correct else "✗"
-        rows = [f"<div><b style='color:{colour}'>{mark} {html.escape(self.headline)}</b>"]
-        rest = self.message.split("\n", 1)[1:]
-        if rest:
-            rows.append(f"<br><span>{html.escape(rest[0])}</span>")
-        if self.answer is not None:
-            rows.append(f"<br>answer: <code>{html.escape(to_text(self.answer))}</code>")
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Typeset maths in Jupyter: the verdict as a bold line, the answer and the correct closed form as
+        maths (and the derivation, when asked for), the rest of the message and the conventions as notes."""
         d = self.derivative
-        rows.append(f"<br>correct: <code>{html.escape(str(d))}</code>")
-        rows.append(f"<br><small>{html.escape(describe(d.shape))}; {html.escape(d.convention)}; "
-                    f"{html.escape(d.assumptions)}</small>")
+        rows = []
+        if self.answer is not None:
+            rows.append(rf"\text{{answer: }} {to_latex(self.answer)}")
+        rows.append(rf"{_operator(d)}\left({to_latex(d.f)}\right) = {d.latex()}")
+        latex = r"\begin{array}{l}" + r" \\ ".join(rows) + r"\end{array}"
         if self.show_steps:
-            rows.append("<pre>" + html.escape(d.steps_text()) + "</pre>")
-        return "".join(rows) + "</div>"
+            latex += r" \\[1em] " + d.steps_latex()
+        mark = "✓" if self.correct else "✗"
+        notes = tuple(self.message.split("\n")[1:]) + (f"{describe(d.shape)}; {d.convention}; {d.assumptions}",)
+        bundle = math_bundle(latex, str(self), notes, heading=f"{mark} {self.headline}")
+        bundle["text/latex"] = self._repr_latex_()  # the verdict itself in the maths, for LaTeX-only front ends
+        return bundle
 
     def _repr_latex_(self) -> str:
         d = self.derivative
@@ -102,10 +102,7 @@ class Verdict:
 
 def _operator(d: Derivative) -> str:
     """∂/∂x, or ∂²/∂x∂xᵀ for a Hessian."""
-    x = to_latex(d.wrt)
-    if d.kind == "hessian":
-        return rf"\frac{{\partial^2}}{{\partial {x}\,\partial {x}^{{\top}}}}"
-    return rf"\frac{{\partial}}{{\partial {x}}}"
+    return derivative_operator(d.kind, to_latex(d.wrt))
 
 
 def latex_text(text: str) -> str:

@@ -14,6 +14,7 @@ The LaTeX reads as lecture notes do, one ``aligned`` line per step, each citing 
 from __future__ import annotations
 
 from ..expr import Expr, Symbol, preorder, substitute
+from .display import math_bundle
 from .latex import differential_latex, latex_name, to_latex
 
 IDENTIFIED = "∂/∂"  # how an identification step's text begins: ∂/∂x = ...
@@ -166,5 +167,12 @@ class Steps(list):
     def __str__(self) -> str:
         return "\n".join(f"{i:>3}. [{s.rule}] {s.text}" for i, s in enumerate(self, 1))
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """The derivation typeset in Jupyter (see :mod:`matcalc.printing.display`), numbered text as the fallback."""
+        return math_bundle(steps_latex(self), str(self))
+
     def _repr_latex_(self) -> str:
         return "$$" + steps_latex(self) + "$$"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's plain text of a list would be the Step tuples
+        printer.text(str(self))
