@@ -73,7 +73,7 @@ TABLE = [
     ("tanh(W @ x + b)", "x", None, None, "diag(tanh(W@x + b)) @ W", "wrong"),
     ("sigmoid(x)", "x", None, None, "diag(sigmoid(x) ∘ (1 - sigmoid(x)))", "correct"),
     ("sigmoid(x)", "x", None, None, "sigmoid(x) ∘ (1 - sigmoid(x))", "shape-mismatch"),
-    # note 003: reductions and the perceptron
+    # reductions and the perceptron
     ("sum(x)", "x", None, None, "vector(1)", "correct"),
     ("sum(x)", "x", None, None, "1", "correct"),
     ("sum(x)", "x", None, None, "x", "wrong"),
@@ -104,7 +104,7 @@ TABLE = [
     ("A@x", "A", None, None, "kron(I, x.T)", "vec-order"),
     ("A@x", "A", None, "mixed", "kron(x, I)", "other-layout"),
     ("A@x", "A", None, None, "x.T", "shape-mismatch"),
-    ("[Z, 1] @ W", "W", None, None, "kron(I, [Z, 1])", "correct"),  # note 002: I's size is solved for
+    ("[Z, 1] @ W", "W", None, None, "kron(I, [Z, 1])", "correct"),  # a two-layer network with [Z, 1]: I's size is solved for
     ("[Z, 1] @ W", "W", None, None, "kron([Z, 1], I)", "vec-order"),  # both flattened row by row
     # Eg 6: the scalar chain rule (with the erratum corrected)
     ("sin(x^2)", "x", "x: scalar", None, "2 x cos(x^2)", "correct"),

@@ -44,8 +44,8 @@ def _with_closed_form(d: Derivative, text: str, where: str | None = None) -> Der
     ("||y - Phi theta||^2", "theta", None, "mixed", "2 * Phi.T @ (y - Phi @ theta)"),  # sign
     ("B@x", "x", "B: matrix(n, n)", "mixed", "B.T"),            # transposed Jacobian
     ("sigmoid(x)", "x", None, "mixed", "diag(sigmoid(x))"),
-    ("log(sin(x**3)**2)", "x", "x: scalar", "mixed", "6 * x**2 * cos(x**3)"),  # note 001's erratum
-    ("2*x + y**2", "y", "x, y: scalar", "mixed", "8 * y**2"),                    # note 001's erratum
+    ("log(sin(x**3)**2)", "x", "x: scalar", "mixed", "6 * x**2 * cos(x**3)"),  # a worked example's printed slip
+    ("2*x + y**2", "y", "x, y: scalar", "mixed", "8 * y**2"),                    # a worked example's printed slip
     ("x.T@A@x", "x", None, "mixed", "(1.001 * A + A.T) @ x"),   # off by 0.1 %
 ])
 def test_a_wrong_closed_form_fails(expr, wrt, where, layout, wrong):

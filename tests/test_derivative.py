@@ -1,7 +1,7 @@
 """derive / gradient / jacobian and Derivative (matcalc.derivative): the product's face.
 
 * Golden closed forms of the textbook cases, asserted exactly, each also passing ``.check()``.
-* Every lecture lemma and worked example in scope (L1–L7, the note 003
+* Every lecture lemma and worked example in scope (L1–L7, the
   element-wise table, least squares, scalar and vector chain rule, RBF regression, sigmoid +
   cross-entropy, the ReLU neuron), in every layout: finite-difference check at distinct sizes, the
   shape the layout prescribes, and numeric agreement with the lecture's own formula (the errata are
@@ -114,7 +114,7 @@ class Seed:
 
 
 SEEDS = [
-    # lemmas of note 002
+    # lemmas of vectors and matrices (L1–L7)
     Seed("L1", "A@x", "x", "A"),
     Seed("L2", "A@(B@z)", "z", "A@B"),
     Seed("L3 wrt x", "y.T@A@x", "x", "A.T@y"),
@@ -125,7 +125,7 @@ SEEDS = [
     Seed("L6", "(A@z).T@(A@z)", "z", "2*A.T@(A@z)"),
     Seed("L6 x", "x.T@x", "x", "2*x"),
     Seed("L7", "(B@z).T@C@(D@z)", "z", "B.T@C@(D@z) + D.T@C.T@(B@z)"),
-    # element-wise and reduction rules of note 003
+    # element-wise and reduction rules
     Seed("w + x wrt w", "w + x", "w", "diag(0*x + 1)"),
     Seed("w - x wrt w", "w - x", "w", "diag(0*x + 1)"),
     Seed("w - x wrt x", "w - x", "x", "-diag(0*x + 1)"),

@@ -37,7 +37,7 @@ def _as_printed(actual, printed, decimals: int) -> None:
     assert np.all(np.abs(actual - printed) <= 0.5 * 10.0**-decimals + 1e-12), (actual, printed)
 
 
-# ---------------------------------------------------------------- note 003: backpropagation with numbers
+# ---------------------------------------------------------------- backpropagation with numbers
 
 N3_WHERE = "x, y, b3: scalar; W1: matrix(2, 1); W2: matrix(3, 2); b1: vector(2); b2: vector(3); w3: vector(3)"
 N3_A1 = "sigmoid(W1 @ x + b1)"
@@ -92,7 +92,7 @@ def test_note_003_backward_numbers(note_003_gradients):
 
 
 def test_note_003_dz3_is_yhat_minus_y():
-    """Item 11: ∂L/∂z = σ(z) − y, and at note 003's z3 it is ŷ − y = −0.2261."""
+    """∂L/∂z = σ(z) − y for the sigmoid with cross-entropy; at the worked example's z3 it is ŷ − y = −0.2261."""
     d = mc.derive("-(y*log(sigmoid(z)) + (1-y)*log(1-sigmoid(z)))", "z", where="y, z: scalar")
     assert str(d) == "sigmoid(z) - y"
     _passes(d)
@@ -120,7 +120,7 @@ def test_note_003_gradients_print_shared_layers_once(note_003_gradients):
     assert text.count("sigmoid(") == 3
 
 
-# ---------------------------------------------------------------- note 000: forward pass
+# ---------------------------------------------------------------- a forward pass
 
 def test_note_000_forward_pass():
     values = {"W": np.array([[-2.0, 4.0, -1.0], [6.0, 0.0, -3.0]]), "b": np.array([0.1, 0.25]),
@@ -131,7 +131,7 @@ def test_note_000_forward_pass():
     assert not np.allclose(a1, [0.76, -0.76], atol=0.01)  # the note's erratum
 
 
-# ---------------------------------------------------------------- note 002: two-layer network, [x, 1]
+# ---------------------------------------------------------------- a two-layer network, [x, 1]
 
 N2_LOSS = "0.5 * ||y - [sigmoid([x, 1] @ W1), 1] @ W2||^2"
 N2_WHERE = "W2: matrix(p, 1)"

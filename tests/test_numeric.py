@@ -291,7 +291,7 @@ def test_scalars_come_back_as_floats_and_arrays_as_2d():
 
 
 def test_lecture_forward_pass_note_000():
-    """tanh(W a0 + b) with the numbers of note 000 (erratum: [0.7616, 0.9414], not [0.76, -0.76])."""
+    """tanh(W a0 + b) with the numbers of a worked forward pass (its printed slip: [0.7616, 0.9414], not [0.76, -0.76])."""
     values = {"W": [[-2, 4, -1], [6, 0, -3]], "b": [0.1, 0.25], "a0": [0.3, 0.4, 0.1]}
     np.testing.assert_allclose(mc.evaluate("W a0", values), [[0.9], [1.5]], atol=1e-12)
     np.testing.assert_allclose(mc.evaluate("tanh(W a0 + b)", values), [[0.7616], [0.9414]], atol=5e-5)

@@ -428,7 +428,7 @@ def test_zero_tensor_derivative_has_the_vec_jacobian_shape():
     passes(d)
 
 
-# ---------------------------------------------------------------- note 000's worked tensors, entry by entry
+# ---------------------------------------------------------------- worked tensors, entry by entry
 
 
 def test_note_000_vector_by_matrix_row_by_row():
@@ -438,7 +438,7 @@ def test_note_000_vector_by_matrix_row_by_row():
     rng = np.random.default_rng(0)
     A, x = rng.normal(size=(M_, N_)), rng.normal(size=N_)
     d = mc.derive("A@x", "A", where=where, vec="row")
-    assert str(d) == "kron(eye(m), x.T)"  # I_M ⊗ xᵀ, as note 000 writes it
+    assert str(d) == "kron(eye(m), x.T)"  # I_M ⊗ xᵀ, as the worked example writes it
     assert "A flattened row by row" in d.convention
     got = value(d.expr, {"A": A, "x": x}, {"m": M_, "n": N_})
     want = np.zeros((M_, M_ * N_))

@@ -184,7 +184,7 @@ def expr_of(draw, shape: Shape, depth: int = 3) -> Expr:
         return MatMul(Identity(rows), operand) if draw(st.booleans()) else MatMul(operand, Identity(rows))
     if choice == "kron_outer":  # kron(column, covector) has shape (rows, cols)
         return Call(lookup("kron"), draw(sub((rows, ONE))), draw(sub((ONE, cols))))
-    if choice == "block_matmul":  # [x, 1] @ W, as in the two-layer network of note 002
+    if choice == "block_matmul":  # [x, 1] @ W, as in a two-layer network with the bias folded into W
         left = draw(sub((rows, ONE)))
         right = draw(st.one_of(sub((rows, ONE)), st.just(Ones((rows, ONE)))))
         return MatMul(Block(left, right), SYMBOLS["W"])
