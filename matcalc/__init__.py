@@ -73,6 +73,6 @@ from .sympy_bridge import register_function  # noqa: E402  (imports SymPy only w
 
 __all__ += ["Derivative", "Hessian", "derive", "gradient", "hessian", "jacobian", "register_function"]
 
-from .answers import Verdict, check_answer  # noqa: E402
+from .grading import Verdict, assert_answer, check_answer  # noqa: E402
 
-__all__ += ["check_answer", "Verdict"]
+__all__ += ["check_answer", "assert_answer", "Verdict"]

@@ -28,7 +28,7 @@ is not), ``correct``, ``other-layout``, ``vec-order``, ``transposed``, ``sign``,
 ``symmetric-slip`` and ``wrong``. :data:`DIAGNOSES` is the order a summary lists them in.
 """
 
-from .check import QUESTION_CACHE, check_answer, grade_answers, judge_answer, prepare
+from .check import QUESTION_CACHE, assert_answer, check_answer, grade_answers, judge_answer, prepare
 from .compare import TOLERANCE
 from .diagnoses import TABLE, Diagnosis
 from .question import DRAWS, Question
@@ -39,5 +39,5 @@ DIAGNOSES = (
     "shape-mismatch", "unknown-name", "wrong", "inconclusive",
 )
 
-__all__ = ["check_answer", "grade_answers", "judge_answer", "prepare", "Question", "Verdict", "Diagnosis", "TABLE",
-           "DIAGNOSES", "TOLERANCE", "DRAWS", "QUESTION_CACHE"]
+__all__ = ["assert_answer", "check_answer", "grade_answers", "judge_answer", "prepare", "Question", "Verdict",
+           "Diagnosis", "TABLE", "DIAGNOSES", "TOLERANCE", "DRAWS", "QUESTION_CACHE"]

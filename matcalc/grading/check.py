@@ -74,6 +74,23 @@ def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="
     return judge_answer(prepare(expr, wrt, where, layout, vec, seed, notation, order), answer, steps)
 
 
+def assert_answer(expr, wrt, answer, **options) -> Verdict:
+    """:func:`check_answer` for an autograder (pytest, nbgrader, Otter-Grader): the verdict when the answer
+    is right, else an ``AssertionError`` whose message is the verdict (what is wrong, the answer, the
+    correct closed form). `options` are check_answer's (``where``, ``layout``, ``order``, …).
+
+    >>> assert_answer("x.T@A@x", "x", "(A + A.T)@x").correct
+    True
+    >>> assert_answer("x.T@A@x", "x", "2*A@x")
+    Traceback (most recent call last):
+    AssertionError: wrong unless A is symmetric: ...
+    """
+    verdict = check_answer(expr, wrt, answer, **options)
+    if not verdict.correct:
+        raise AssertionError(str(verdict))
+    return verdict
+
+
 def grade_answers(items: Iterable[tuple[tuple, object]]) -> list[Verdict | Exception]:
     """A verdict per (question, answer) item, or the exception judging it raised. A question is the tuple of
     check_answer's arguments after the answer (expr, wrt, where, layout, vec, seed, notation, order), as long
@@ -118,4 +135,4 @@ def _attempt(fn, *args):
         return err
 
 
-__all__ = ["check_answer", "judge_answer", "prepare", "grade_answers", "QUESTION_CACHE"]
+__all__ = ["assert_answer", "check_answer", "judge_answer", "prepare", "grade_answers", "QUESTION_CACHE"]
