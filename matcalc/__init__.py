@@ -76,3 +76,7 @@ __all__ += ["Derivative", "Hessian", "derive", "gradient", "hessian", "jacobian"
 from .grading import Verdict, assert_answer, check_answer  # noqa: E402
 
 __all__ += ["check_answer", "assert_answer", "Verdict"]
+
+from .course import Course, find_course  # noqa: E402
+
+__all__ += ["Course", "find_course"]

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .codegen import TARGETS
+from .course import find_course
 from .errors import MatcalcError
 from .gradebook import LAYOUT_CHOICES, grade_rows, read_answers, report_csv, report_markdown, summary_text
 from .parser import assumptions, read
@@ -105,10 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
                         help=NOTATION_HELP)
     check.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
-    check.add_argument("--layout", choices=["any", *LAYOUT_CHOICES], default="any",
-                       help="the layout the answer must use; any (default): accept every layout and say which one")
-    check.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
-                       help="vec order expected of a tensor-valued derivative (as for derive)")
+    check.add_argument("--layout", choices=["any", *LAYOUT_CHOICES], default=None,
+                       help="the layout the answer must use; any (default, unless a matcalc.toml sets the course's): "
+                            "accept every layout and say which one")
+    check.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default=None, metavar="ORDER",
+                       help="vec order expected of a tensor-valued derivative (as for derive; default col, or the "
+                            "course's)")
     check.add_argument("--hessian", action="store_true",
                        help="the answer is the Hessian of EXPR (a scalar) w.r.t. VAR, not its derivative")
     check.add_argument("--steps", action="store_true", help="also print the derivation of the correct closed form")
@@ -199,10 +202,15 @@ def _report(d, args) -> int:
 def _check(args) -> int:
     from .grading import check_answer
 
-    layout = None if args.layout == "any" else args.layout
-    verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=args.vec,
+    course = find_course(".")  # a matcalc.toml here or above fixes the course's layout and vec order
+    layout = course.layout if args.layout is None else None if args.layout == "any" else args.layout
+    vec = course.vec if args.vec is None else args.vec
+    verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=vec,
                            steps=args.steps, notation=args.notation, order=2 if args.hessian else 1)
     print(verdict)
+    taken = [f"layout {course.layout or 'any'}"] * (args.layout is None) + [f"vec {course.vec}"] * (args.vec is None)
+    if course.source and taken:  # say which conventions were the course's
+        print(f"  course:  {', '.join(taken)} (from {course.source})")
     return EXIT_OK if verdict.correct else EXIT_WRONG
 
 
@@ -210,7 +218,10 @@ def _grade(args) -> int:
     rows = read_answers(args.file)
     if args.jobs is not None and args.jobs < 1:
         raise MatcalcError(f"--jobs must be at least 1, not {args.jobs}")
-    report = grade_rows(rows, args.jobs or _cores())
+    course = find_course(Path(args.file).resolve().parent)
+    report = grade_rows(rows, args.jobs or _cores(), course)
+    if course.source:
+        print(f"course: {course.describe()}", file=sys.stderr)
     fmt = args.format or ("markdown" if (args.output or "").lower().endswith((".md", ".markdown")) else "csv")
     text = report_csv(report) if fmt == "csv" else report_markdown(report, Path(args.file).name)
     if args.output is None:

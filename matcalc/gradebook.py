@@ -11,6 +11,7 @@ import csv
 import io
 from pathlib import Path
 
+from .course import Course
 from .errors import MatcalcError
 
 LAYOUT_CHOICES = ("mixed", "numerator", "denominator")
@@ -44,28 +45,32 @@ def read_answers(path: str) -> list[dict[str, str]]:
 PARALLEL_ROWS = 200  # fewer rows than this are graded in this process: starting workers would cost more
 
 
-def grade_rows(rows: list[dict[str, str]], jobs: int = 1) -> list[dict[str, str]]:
+def grade_rows(rows: list[dict[str, str]], jobs: int = 1, course: Course | None = None) -> list[dict[str, str]]:
     """A verdict per row: the report rows. Each distinct question is prepared once and each distinct answer
     to it judged once, whatever the order of the rows (matcalc.grading.grade_answers). With `jobs` > 1 the
     questions are shared out between that many processes; the report is the same row for row, because a
-    question's verdicts depend on the question alone (its random points come from a fixed seed)."""
+    question's verdicts depend on the question alone (its random points come from a fixed seed). A row
+    without a layout is judged in the `course`'s (matcalc.course), and every row in its vec order."""
+    course = course or Course()
     if jobs > 1 and len(rows) >= PARALLEL_ROWS:
-        chunks = _question_chunks(rows, jobs)
+        chunks = _question_chunks(rows, jobs, course)
         if len(chunks) > 1:
-            return _grade_in_parallel(rows, chunks, jobs)
-    return _grade_here(rows)
+            return _grade_in_parallel(rows, chunks, jobs, course)
+    return _grade_here(rows, course)
 
 
-def _question_key(row) -> tuple:
-    return (row.get("expression"), row.get("wrt"), row.get("where") or None, _row_layout(row))
+def _question_key(row, course: Course) -> tuple:
+    """check_answer's arguments after the answer, for this row."""
+    return (row.get("expression"), row.get("wrt"), row.get("where") or None, _row_layout(row, course), course.vec)
 
 
-def _question_chunks(rows, jobs: int) -> list[list[int]]:
+def _question_chunks(rows, jobs: int, course: Course | None = None) -> list[list[int]]:
     """Row indices in chunks that keep every question's rows together, about 4 chunks per process, balanced
     by row count (largest questions first, each to the lightest chunk): deterministic for given rows."""
+    course = course or Course()
     groups: dict[tuple, list[int]] = {}
     for k, row in enumerate(rows):
-        groups.setdefault(_question_key(row), []).append(k)
+        groups.setdefault(_question_key(row, course), []).append(k)
     count = min(len(groups), 4 * jobs)
     chunks: list[list[int]] = [[] for _ in range(count)]
     for indices in sorted(groups.values(), key=lambda g: (-len(g), g[0])):
@@ -73,27 +78,28 @@ def _question_chunks(rows, jobs: int) -> list[list[int]]:
     return [sorted(c) for c in chunks if c]
 
 
-def _grade_in_parallel(rows, chunks: list[list[int]], jobs: int) -> list[dict[str, str]]:
+def _grade_in_parallel(rows, chunks: list[list[int]], jobs: int, course: Course) -> list[dict[str, str]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     methods = multiprocessing.get_all_start_methods()  # fork: the workers start with matcalc already imported
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     out: list[dict[str, str] | None] = [None] * len(rows)
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
-        for chunk, graded in zip(chunks, pool.map(_grade_here, [[rows[k] for k in c] for c in chunks])):
+        for chunk, graded in zip(chunks, pool.map(partial(_grade_here, course=course),
+                                                  [[rows[k] for k in c] for c in chunks])):
             for k, row in zip(chunk, graded):
                 out[k] = row
     return out
 
 
-def _grade_here(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def _grade_here(rows: list[dict[str, str]], course: Course) -> list[dict[str, str]]:
     """grade_rows in this process."""
     from .grading import grade_answers
 
     problems = [_row_problem(row) for row in rows]
-    items = [((row["expression"], row["wrt"], row.get("where") or None, _row_layout(row)), row["answer"])
-             for row, problem in zip(rows, problems) if problem is None]
+    items = [(_question_key(row, course), row["answer"]) for row, problem in zip(rows, problems) if problem is None]
     results = grade_answers(items)
     texts: dict[int, str] = {}  # the answers to one question share its closed forms: each printed once
     shown = {id(v): _result_row(v, texts) for v in results}  # rows with the same answer share one verdict
@@ -107,8 +113,11 @@ def _grade_here(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return out
 
 
-def _row_layout(row) -> str | None:
+def _row_layout(row, course: Course) -> str | None:
+    """The row's layout: its own ("any": every layout), else the course's."""
     layout = row.get("layout") or None
+    if layout is None:
+        return course.layout
     return None if layout == "any" else layout
 
 

@@ -109,6 +109,7 @@ FLOORS: dict[str, str] = {
     # grading
     "matcalc.answers": "grading",
     "matcalc.gradebook": "grading",
+    "matcalc.course": "grading",
     "matcalc.grading.*": "grading",  # judging answers: question, answer, findings, diagnoses, compare, verdict, check
     # api
     "matcalc": "api",

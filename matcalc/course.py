@@ -1,0 +1,104 @@
+"""A course's conventions, fixed once by the teacher: which layout answers must use, and which vec order.
+
+Without them any layout is accepted (the verdict says which one the answer used), so the classic missing
+transpose of a matrix gradient, ``det(X) inv(X)`` for ∂det(X)/∂X, passes as "numerator layout". A course
+that teaches one layout says so in a small file beside the homework, found by ``matcalc check`` (from the
+current directory) and ``matcalc grade`` (from the directory of the answers file), or in a parent
+directory:
+
+* ``matcalc.toml``::
+
+      layout = "mixed"      # mixed, numerator or denominator; "any" accepts every layout
+      vec = "col"           # col or row: the vec order of tensor-valued derivatives
+
+* or the same keys in a ``[tool.matcalc]`` table of ``pyproject.toml``.
+
+From Python, ``Course(layout="mixed")`` (or :func:`find_course`) gives the same settings, and its
+``check_answer`` applies them. A setting given explicitly (``--layout``, a ``layout`` column, a keyword
+argument) wins over the course's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MatcalcError
+
+LAYOUTS = ("mixed", "numerator", "denominator")
+VEC_ORDERS = ("col", "row", "col,row", "row,col")
+KEYS = ("layout", "vec")
+
+
+@dataclass(frozen=True)
+class Course:
+    """The conventions answers are judged in: `layout` (None: any layout) and `vec`; `source` says where
+    they were read from ("" for none)."""
+
+    layout: str | None = None
+    vec: str = "col"
+    source: str = ""
+
+    def __post_init__(self):
+        if self.layout not in (None, *LAYOUTS):
+            raise MatcalcError(f"{self._where()}layout must be one of {', '.join(LAYOUTS)} or any, not {self.layout!r}")
+        if self.vec not in VEC_ORDERS:
+            raise MatcalcError(f"{self._where()}vec must be one of {', '.join(VEC_ORDERS)}, not {self.vec!r}")
+
+    def _where(self) -> str:
+        return f"{self.source}: " if self.source else ""
+
+    def check_answer(self, expr, wrt, answer, **options):
+        """:func:`matcalc.check_answer` in this course's conventions (an option given here wins)."""
+        from .grading import check_answer
+
+        options.setdefault("layout", self.layout)
+        options.setdefault("vec", self.vec)
+        return check_answer(expr, wrt, answer, **options)
+
+    def describe(self) -> str:
+        """One line: the conventions and where they come from."""
+        text = f"layout {self.layout or 'any'}, vec {self.vec}"
+        return f"{text} (from {self.source})" if self.source else text
+
+
+def find_course(start: str | Path = ".") -> Course:
+    """The course settings that apply in the directory `start`: the nearest ``matcalc.toml``, or
+    ``pyproject.toml`` with a ``[tool.matcalc]`` table, in it or a parent; ``Course()`` if there is none."""
+    directory = Path(start).resolve()
+    if directory.is_file():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        own = folder / "matcalc.toml"
+        if own.is_file():
+            return _course(_toml(own), str(own))
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            table = _toml(project).get("tool", {}).get("matcalc")
+            if table is not None:
+                return _course(table, f"{project} [tool.matcalc]")
+    return Course()
+
+
+def _toml(path: Path) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        raise MatcalcError(f"{path}: reading course settings needs Python 3.11 or newer") from None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise MatcalcError(f"{path}: not a readable TOML file ({err})") from None
+
+
+def _course(table: dict, source: str) -> Course:
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise MatcalcError(f"{source}: unknown setting {', '.join(unknown)}; the settings are {', '.join(KEYS)}")
+    layout = table.get("layout", "any")
+    if not isinstance(layout, str) or not isinstance(table.get("vec", "col"), str):
+        raise MatcalcError(f"{source}: layout and vec are strings, e.g. layout = \"mixed\"")
+    return Course(None if layout == "any" else layout, table.get("vec", "col"), source)
+
+
+__all__ = ["Course", "find_course"]
