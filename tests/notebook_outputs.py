@@ -36,16 +36,19 @@ def execute(path: Path):
 
 
 def shown(nb) -> list[list[dict]]:
-    """Per code cell, its outputs as compared: stream text and every MIME type's data, machine figures
-    normalised."""
+    """Per code cell, its outputs as compared: stream text (consecutive chunks of one stream joined, as they
+    arrive split by timing) and every MIME type's data, machine figures normalised."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         outputs = []
         for output in cell.get("outputs", []):
-            if output.output_type == "stream":
-                outputs.append({"stream": output.name, "text": _normalise(output.text)})
+            if output.output_type == "stream":  # one print may arrive in several chunks: joined
+                if outputs and outputs[-1].get("stream") == output.name:
+                    outputs[-1]["text"] = _normalise(outputs[-1]["text"] + output.text)
+                else:
+                    outputs.append({"stream": output.name, "text": _normalise(output.text)})
             elif output.output_type in ("display_data", "execute_result"):
                 outputs.append({k: _normalise(v if isinstance(v, str) else "".join(v)) for k, v in output.data.items()})
             else:  # an error

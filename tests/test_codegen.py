@@ -134,7 +134,7 @@ def test_user_functions_are_written_from_their_definition():
     if name not in REGISTRY:
         mc.register_function(name, t / (1 + sp.exp(-t)))
     d = mc.derive(f"sum({name}(A @ y) ∘ x)", "x")
-    assert f"def _{name}(u):" in d.to_source()
+    assert f"def _fn_{name}(u):" in d.to_source()
     _same(d)
 
 

@@ -14,7 +14,23 @@ from fractions import Fraction
 from functools import singledispatch
 
 from ..errors import UnsupportedError
-from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..expr import (
+    Add,
+    Block,
+    Call,
+    Commutation,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Symbol,
+    Transpose,
+    Zeros,
+    preorder,
+)
 from ..printing.precedence import ADD, ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
 from .backend import Backend
@@ -32,6 +48,7 @@ class Emitter:
         self.taken = set(taken)
         self.dims: dict[str, str] = {}  # dim name -> Python variable holding its size
         self.counter = 0
+        self.memo: dict[Expr, tuple[str, int]] = {}  # each node emitted once: its hoisted lines written once
 
     # ---------------------------------------------------------------- names and statements
     def fresh(self, base: str) -> str:
@@ -52,8 +69,11 @@ class Emitter:
         return name
 
     def helper(self, source: str) -> None:
-        """Make the helper functions in `source` part of the module (each written once)."""
+        """Make the helper functions in `source` part of the module (each written once; two different helpers of
+        one name are an error, never one silently replacing the other)."""
         for name, block in _definitions(source):
+            if self.helpers.get(name, block) != block:
+                raise UnsupportedError(f"generated code: two different helpers are called {name}")
             self.helpers[name] = block
 
     def size(self, d: Dim) -> str:
@@ -77,7 +97,10 @@ class Emitter:
 
     # ---------------------------------------------------------------- expressions: (text, level)
     def expr(self, e: Expr) -> tuple[str, int]:
-        return _emit(e, self)
+        hit = self.memo.get(e)
+        if hit is None:
+            hit = self.memo[e] = _emit(e, self)
+        return hit
 
     def text(self, e: Expr) -> str:
         return self.expr(e)[0]
@@ -93,13 +116,14 @@ class Emitter:
 
     def user_function(self, fn) -> str:
         """A helper for a user's function, written from its definition."""
-        helper = f"_{fn.name}"
+        helper = f"_fn_{fn.name}"  # the built-in helpers never start so: a user's erfc is not _erfc
         if helper not in self.helpers:
             u = Symbol("u", (Dim.of("n"), ONE))
             inner = Emitter({"u", self.backend.namespace}, self.backend)
             body = inner.text(fn.definition(u))
-            self.helpers.update(inner.helpers)
-            self.helpers[helper] = f"def {helper}(u):\n    return {body}\n"
+            for block in inner.helpers.values():
+                self.helper(block)
+            self.helper(f"def {helper}(u):\n    return {body}\n")
         return helper + "({0})"
 
 
@@ -177,6 +201,8 @@ def _(e: Add, w: Emitter):
 @_emit.register
 def _(e: Mul, w: Emitter):
     negative, rest = split_sign(e)
+    if rest == Number(0) and not is_scalar(e.shape):  # 0 ∘ M: an array of zeros, not the number 0
+        return w.backend.zeros.format(w.shape_text(e.shape)), ATOM
     if not isinstance(rest, Mul):
         text, level = w.expr(rest)
         return (f"-({text})" if level < POWER else f"-{text}", NEG) if negative else (text, level)
@@ -197,7 +223,7 @@ def _(e: Mul, w: Emitter):
 @_emit.register
 def _(e: Power, w: Emitter):
     base, exponent = e.args
-    if exponent == Number(Fraction(1, 2)) and not isinstance(base, Number):
+    if exponent == Number(Fraction(1, 2)) and not _constant(base):
         return f"{w.backend.namespace}.sqrt({w.text(base)})", ATOM
     if exponent == Number(-1):
         return f"1.0 / {w.wrap(base, PRODUCT + 1)}", PRODUCT
@@ -227,11 +253,16 @@ def _(e: Call, w: Emitter):
 
 
 def _argument(a: Expr, w: Emitter, need: int) -> str:
-    """A call's argument (bracketed below level `need`); a plain number as the target wants it given to a
-    library function."""
-    if isinstance(a, Number) and w.backend.constant != "{0}":
+    """A call's argument (bracketed below level `need`); a constant (a number, π, exp(2): a Python number in
+    the code) as the target wants it given to a library function."""
+    if _constant(a):
         return w.backend.constant.format(w.text(a))
     return w.wrap(a, need)
+
+
+def _constant(e: Expr) -> bool:
+    """Is `e` a 1×1 constant, which the code computes as a Python number?"""
+    return is_scalar(e.shape) and not any(isinstance(n, (Symbol, Ones, Zeros, Identity)) for n in preorder(e))
 
 
 def _definitions(source: str) -> list[tuple[str, str]]:

@@ -42,7 +42,7 @@ JAX = register(Backend(
     array_word="array",
     argument="jnp.asarray({0}, dtype=jnp.result_type(float))",
     scalar_argument="jnp.asarray({0}, dtype=jnp.result_type(float))",
-    scalar_result="jnp.reshape({0}, ())",
+    scalar_result="jnp.reshape(jnp.asarray({0}, dtype=jnp.result_type(float)), ())",
     ndim="jnp.ndim({0})",
     ones="jnp.ones({0})",
     zeros="jnp.zeros({0})",
@@ -53,4 +53,5 @@ JAX = register(Backend(
     kron_matmul=KRON_MATMUL,
     commutation_order=COMMUTATION_ORDER,
     functions={"expm": ("_expm({0})", EXPM)},
+    constant="float({0})",
 ))

@@ -29,7 +29,7 @@ NUMPY = register(Backend(
     scalar_words="a float",
     array_word="array",
     argument="np.asarray({0}, dtype=float)",
-    scalar_argument="np.asarray({0}, dtype=float).item()",
+    scalar_argument="np.float64(np.asarray({0}, dtype=float))",  # NumPy's arithmetic: inf and nan, never an error
     scalar_result="np.asarray({0}, dtype=float).item()",
     ndim="np.ndim({0})",
     ones="np.ones({0})",
@@ -40,4 +40,5 @@ NUMPY = register(Backend(
     block=_block,
     kron_matmul=KRON_MATMUL,
     commutation_order=COMMUTATION_ORDER,
+    constant="float({0})",  # np.square(2) ** -2 would be integer arithmetic
 ))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpose, nary
 from ..functions import DIAG, KRON
-from ..printing.precedence import ATOM, NEG, PRODUCT
+from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
 from ..shapes import Dim, is_scalar
 from .text import bracketed, split_sign, transposed_text
 
@@ -62,13 +62,15 @@ def matmul(w, factors: list[Expr]) -> tuple[str, int]:
     if not matrices:
         return " * ".join(w.wrap(f, PRODUCT + 1) for f in scalars), PRODUCT
     text, level = _chain(w, _fold_diagonals(w, matrices))
-    if scalars:
-        negative, lead = split_sign(Mul(*scalars) if len(scalars) > 1 else scalars[0])
-        body = f"{w.wrap(lead, PRODUCT)} * {text if level > PRODUCT else f'({text})'}"
-        if lead == Number(1):
-            body = text if level > PRODUCT or not negative else f"({text})"
-        return (f"-{body}", NEG) if negative else (body, PRODUCT)
-    return text, level
+    if not scalars:
+        return text, level
+    negative, lead = split_sign(Mul(*scalars) if len(scalars) > 1 else scalars[0])
+    if lead == Number(1):  # ±1: the chain itself, or its negative (bracketed unless it binds tighter than -)
+        if not negative:
+            return text, level
+        return (f"-{text}", NEG) if level >= POWER else (f"-({text})", NEG)
+    body = f"{w.wrap(lead, PRODUCT)} * {text if level > PRODUCT else f'({text})'}"
+    return (f"-({body})", NEG) if negative else (body, PRODUCT)  # -c * X is a product in Python: bracketed
 
 
 def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, Dim], Expr | None]]:

@@ -20,6 +20,7 @@ from ..printing.lets import SHORT_RESULT, shared_lets
 from ..printing.text import to_text
 from ..shapes import ONE, describe, is_scalar
 from .backend import backend as backend_of
+from .backend import reserved_names
 from .emit import Emitter, inline
 from .stable import stable
 from .text import python_name
@@ -32,8 +33,8 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
     `target` (``"numpy"``, ``"jax"``, ``"torch"``). With `like` (a vector parameter of the result's shape:
     the variable of a gradient) the result is 1-D when that argument is given 1-D. With `value` (a
     scalar expression) the function returns ``(value, result)``."""
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValueError(f"not a function name: {name!r}")
+    if not name.isidentifier() or keyword.iskeyword(name) or name in reserved_names() or name.startswith("_"):
+        raise ValueError(f"not a function name: {name!r} (an identifier, not a keyword, a library's name or _private)")
     b = backend_of(target)
     names = [python_name(p.name) for p in params]
     for p, py in zip(params, names):  # the grammar only makes identifiers; a hand-built Symbol may not be one
@@ -55,7 +56,7 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         source = next(((py, axis) for p, py in zip(params, names) for axis, d in enumerate(p.shape) if d.name == dim), None)
         if source is None:
             raise UnsupportedError(f"generated code: no argument has the size {dim} on its own")
-        plain = dim.isidentifier() and not keyword.iskeyword(dim)
+        plain = dim.isidentifier() and not keyword.iskeyword(dim) and dim not in reserved_names()
         var = dim if plain and dim not in w.taken else w.fresh((dim if plain else "size") + "_")
         w.taken.add(var)
         w.dims[dim] = var

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..expr import Add, Call, Expr, MatMul, Mul, Number, Power, Transpose, nary, negate
 from ..functions import EXP, LOG, LOGSUMEXP, SIGMOID, SOFTMAX, SOFTPLUS, SUM
+from ..shapes import is_vector
 from ..walks import bottom_up
 
 
@@ -69,6 +70,8 @@ def _softmax(node: Mul) -> Expr:
     for k, factor in enumerate(node.args):
         total = _sum_of_exp(factor)
         if total is None:
+            continue
+        if not is_vector(total.shape):  # softmax is of a vector; a matrix's exp / sum(exp) stays as it is
             continue
         exp_u = Call(EXP, total)
         for j, other in enumerate(node.args):

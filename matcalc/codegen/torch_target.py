@@ -1,5 +1,6 @@
 """The PyTorch target: ``torch`` code that ``torch.func.grad``, ``torch.func.vmap`` and ``torch.compile`` can
-transform, and that runs on whatever device its tensors live on.
+transform. The arrays it creates (ones, identities, indices) are made on PyTorch's default device, so on a GPU
+set it (``torch.set_default_device("cuda")``) as the tensors passed in are.
 
 Tensors take PyTorch's default float type (``torch.set_default_dtype(torch.float64)`` for double
 precision); scalars stay 0-d tensors. PyTorch spells a few rows otherwise than NumPy: ``relu``;
@@ -39,13 +40,13 @@ TORCH = register(Backend(
     array_word="tensor",
     argument="torch.as_tensor({0}, dtype=torch.get_default_dtype())",
     scalar_argument="torch.as_tensor({0}, dtype=torch.get_default_dtype())",
-    scalar_result="torch.reshape(torch.as_tensor({0}), ())",
+    scalar_result="torch.reshape(torch.as_tensor({0}, dtype=torch.get_default_dtype()), ())",
     ndim="torch.as_tensor({0}).dim()",
     ones="torch.ones({0})",
     zeros="torch.zeros({0})",
     eye="torch.eye({0})",
     flat="torch.reshape({0}, (-1,))",
-    item_1x1="torch.reshape(torch.as_tensor({0}), (1, 1))",
+    item_1x1="torch.reshape(torch.as_tensor({0}, dtype=torch.get_default_dtype()), (1, 1))",
     block=_block,
     kron_matmul=KRON_MATMUL,
     commutation_order=COMMUTATION_ORDER,

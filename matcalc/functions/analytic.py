@@ -11,7 +11,7 @@ Values: expm by scaling and squaring with the [13/13] Padé approximant (Higham,
 squaring method for the matrix exponential revisited", SIAM J. Matrix Anal. Appl. 26 (2005)); logm and
 sqrtm by eigendecomposition, for matrices with no eigenvalue on the closed negative real axis (the
 evaluator: eigh for a symmetric argument, eig for another diagonalizable one, NaN elsewhere; generated
-code assumes a symmetric positive definite argument and uses eigh).
+code uses eig, in complex arithmetic, for any argument).
 """
 
 from __future__ import annotations
@@ -74,14 +74,15 @@ _EXPM_NAMESPACE: dict = {"xp": np}
 exec(compile(EXPM_CODE, "<matcalc expm>", "exec"), _EXPM_NAMESPACE)  # a fixed constant of this module, no user text
 _EXPM_PADE = _EXPM_NAMESPACE["_expm"]
 LOGM_CODE = '''def _logm(u):
-    """The logarithm of a symmetric positive definite matrix, by its eigendecomposition."""
-    w, v = xp.linalg.eigh(u)
-    return (v * xp.log(w)) @ v.T
+    """The principal logarithm of a diagonalizable matrix, V log(Λ) V⁻¹ (in complex arithmetic: NaN or a
+    complex part where an eigenvalue lies on the negative real axis, as the logarithm is not defined there)."""
+    w, v = xp.linalg.eig(u)
+    return xp.real((v * xp.log(w + 0j)) @ xp.linalg.inv(v))
 '''
 SQRTM_CODE = '''def _sqrtm(u):
-    """The square root of a symmetric positive definite matrix, by its eigendecomposition."""
-    w, v = xp.linalg.eigh(u)
-    return (v * xp.sqrt(w)) @ v.T
+    """The principal square root of a diagonalizable matrix, V √Λ V⁻¹ (in complex arithmetic)."""
+    w, v = xp.linalg.eig(u)
+    return xp.real((v * xp.sqrt(w + 0j)) @ xp.linalg.inv(v))
 '''
 
 
