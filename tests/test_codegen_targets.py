@@ -268,3 +268,59 @@ def test_a_missing_library_is_named(monkeypatch):
     assert "import torch" in d.to_source(target="torch")
     with pytest.raises(ImportError, match=r"the torch code needs torch installed \(pip install"):
         d.to_function(target="torch")
+
+
+# ---------------------------------------------------------------- regressions found by review: wrong numbers
+
+REVIEW_CASES = [
+    ("c / (-0.5 * x.T @ A @ x)", "c", "c: scalar"),  # 1.0 / -0.5 * (…) was (1/-0.5) * (…)
+    ("2 ** (-0.5 * x.T @ A @ x)", "x", None),  # 2 ** -0.5 * (…) was (2 ** -0.5) * (…)
+    ("sum(y ** (-2 * x.T @ z))", "y", None),
+    ("y.T @ (x @ (-s))", "s", "s: scalar"),
+    ("sum(((-I) @ (-(A + B))) ∘ X) + c", "c", "c: scalar; A: matrix(n, n)"),  # the value: A + B * X
+    ("x.T @ logm(S) @ y", "x", "S: matrix(n, n)"),  # S not symmetric: eigh read one triangle
+    ("trace(A @ sqrtm(c * S))", "c", "c: scalar; S: matrix(n, n)"),
+    ("log(sum(exp(X @ W)))", "W", None),  # the softmax rewrite of a matrix
+    ("exp(pi) * sum(x) + sqrt(1 + 2**2) * sum(x)", "x", None),  # Python numbers given to library functions
+    ("sum([x; 0 * x])", "x", None),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("expr, wrt, where", REVIEW_CASES)
+def test_review_cases_compute_the_value_and_the_derivative(expr, wrt, where, target, request):
+    if target != "numpy":
+        request.getfixturevalue(target)
+    d = mc.derive(expr, wrt, where=where)
+    arrays = values(d)
+    if "logm" in expr or "sqrtm" in expr:  # a non-symmetric S with its eigenvalues well inside the right half-plane
+        n = np.shape(arrays["S"])[0]
+        arrays["S"] = 3 * np.eye(n) + 0.3 * np.random.default_rng(5).normal(size=(n, n))
+        if "c" in arrays:
+            arrays["c"] = 0.5 + np.abs(arrays["c"])
+    fn = d.to_function(target=target, with_value=True)
+    if target == "jax":
+        fn = request.getfixturevalue("jax").jit(fn)
+    value, derivative = fn(**_arguments(d, arrays))
+    _close(value, mc.evaluate(d.f, arrays), expr + " (value)")
+    _close(derivative, d.matrix(arrays), expr)
+
+
+def test_a_users_function_named_like_a_helper_keeps_its_own_code():
+    sympy = pytest.importorskip("sympy")
+    t = sympy.Symbol("t")
+    if "erfc" not in mc.functions.REGISTRY:
+        mc.register_function("erfc", 2 * t)
+    d = mc.derive("sum(erfc(x) ∘ y + normal_cdf(x) ∘ y)", "y")
+    arrays = values(d)
+    _close(d.to_function()(**arrays), d.matrix(arrays), "erfc beside normal_cdf")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_logm_code_is_nan_where_the_principal_logarithm_is_not_defined(target, request):
+    if target != "numpy":
+        request.getfixturevalue(target)
+    d = mc.derive("x.T @ logm(S) @ y + x.T @ sqrtm(S) @ y", "x", where="S: matrix(n, n)")
+    arrays = {"S": np.diag([2.0, -1.0, 3.0]), "x": np.ones(3), "y": np.arange(3.0)}
+    got = _as_numpy(d.to_function(target=target)(**arrays))
+    assert np.all(np.isnan(got)) and np.all(np.isnan(d.matrix(arrays)))

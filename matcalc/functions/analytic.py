@@ -74,15 +74,18 @@ _EXPM_NAMESPACE: dict = {"xp": np}
 exec(compile(EXPM_CODE, "<matcalc expm>", "exec"), _EXPM_NAMESPACE)  # a fixed constant of this module, no user text
 _EXPM_PADE = _EXPM_NAMESPACE["_expm"]
 LOGM_CODE = '''def _logm(u):
-    """The principal logarithm of a diagonalizable matrix, V log(Λ) V⁻¹ (in complex arithmetic: NaN or a
-    complex part where an eigenvalue lies on the negative real axis, as the logarithm is not defined there)."""
+    """The principal logarithm of a diagonalizable matrix, V log(Λ) V⁻¹ in complex arithmetic; NaN when an
+    eigenvalue lies on the closed negative real axis, where it is not defined."""
     w, v = xp.linalg.eig(u)
-    return xp.real((v * xp.log(w + 0j)) @ xp.linalg.inv(v))
+    outside = xp.any((w.imag == 0) & (w.real <= 0))  # an eigenvalue on (-∞, 0]: not defined there
+    return xp.where(outside, float("nan"), xp.real((v * xp.log(w + 0j)) @ xp.linalg.inv(v)))
 '''
 SQRTM_CODE = '''def _sqrtm(u):
-    """The principal square root of a diagonalizable matrix, V √Λ V⁻¹ (in complex arithmetic)."""
+    """The principal square root of a diagonalizable matrix, V √Λ V⁻¹ in complex arithmetic; NaN when an
+    eigenvalue lies on the closed negative real axis."""
     w, v = xp.linalg.eig(u)
-    return xp.real((v * xp.sqrt(w + 0j)) @ xp.linalg.inv(v))
+    outside = xp.any((w.imag == 0) & (w.real <= 0))  # an eigenvalue on (-∞, 0]: not defined there
+    return xp.where(outside, float("nan"), xp.real((v * xp.sqrt(w + 0j)) @ xp.linalg.inv(v)))
 '''
 
 
