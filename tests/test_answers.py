@@ -47,7 +47,7 @@ TABLE = [
     ("y.T@A@x", "x", None, None, "A.T@y", "correct"),
     ("y.T@A@x", "y", None, None, "x.T@A.T", "correct"),
     ("y.T@A@x", "y", None, "numerator", "A@x", "other-layout"),
-    ("y.T@A@x", "x", None, None, "A@y", "shape-mismatch"),
+    ("y.T@A@x", "x", None, None, "A@y", "transposed"),  # A.T@y: the factor is named
     ("y.T@A@x", "x", None, None, "-A.T@y", "sign"),
     # Eg 2: least squares
     ("||y - Phi theta||^2", "theta", None, None, "-2 Phi^T (y - Phi theta)", "correct"),
@@ -247,11 +247,11 @@ def test_shape_mismatch_names_both_shapes():
 
 
 def test_shape_mismatch_when_the_answer_contradicts_the_question_shapes():
-    v = check_answer("y.T@A@x", "x", "A@y")  # A is n×m, y has n entries: A y is not even defined
+    v = check_answer("y.T@A@x", "x", "x@A")  # A is n×m, x has m entries: x A is not defined, nor one transpose away
     assert v.diagnosis == "shape-mismatch"
     assert "with the question's shapes" in v.message and "matrix(n, m)" in v.message
-    assert v.answer is None and v.answer_text == "A@y"
-    assert "answer:  A@y" in str(v)
+    assert v.answer is None and v.answer_text == "x@A"
+    assert "answer:  x@A" in str(v)
 
 
 def test_shape_mismatch_notices_a_missing_diag():

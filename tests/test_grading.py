@@ -52,11 +52,12 @@ def decided_by(question, answer, test, layout=None):
 
 def test_the_table_order_is_the_documented_one():
     assert [(r.name, r.test.__name__) for r in TABLE] == [
-        ("unknown-name", "unknown_names"), ("correct", "derived_tree"), ("shape-mismatch", "impossible_shape"),
+        ("unknown-name", "unknown_names"), ("correct", "derived_tree"),
+        ("transposed", "_transposed_factor_of_impossible"), ("shape-mismatch", "impossible_shape"),
         ("correct", "simplifies_to_derived"), ("inconclusive", "too_few_points"), ("wrong", "undefined"),
         ("correct", "test"), ("other-layout", "test"), ("vec-order", "test"), ("transposed", "transpose_of"),
         ("sign", "negative"), ("factor", "constant_multiple"), ("symmetric-slip", "symmetric_slip"),
-        ("wrong", "anything"),
+        ("transposed", "_transposed_factor"), ("wrong", "anything"),
     ]
     assert {r.name for r in TABLE} == set(mc.answers.DIAGNOSES)
 

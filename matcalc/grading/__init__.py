@@ -22,10 +22,11 @@ honouring the declared properties; two values agree when their largest differenc
 numbers, and so is one the simplifier turns into it when the numbers cannot decide.
 
 Diagnoses (each a name in :data:`DIAGNOSES`), tried in the order of :data:`TABLE`: ``unknown-name``,
-``correct`` (the derived tree itself), ``shape-mismatch``, ``correct`` (by the simplifier, when the
-numbers cannot decide), then by the numbers ``inconclusive``, ``wrong`` (undefined where the derivative
-is not), ``correct``, ``other-layout``, ``vec-order``, ``transposed``, ``sign``, ``factor``,
-``symmetric-slip`` and ``wrong``. :data:`DIAGNOSES` is the order a summary lists them in.
+``correct`` (the derived tree itself), ``transposed`` (one factor transposed makes an answer of an
+impossible shape right: :mod:`~matcalc.grading.transposes`), ``shape-mismatch``, ``correct`` (by the
+simplifier, when the numbers cannot decide), then by the numbers ``inconclusive``, ``wrong`` (undefined
+where the derivative is not), ``correct``, ``other-layout``, ``vec-order``, ``transposed``, ``sign``,
+``factor``, ``symmetric-slip``, ``transposed`` (one factor) and ``wrong``. :data:`DIAGNOSES` is the order a summary lists them in.
 """
 
 from .check import QUESTION_CACHE, assert_answer, check_answer, grade_answers, judge_answer, prepare

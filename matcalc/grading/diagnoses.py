@@ -34,6 +34,7 @@ from .findings import (
     unknown_names,
 )
 from .question import ROLES, Arrangement, Question
+from .transposes import transposed_factor
 from .verdict import Verdict
 
 ORDER_WORDS = {"col": "column by column", "row": "row by row"}
@@ -183,11 +184,28 @@ def say_wrong(q, a, _):
     return verdict(q, a, False, "wrong", msg, group=g, differences=diffs, sizes=draws[k].sizes)
 
 
+def say_transposed_factor(q, a, found):
+    candidate, name, added = found
+    what = f"{name} needs a transpose there" if added else f"{name} should not be transposed there"
+    return verdict(q, a, False, "transposed", f"wrong: {what}: {candidate} is the {q.noun}")
+
+
+def _transposed_factor(q: Question, a: Answer):
+    """One factor transposed (or not) makes the answer right: (corrected text, name, added)."""
+    return transposed_factor(q, a, judge)
+
+
+def _transposed_factor_of_impossible(q: Question, a: Answer):
+    """The same, asked of an answer of an impossible shape before it is called a shape mismatch."""
+    return _transposed_factor(q, a) if impossible_shape(q, a) is not None else None
+
+
 # ----------------------------------------------------------------------------------------- the table
 
 TABLE = (
     Diagnosis("unknown-name", unknown_names, say_unknown, numeric=False),
     Diagnosis("correct", derived_tree, say_symbolic, numeric=False),  # the very tree derived: no numbers needed
+    Diagnosis("transposed", _transposed_factor_of_impossible, say_transposed_factor),  # A@y for Aᵀy
     Diagnosis("shape-mismatch", impossible_shape, say_shape, numeric=False),
     Diagnosis("correct", simplifies_to_derived, say_symbolic, numeric=False),
     Diagnosis("inconclusive", too_few_points, say_inconclusive),
@@ -199,6 +217,7 @@ TABLE = (
     Diagnosis("sign", negative, say_sign),
     Diagnosis("factor", constant_multiple, say_factor),
     Diagnosis("symmetric-slip", symmetric_slip, say_slip),
+    Diagnosis("transposed", _transposed_factor, say_transposed_factor),  # a square factor left untransposed
     Diagnosis("wrong", anything, say_wrong),
 )
 
