@@ -191,13 +191,21 @@ def say_transposed_factor(q, a, found):
 
 
 def _transposed_factor(q: Question, a: Answer):
-    """One factor transposed (or not) makes the answer right: (corrected text, name, added)."""
-    return transposed_factor(q, a, judge)
+    """One square factor transposed (or not) makes an answer of the right shape right: (corrected text, name,
+    added)."""
+    return transposed_factor(q, a, _right, square_only=True)
+
+
+def _right(q: Question, b: Answer) -> bool:
+    """Is the candidate correct as asked (the derived tree, or equal to it at the random points)?"""
+    if derived_tree(q, b) is not None:
+        return True
+    return too_few_points(q, b) is None and undefined(q, b) is None and equal_as_asked(q, b) is not None
 
 
 def _transposed_factor_of_impossible(q: Question, a: Answer):
-    """The same, asked of an answer of an impossible shape before it is called a shape mismatch."""
-    return _transposed_factor(q, a) if impossible_shape(q, a) is not None else None
+    """The same for any factor, asked of an answer of an impossible shape before it is called a shape mismatch."""
+    return transposed_factor(q, a, _right) if impossible_shape(q, a) is not None else None
 
 
 # ----------------------------------------------------------------------------------------- the table

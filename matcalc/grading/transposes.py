@@ -21,33 +21,40 @@ MARKS = ("ᵀ", ".T", "^T", "'")  # transposes a name may already carry, removed
 NAME = re.compile(r"[^\W\d]\w*")
 
 
-def transposed_factor(q: Question, a: Answer, judge: Callable) -> tuple[str, str, bool] | None:
+def transposed_factor(q: Question, a: Answer, right: Callable, square_only: bool = False) -> tuple[str, str, bool] | None:
     """(the corrected answer text, the name, whether a transpose was added) when transposing one occurrence
-    of one name makes the answer right; else None. `judge` judges a candidate (the table's own)."""
+    of one name makes the answer right; else None. `right(q, b)` says whether a candidate is correct as asked
+    (the table's own correct rows, not the whole table: a wrong candidate needs no diagnosis). `square_only`:
+    only square matrices are transposed (an answer whose shape already fits keeps it only so)."""
     if a.memo.get("candidate") or not a.text or "\\" in a.text:
         return None
-    if "transposed-factor" not in a.memo:
-        a.memo["transposed-factor"] = _search(q, a.text, judge)
-    return a.memo["transposed-factor"]
+    key = ("transposed-factor", square_only)
+    if key not in a.memo:
+        a.memo[key] = _search(q, a.text, right, square_only)
+    return a.memo[key]
 
 
-def _search(q: Question, text: str, judge: Callable) -> tuple[str, str, bool] | None:
-    for candidate, name, added in _candidates(q, text):
+def _search(q: Question, text: str, right: Callable, square_only: bool) -> tuple[str, str, bool] | None:
+    tried: set[tuple[int, str]] = set()  # (position, name) already read: the second mark only if the first did not read
+    for candidate, name, added, position in _candidates(q, text):
+        if (position, name) in tried or (square_only and q.names[name].shape[0] != q.names[name].shape[1]):
+            continue
         try:
             b = read_answer(q, candidate)
         except LimitError:
             raise
         except MatcalcError:
             continue
+        tried.add((position, name))
         if b.expr is None or b.contradiction:
             continue
         b.memo["candidate"] = True  # judged without searching again
-        if judge(q, b).correct:
+        if right(q, b):
             return candidate, name, added
     return None
 
 
-def _candidates(q: Question, text: str) -> Iterator[tuple[str, str, bool]]:
+def _candidates(q: Question, text: str) -> Iterator[tuple[str, str, bool, int]]:
     """The answer's text with one occurrence of an array name of the question transposed, in order."""
     for m in NAME.finditer(text):
         name, end = m.group(), m.end()
@@ -56,10 +63,10 @@ def _candidates(q: Question, text: str) -> Iterator[tuple[str, str, bool]]:
             continue
         mark = next((k for k in MARKS if text.startswith(k, end) and not _continues(text, end + len(k), k)), None)
         if mark is not None:
-            yield text[:end] + text[end + len(mark):], name, False
+            yield text[:end] + text[end + len(mark):], name, False, end
         else:
             for added in _added_marks(text):  # the answer's own notation first: a mixed one would not read
-                yield text[:end] + added + text[end:], name, True
+                yield text[:end] + added + text[end:], name, True, end
 
 
 def _added_marks(text: str) -> tuple[str, ...]:
