@@ -15,7 +15,8 @@ from pathlib import Path
 from .codegen import TARGETS
 from .course import find_course
 from .errors import MatcalcError
-from .gradebook import LAYOUT_CHOICES, grade_rows, read_answers, report_csv, report_markdown, summary_text
+from .gradebook import grade_rows, read_answers, report_csv, report_markdown, summary_text
+from .layout import LAYOUTS, VEC_ORDERS
 from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
 from .shapes import describe
@@ -60,13 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x.T@A@x"')
     derive.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
     derive.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
-    derive.add_argument("--layout", choices=["mixed", "numerator", "denominator"], default="mixed",
+    derive.add_argument("--layout", choices=LAYOUTS, default="mixed",
                         help="mixed (default): gradients have the variable's shape; numerator: gradients are rows; "
                              "denominator: Jacobians are transposed")
     derive.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
                         help=NOTATION_HELP)
     derive.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
-    derive.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default="col", metavar="ORDER",
+    derive.add_argument("--vec", choices=VEC_ORDERS, default="col", metavar="ORDER",
                         help="order of matrix entries in a tensor-valued derivative (vec-Jacobian): col = column by "
                              "column (default), row = row by row; a pair gives the output's, then the "
                              "variable's order")
@@ -106,10 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--notation", choices=NOTATION_CHOICES, default="auto",
                         help=NOTATION_HELP)
     check.add_argument("--where", default=None, help='declarations, e.g. "A: symmetric"')
-    check.add_argument("--layout", choices=["any", *LAYOUT_CHOICES], default=None,
+    check.add_argument("--layout", choices=["any", *LAYOUTS], default=None,
                        help="the layout the answer must use; any (default, unless a matcalc.toml sets the course's): "
                             "accept every layout and say which one")
-    check.add_argument("--vec", choices=["col", "row", "col,row", "row,col"], default=None, metavar="ORDER",
+    check.add_argument("--vec", choices=VEC_ORDERS, default=None, metavar="ORDER",
                        help="vec order expected of a tensor-valued derivative (as for derive; default col, or the "
                             "course's)")
     check.add_argument("--hessian", action="store_true",

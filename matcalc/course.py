@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MatcalcError
+from .layout import LAYOUTS, VEC_ORDERS
 
-LAYOUTS = ("mixed", "numerator", "denominator")
-VEC_ORDERS = ("col", "row", "col,row", "row,col")
 KEYS = ("layout", "vec")
 
 

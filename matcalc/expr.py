@@ -386,28 +386,8 @@ def shape_error(op: str, left: Expr, right: Expr, why: str = "") -> ShapeError:
     return ShapeError(msg + (f" ({why})" if why else ""))
 
 
-def negate(e: Expr) -> Expr:
-    """``-e`` as the parser spells it: a negative Number, a negated leading coefficient, or ``-1 * e``
-    (merged into an element-wise product, so ``-(y * z)`` and ``-y * z`` are the same tree)."""
-    if isinstance(e, Number):
-        return Number(-e.value)
-    if isinstance(e, Mul) and isinstance(e.args[0], Number):
-        c = -e.args[0].value
-        rest = e.args[1:]
-        if c == 1:
-            return nary(Mul, rest)
-        return Mul(Number(c), *rest)
-    if isinstance(e, Mul):
-        return Mul(Number(-1), *e.args)
-    return Mul(Number(-1), e)
-
-
-def nary(cls: type[Expr], items) -> Expr:
-    """``cls(*items)`` for an n-ary node (Add, Mul, MatMul), or the item itself when there is one."""
-    items = list(items)
-    return items[0] if len(items) == 1 else cls(*items)
-
-
-# the tree walks (preorder, substitution, counting) live in matcalc.walks; they are named here too, as everything
-# that builds trees imports them with the node classes
+# the canonical constructors (negate, nary: matcalc.canonical; Expr's - operators use negate) and the tree walks
+# (preorder, substitution, counting: matcalc.walks) are named here too, as everything that builds trees imports
+# them with the node classes
+from .canonical import nary, negate  # noqa: E402, F401
 from .walks import bottom_up, count_in_tree, count_nodes, distinct_nodes, map_args, preorder, substitute, symbols  # noqa: E402, F401

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from .course import Course
 from .errors import MatcalcError
-
-LAYOUT_CHOICES = ("mixed", "numerator", "denominator")
-
+from .layout import LAYOUTS
 
 REQUIRED_COLUMNS = ("id", "expression", "wrt", "answer")
 REPORT_COLUMNS = ("id", "correct", "diagnosis", "message", "expected", "expression", "wrt", "answer", "where", "layout")
@@ -127,8 +125,8 @@ def _row_problem(row) -> str | None:
     if missing:
         return f"the row has no {' or '.join(missing)}"
     layout = row.get("layout") or None
-    if layout is not None and layout not in (*LAYOUT_CHOICES, "any"):
-        return f"layout must be one of {', '.join(LAYOUT_CHOICES)} or any, not {layout!r}"
+    if layout is not None and layout not in (*LAYOUTS, "any"):
+        return f"layout must be one of {', '.join(LAYOUTS)} or any, not {layout!r}"
     return None
 
 

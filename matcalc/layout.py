@@ -25,6 +25,7 @@ from .expr import Expr, Transpose
 from .shapes import ONE, Shape, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
+VEC_ORDERS = ("col", "row", "col,row", "row,col")  # column- or row-major vec; a pair: the output's, then the variable's
 KINDS = ("gradient", "jacobian", "tensor", "derivative")
 # the layout that transposes each kind's natural arrangement
 TRANSPOSING = {"gradient": "numerator", "jacobian": "denominator", "tensor": "denominator", "derivative": "denominator"}
@@ -96,5 +97,5 @@ def meaning(kind: str, layout: str, f: Expr, name: str, x_shape: Shape, vec=("co
     return f"the derivative w.r.t. the scalar {name}, entry by entry"
 
 
-__all__ = ["LAYOUTS", "KINDS", "is_transposed", "arrange", "expected_shape", "unarrange", "convention", "meaning",
+__all__ = ["LAYOUTS", "VEC_ORDERS", "KINDS", "is_transposed", "arrange", "expected_shape", "unarrange", "convention", "meaning",
            "natural_shape"]

@@ -126,3 +126,17 @@ def values(d, seed=0, sizes=(3, 5, 2, 4, 6)):
     return arrays
 
 
+
+
+def as_numpy(value) -> np.ndarray:
+    """A result of any target (a NumPy or JAX array, a tensor, a number) as a float NumPy array."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value, dtype=float)
+
+
+def close(got, want, what: str = ""):
+    """`got` (of any target) equals `want` to 1e-9, in `want`'s shape (a 1-D vector may stand for a column)."""
+    got, want = as_numpy(got), np.asarray(want, dtype=float)
+    assert got.size == want.size, f"{what}: shape {got.shape}, want {want.shape}"
+    np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-9, atol=1e-10, err_msg=what)

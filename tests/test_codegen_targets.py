@@ -7,21 +7,21 @@ against PyTorch's own automatic differentiation (``torch.func.grad`` and
 ``torch.autograd.functional.hessian`` of the generated value function), the JAX code against
 ``jax.grad``; and ``with_value=True`` functions against the value and the derivative separately.
 
-JAX and PyTorch are optional (the ``targets`` extra). Their tests are skipped when they are not
-installed, unless MATCALC_REQUIRE_TARGETS=1 (as in CI), which makes a missing library a failure.
+JAX and PyTorch are optional (the ``targets`` extra): the ``torch`` and ``jax`` fixtures (conftest.py) skip
+without them, unless MATCALC_REQUIRE_TARGETS=1 (as in CI).
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 import sys
 import types
 
 import numpy as np
 import pytest
-from codegen_corpus import HESSIAN_CASES, corpus, values
+from codegen_corpus import HESSIAN_CASES, as_numpy, close, corpus, values
+from conftest import target_library
 
 import matcalc as mc
 from matcalc.codegen import BACKENDS, TARGETS, python_name
@@ -31,43 +31,8 @@ CORPUS = corpus()
 IDS = [name for name, _ in CORPUS]
 
 
-def _library(name: str):
-    if os.environ.get("MATCALC_REQUIRE_TARGETS") == "1":
-        return __import__(name)
-    return pytest.importorskip(name)
-
-
-@pytest.fixture()
-def torch():
-    torch = _library("torch")
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield torch
-    torch.set_default_dtype(old)
-
-
-@pytest.fixture(scope="module")
-def jax():
-    jax = _library("jax")
-    jax.config.update("jax_enable_x64", True)
-    return jax
-
-
 def _arguments(d, arrays):
     return {python_name(k): v for k, v in arrays.items()}
-
-
-def _as_numpy(value) -> np.ndarray:
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
-    return np.asarray(value, dtype=float)
-
-
-def _close(got, want, what: str):
-    got = _as_numpy(got)
-    want = np.asarray(want, dtype=float)
-    assert got.shape == want.shape or got.size == want.size == 1, f"{what}: shape {got.shape}, want {want.shape}"
-    np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-9, atol=1e-10, err_msg=what)
 
 
 def test_the_targets_are_numpy_jax_and_torch():
@@ -79,7 +44,7 @@ def test_torch_target_computes_the_closed_form(case, torch):
     name, build = CORPUS[case]
     d = build()
     arrays = values(d)
-    _close(d.to_function(target="torch")(**_arguments(d, arrays)), d.matrix(arrays), name)
+    close(d.to_function(target="torch")(**_arguments(d, arrays)), d.matrix(arrays), name)
 
 
 @pytest.mark.parametrize("case", range(len(CORPUS)), ids=IDS)
@@ -88,7 +53,7 @@ def test_jax_target_computes_the_closed_form_under_jit(case, jax):
     d = build()
     arrays = values(d)
     fn = jax.jit(d.to_function(target="jax"))
-    _close(fn(**_arguments(d, arrays)), d.matrix(arrays), name)
+    close(fn(**_arguments(d, arrays)), d.matrix(arrays), name)
 
 
 @pytest.mark.parametrize("case", range(len(CORPUS)), ids=IDS)
@@ -104,7 +69,7 @@ def test_jax_target_in_numpy_semantics(case, monkeypatch):
     monkeypatch.setitem(sys.modules, "jax", jax_module)
     monkeypatch.setitem(sys.modules, "jax.numpy", np)
     arrays = values(d)
-    _close(d.to_function(target="jax")(**_arguments(d, arrays)), d.matrix(arrays), name)
+    close(d.to_function(target="jax")(**_arguments(d, arrays)), d.matrix(arrays), name)
 
 
 def _gradient_cases():
@@ -127,7 +92,7 @@ def test_torch_gradients_agree_with_torch_autograd(case, torch):
         return fn(**{**args, var: x})[0]
 
     auto = torch.func.grad(value)(args[var])
-    _close(fn(**args)[1], _as_numpy(auto).reshape(np.shape(d.matrix(arrays))), name)
+    close(fn(**args)[1], as_numpy(auto).reshape(np.shape(d.matrix(arrays))), name)
 
 
 @pytest.mark.parametrize("expr, wrt", HESSIAN_CASES)
@@ -140,13 +105,13 @@ def test_torch_hessians_agree_with_torch_autograd(expr, wrt, torch):
     var = python_name(h.wrt.name)
     auto = torch.autograd.functional.hessian(lambda x: value(**{**args, var: x})[0], args[var])
     size = int(np.prod(args[var].shape))
-    want = _as_numpy(auto).reshape(size, size, order="F")  # vec (column by column) on both sides
-    got = _as_numpy(h.to_function(target="torch")(**args))
+    want = as_numpy(auto).reshape(size, size, order="F")  # vec (column by column) on both sides
+    got = as_numpy(h.to_function(target="torch")(**args))
     if "spd" in (h.assumptions or ""):  # a symmetric variable: the Hessians agree on symmetric directions
         n = args[var].shape[0]
         sym = (np.eye(size) + np.eye(size)[np.arange(size).reshape(n, n).T.reshape(-1)]) / 2
         got, want = sym @ got @ sym, sym @ want @ sym
-    _close(got, want, expr)
+    close(got, want, expr)
 
 
 @pytest.mark.parametrize("case", range(len(_gradient_cases())), ids=[n for n, _ in _gradient_cases()])
@@ -160,7 +125,7 @@ def test_jax_gradients_agree_with_jax_grad(case, jax):
     args = _arguments(d, arrays)
     var = python_name(d.wrt.name)
     auto = jax.grad(lambda x: fn(**{**args, var: x})[0])(np.asarray(args[var], dtype=float))
-    _close(fn(**args)[1], _as_numpy(auto).reshape(np.shape(d.matrix(arrays))), name)
+    close(fn(**args)[1], as_numpy(auto).reshape(np.shape(d.matrix(arrays))), name)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -173,8 +138,8 @@ def test_value_and_derivative_from_one_function(case, target, request):
     d = build()
     arrays = values(d)
     value, derivative = d.to_function(target=target, with_value=True)(**_arguments(d, arrays))
-    _close(value, mc.evaluate(d.f, arrays), name + " (value)")
-    _close(derivative, d.matrix(arrays), name)
+    close(value, mc.evaluate(d.f, arrays), name + " (value)")
+    close(derivative, d.matrix(arrays), name)
 
 
 def test_the_value_and_the_gradient_share_their_subexpressions():
@@ -217,7 +182,7 @@ def test_jax_expm_is_jax_scipys(monkeypatch):
                          ("jax.scipy.linalg", linalg)]:
         monkeypatch.setitem(sys.modules, name, module)
     arrays = values(d)
-    _close(d.to_function(target="jax")(**arrays), d.matrix(arrays), "expm")
+    close(d.to_function(target="jax")(**arrays), d.matrix(arrays), "expm")
 
 
 def test_unknown_code_target_is_refused():
@@ -235,7 +200,7 @@ def test_a_new_target_is_one_table():
         source = d.to_source(target="numpy-copy")
         assert "numpy.tanh(" in source and "np.tanh" not in source
         arrays = values(d)
-        _close(d.to_function(target="numpy-copy")(**_arguments(d, arrays)), d.matrix(arrays), "copy")
+        close(d.to_function(target="numpy-copy")(**_arguments(d, arrays)), d.matrix(arrays), "copy")
     finally:
         del BACKENDS["numpy-copy"]
 
@@ -250,11 +215,11 @@ def test_a_gradient_by_a_1d_vector_comes_back_1d(target, request):
     assert tuple(grad(X=X, w=w, y=y).shape) == (3,)
     assert tuple(grad(X=X, w=w.reshape(-1, 1), y=y).shape) == (3, 1)
     value, g = mc.derive("0.5 * ||X@w - y||^2", "w").to_function(target=target, with_value=True)(X=X, w=w, y=y)
-    assert tuple(g.shape) == (3,) and np.shape(_as_numpy(value)) in ((), (1,))
+    assert tuple(g.shape) == (3,) and np.shape(as_numpy(value)) in ((), (1,))
 
 
 def test_torch_computes_in_its_default_float_type():
-    torch = _library("torch")
+    torch = target_library("torch")
     assert torch.get_default_dtype() == torch.float32
     grad = mc.derive("x.T @ A @ x", "x").to_function(target="torch")
     rng = np.random.default_rng(1)
@@ -302,8 +267,8 @@ def test_review_cases_compute_the_value_and_the_derivative(expr, wrt, where, tar
     if target == "jax":
         fn = request.getfixturevalue("jax").jit(fn)
     value, derivative = fn(**_arguments(d, arrays))
-    _close(value, mc.evaluate(d.f, arrays), expr + " (value)")
-    _close(derivative, d.matrix(arrays), expr)
+    close(value, mc.evaluate(d.f, arrays), expr + " (value)")
+    close(derivative, d.matrix(arrays), expr)
 
 
 def test_a_users_function_named_like_a_helper_keeps_its_own_code():
@@ -313,7 +278,7 @@ def test_a_users_function_named_like_a_helper_keeps_its_own_code():
         mc.register_function("erfc", 2 * t)
     d = mc.derive("sum(erfc(x) ∘ y + normal_cdf(x) ∘ y)", "y")
     arrays = values(d)
-    _close(d.to_function()(**arrays), d.matrix(arrays), "erfc beside normal_cdf")
+    close(d.to_function()(**arrays), d.matrix(arrays), "erfc beside normal_cdf")
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -322,5 +287,5 @@ def test_logm_code_is_nan_where_the_principal_logarithm_is_not_defined(target, r
         request.getfixturevalue(target)
     d = mc.derive("x.T @ logm(S) @ y + x.T @ sqrtm(S) @ y", "x", where="S: matrix(n, n)")
     arrays = {"S": np.diag([2.0, -1.0, 3.0]), "x": np.ones(3), "y": np.arange(3.0)}
-    got = _as_numpy(d.to_function(target=target)(**arrays))
+    got = as_numpy(d.to_function(target=target)(**arrays))
     assert np.all(np.isnan(got)) and np.all(np.isnan(d.matrix(arrays)))

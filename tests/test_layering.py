@@ -50,6 +50,7 @@ FLOORS: dict[str, str] = {
     "matcalc.properties": "tree",
     "matcalc.expr": "tree",
     "matcalc.walks": "tree",
+    "matcalc.canonical": "tree",
     # functions
     "matcalc.functions.*": "functions",
     # printing

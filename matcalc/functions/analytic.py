@@ -71,7 +71,7 @@ EXPM_CODE = f'''def _expm(u):
     return result
 '''
 _EXPM_NAMESPACE: dict = {"xp": np}
-exec(compile(EXPM_CODE, "<matcalc expm>", "exec"), _EXPM_NAMESPACE)  # a fixed constant of this module, no user text
+exec(compile(EXPM_CODE, "<matcalc expm>", "exec"), _EXPM_NAMESPACE)  # safe: a fixed constant of this module, no user text
 _EXPM_PADE = _EXPM_NAMESPACE["_expm"]
 LOGM_CODE = '''def _logm(u):
     """The principal logarithm of a diagonalizable matrix, V log(Λ) V⁻¹ in complex arithmetic; NaN when an
