@@ -48,9 +48,15 @@ def one_spelling(node, decls: dict, known=()):
     rename = {other: spellings[0] for spellings in groups.values() for other in spellings[1:]}
     if not rename:
         return node, decls
-    for n in _walk(node):
+    from .syntax_tree import Syntax
+    from .syntax_walks import _copy, rewrite
+
+    def renamed(n, args):  # a new tree: syntax trees are shared (matcalc.syntax keeps them by text)
         if n.op == "name" and n.data in rename:
-            n.data = rename[n.data]
+            return Syntax("name", args, rename[n.data], n.pos, n.end)
+        return _copy(n, args)
+
+    node = rewrite(node, renamed)
     merged: dict = {}
     for name, decl in decls.items():
         name = rename.get(name, name)

@@ -63,20 +63,28 @@ def parse_syntax(text: str, start: str = "expr", notes: list | None = None):
     check_size(text, "expression" if start == "expr" else "declaration")
     if start == "expr" and not text.translate(INVISIBLE).strip():
         raise ParseError("empty expression", text, 0)
-    lexed = prepare_text(text) if start == "expr" else text.translate(INVISIBLE)
-    tree = run_parser(lark_parser(), lexed, text, start)
     if start == "where":
-        return tree, []
+        return run_parser(lark_parser(), text.translate(INVISIBLE), text, start), []
+    node, markers, built_notes = _expression_syntax(text)
+    if notes is not None:
+        notes.extend(built_notes)
+    return node, list(markers)
+
+
+@lru_cache(maxsize=4096)
+def _expression_syntax(text: str) -> tuple[Syntax, tuple, tuple]:
+    """The syntax tree of an expression's text, its markers and notes; kept for texts met again (a class's
+    answers repeat, and an answer that does not fit a question's shapes is read a second time on its own).
+    Syntax trees are never changed once built (later passes rebuild what they change), so one can be shared."""
+    tree = run_parser(lark_parser(), prepare_text(text), text, "expr")
     builder = _ToSyntax(text)
     try:
         node = builder.transform(tree)
-        if notes is not None:
-            notes.extend(builder.notes)
     except VisitError as e:
         if isinstance(e.orig_exc, MatcalcError):
             raise e.orig_exc from None
         raise
-    return node, builder.markers
+    return node, tuple(builder.markers), tuple(builder.notes)
 
 
 def run_parser(parser: Lark, lexed: str, text: str, start: str):
