@@ -13,11 +13,13 @@ once sorted by question and once shuffled, and the times are printed side by sid
 also grades them with another copy of the package (a directory holding an older ``matcalc`` tree under
 any package name, e.g. one extracted with ``git archive``), for a before/after comparison.
 
-    python benchmarks/grade_benchmark.py [--rows 10000] [--questions 500] [--order both|sorted|shuffled]
-                                         [--seed 0] [--repeat 1] [--baseline DIR] [--jobs N]
+    python benchmarks/grade_benchmark.py [--rows 10000] [--questions 20 500] [--order both|sorted|shuffled]
+                                         [--seed 0] [--repeat 1] [--baseline DIR] [--jobs 2]
 
-``--jobs N`` also grades with ``grade_rows(rows, N)`` (``matcalc grade --jobs N``: the questions shared out
-between N processes), beside one process.
+One class is made per question count (default: 20 and 500 distinct questions). ``--jobs N`` (default 2)
+also grades with ``grade_rows(rows, N)`` (``matcalc grade --jobs N``: the questions shared out between N
+processes), beside one process. The summary gives rows per second for each, the shuffled / sorted time
+ratio and the speed-up of N processes over one.
 """
 
 from __future__ import annotations
@@ -274,26 +276,56 @@ def grade_in_fresh_interpreter(package: str, path: Path, csv_in: Path, report_ou
         raise SystemExit(f"grading with {package} failed:\n{done.stderr}")
     timing = json.loads(done.stdout.strip().splitlines()[-1])
     with report_out.open(newline="", encoding="utf-8") as fh:
-        return timing, {row["id"]: row for row in csv.DictReader(fh)}
+        return timing, {row["id"]: _without_line(row) for row in csv.DictReader(fh)}
+
+
+def _without_line(row: dict[str, str]) -> dict[str, str]:
+    """A report row without its line number in the file (which the order of the rows changes)."""
+    row.pop("line", None)
+    return row
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=10000, help="answers in the class (default 10000)")
-    ap.add_argument("--questions", type=int, default=500, help="distinct questions (default 500)")
+    ap.add_argument("--questions", type=int, nargs="+", default=[20, 500],
+                    help="distinct questions: one class per count (default 20 and 500)")
     ap.add_argument("--order", choices=["both", "sorted", "shuffled"], default="both")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="grade each way this many times and keep the fastest")
     ap.add_argument("--baseline", type=Path, default=None,
                     help="a package directory (another copy of matcalc) to grade the same rows with, for comparison")
-    ap.add_argument("--jobs", type=int, default=1,
-                    help="processes grading (matcalc grade --jobs; default 1; a baseline without it uses one)")
+    ap.add_argument("--jobs", type=int, default=2,
+                    help="processes grading (matcalc grade --jobs), beside one process (default 2; 1: one only)")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         worker(*args.worker)
         return 0
-    questions = make_questions(args.questions)
+    status, summary = 0, []
+    for count in args.questions:
+        code, times = grade_class(args, count)
+        status = status or code
+        summary.append((count, times))
+    print("\nsummary (wall time, fastest of the repeats; ratios side by side from one run)")
+    orders = ["sorted", "shuffled"] if args.order == "both" else [args.order]
+    for count, times in summary:
+        labels = sorted({label for label, _ in times}, key=lambda label: (label != "baseline", label))
+        for label in labels:
+            print(f"  {count:4} questions, {label:10}" + "".join(f"  {o} {args.rows / times[label, o]:7.0f} rows/s"
+                                                              for o in orders))
+        if len(orders) == 2:
+            print(f"  {count:4} questions: shuffled / sorted time, one process: "
+                  f"{times['now', 'shuffled'] / times['now', 'sorted']:.2f}")
+        if args.jobs > 1:
+            print(f"  {count:4} questions: one process / {args.jobs} jobs: "
+                  + ", ".join(f"{o} {times['now', o] / times[f'now -j{args.jobs}', o]:.2f}×" for o in orders))
+    return status
+
+
+def grade_class(args, count: int) -> tuple[int, dict[tuple[str, str], float]]:
+    """Grade a class of `args.rows` answers over `count` questions every way asked; (status, wall times)."""
+    questions = make_questions(count)
     rows = make_class(args.rows, questions, args.seed)
     kinds = Counter(r["expected"] for r in rows)
     distinct = len({(r["expression"], r["wrt"], r["where"], r["layout"], r["answer"]) for r in rows})
@@ -311,10 +343,10 @@ def main(argv=None) -> int:
     reports: dict[tuple[str, str], dict] = {}
     status = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for order in orders:
-            path = Path(tmp) / f"{order}.csv"
-            write_csv(in_order(rows, order, args.seed), path)
-            for _ in range(args.repeat):  # interleaved, so that a busy machine slows both alike
+        for _ in range(args.repeat):  # interleaved, so that a busy machine slows every way alike
+            for order in orders:
+                path = Path(tmp) / f"{order}.csv"
+                write_csv(in_order(rows, order, args.seed), path)
                 for package, where, label, jobs in packages:
                     timing, report = grade_in_fresh_interpreter(package, where, path, Path(tmp) / f"{label}-{order}.out",
                                                                 jobs)
@@ -334,9 +366,6 @@ def main(argv=None) -> int:
             ratios = [(times["baseline", o] / times[label, o], cpus["baseline", o] / cpus[label, o]) for o in orders]
             print(f"{'speed-up':10}" + "".join(f"{wall:17.1f}× {cpu if jobs == 1 else float('nan'):15.1f}×"
                                               for wall, cpu in ratios) + f"  ({label} / baseline)")
-    if len(orders) == 2:
-        print(f"shuffled / sorted (now): {times['now', 'shuffled'] / times['now', 'sorted']:.2f} wall, "
-              f"{cpus['now', 'shuffled'] / cpus['now', 'sorted']:.2f} processor")
     for (label, order), report in reports.items():
         wrong = [(r["id"], r["expression"], r["answer"], r["expected"], report[r["id"]]["diagnosis"]) for r in rows
                  if report[r["id"]]["diagnosis"] != r["expected"]]
@@ -350,7 +379,8 @@ def main(argv=None) -> int:
         if key[0].startswith("now") and report != first:
             print(f"the verdicts of {key[1]} rows graded by {key[0]} differ from those of {orders[0]} rows")
             status = 1
-    return status
+    print()
+    return status, times
 
 
 if __name__ == "__main__":

@@ -73,9 +73,9 @@ from .sympy_bridge import register_function  # noqa: E402  (imports SymPy only w
 
 __all__ += ["Derivative", "Hessian", "derive", "gradient", "hessian", "jacobian", "register_function"]
 
-from .grading import Verdict, assert_answer, check_answer  # noqa: E402
+from .grading import Verdict, assert_answer, assert_function, check_answer, check_function  # noqa: E402
 
-__all__ += ["check_answer", "assert_answer", "Verdict"]
+__all__ += ["check_answer", "assert_answer", "check_function", "assert_function", "Verdict"]
 
 from .course import Course, find_course  # noqa: E402
 

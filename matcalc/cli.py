@@ -1,31 +1,38 @@
 """The ``matcalc`` command: a thin front end over the public API.
 
 Exit status: 0 success, 1 user error (parse, shape, declaration, unsupported), 2 bad usage, and for
-``matcalc check`` 3 when the answer is not correct. A user error prints one message (with a caret
-under the position where there is one), never a traceback. ``matcalc grade`` reads a CSV of answers
-and writes a report (CSV or Markdown) with a verdict per row and a summary.
+``matcalc check`` and ``matcalc check-code`` 3 when the answer (the student's function) is not correct. A
+user error prints one message (with a caret under the position where there is one), never a traceback.
+``matcalc grade`` reads a CSV of answers and writes a report (CSV or Markdown) with a verdict per row and
+a summary.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .codegen import TARGETS
 from .course import find_course
 from .errors import MatcalcError
-from .gradebook import grade_rows, read_answers, report_csv, report_markdown, summary_text
-from .layout import LAYOUTS, VEC_ORDERS
+from .gradebook import grade_rows, read_answers  # noqa: F401 - grade_rows, read_answers: the API of `grade`
+from .layout import LAYOUTS, SYMMETRIC, VEC_ORDERS
 from .parser import assumptions, read
 from .printing import to_latex, to_math, to_text
+from .reports import report_csv, report_html, report_markdown, summary_text
 from .shapes import describe
 
 NOTATION_CHOICES = ("auto", "numpy", "matlab", "math", "latex")
 NOTATION_HELP = ("what '*' between arrays means: numpy (element-wise), matlab or math (matrix product); latex reads "
                  "LaTeX; auto (default) recognises LaTeX by its commands and otherwise decides from the other "
                  "operators of the expression, refusing when they do not say")
-EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_WRONG, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+REPORTS = {"csv": lambda report, title: report_csv(report), "markdown": report_markdown, "html": report_html}
+REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+SYMMETRIC_HELP = ("the gradient w.r.t. a symmetric (spd) matrix X: sym = sym(G) = (G + Gᵀ)/2, the gradient within "
+                  "symmetric matrices; cookbook = G + Gᵀ − G∘I, as the Matrix Cookbook (§2.8) writes it")
 
 
 class _Version(argparse.Action):
@@ -71,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="order of matrix entries in a tensor-valued derivative (vec-Jacobian): col = column by "
                              "column (default), row = row by row; a pair gives the output's, then the "
                              "variable's order")
+    derive.add_argument("--symmetric", choices=SYMMETRIC, default="sym", help=SYMMETRIC_HELP + " (default sym)")
     derive.add_argument("--steps", action="store_true", help="print the derivation, each step naming its rule")
     derive.add_argument("--latex", action="store_true", help="also print LaTeX")
     derive.add_argument("--check", action="store_true", help="verify against finite differences at random points")
@@ -113,20 +121,42 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--vec", choices=VEC_ORDERS, default=None, metavar="ORDER",
                        help="vec order expected of a tensor-valued derivative (as for derive; default col, or the "
                             "course's)")
+    check.add_argument("--symmetric", choices=SYMMETRIC, default=None,
+                       help=SYMMETRIC_HELP + " (default sym, or the course's)")
     check.add_argument("--hessian", action="store_true",
                        help="the answer is the Hessian of EXPR (a scalar) w.r.t. VAR, not its derivative")
     check.add_argument("--steps", action="store_true", help="also print the derivation of the correct closed form")
     check.set_defaults(run=_check)
+
+    code = sub.add_parser("check-code", help="judge a student's gradient function in a Python file: correct, or how it "
+                          "is wrong (exit 3)")
+    code.add_argument("function", metavar="FILE:FUNCTION", help="the function, e.g. student.py:grad; its parameters "
+                      "are named after EXPR's names (a vector comes as a 1-D array, a matrix 2-D, a scalar a float)")
+    code.add_argument("expr", metavar="EXPR", help='the expression whose derivative it computes, e.g. "||X@w - y||^2"')
+    code.add_argument("wrt_word", metavar="wrt", choices=["wrt"], help="the word 'wrt'")
+    code.add_argument("var", metavar="VAR", help="the variable, a name in EXPR")
+    code.add_argument("--timeout", type=float, default=None, metavar="S",
+                      help="seconds the function has to load and return at every random point (default 10)")
+    for action in check._actions:  # check's options: --notation, --where, --layout, --vec, … (but --answer)
+        if action.option_strings and action.dest not in ("help", "answer"):
+            code._add_action(action)
+    code.set_defaults(run=_check)
 
     grade = sub.add_parser("grade", help="grade a CSV of answers (id, expression, wrt, answer[, where][, layout])")
     grade.add_argument("file", metavar="FILE", help="a CSV file with a header row: id, expression, wrt, answer, "
                        "and optionally where and layout")
     grade.add_argument("--output", "-o", default=None, metavar="REPORT",
                        help="write the report there (default: standard output)")
-    grade.add_argument("--format", choices=["csv", "markdown"], default=None,
-                       help="report format; default: markdown for a REPORT ending in .md, else csv")
+    grade.add_argument("--format", choices=list(REPORTS), default=None,
+                       help="report format; default: markdown for a REPORT ending in .md, html for .html, else csv")
+    grade.add_argument("--html", action="store_const", const="html", dest="format",
+                       help="an HTML report a browser opens (the same as --format html)")
+    grade.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run with the same --output: grade only the rows it did not")
     grade.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="grade in N processes (default: the cores available); the report is the same for any N")
+    grade.add_argument("--symmetric", choices=SYMMETRIC, default=None,
+                       help=SYMMETRIC_HELP + " (default sym, or the course's)")
     grade.set_defaults(run=_grade)
     return parser
 
@@ -159,7 +189,7 @@ def _derive(args) -> int:
     from .derivative import derive
 
     return _report(derive(args.expr, args.var, layout=args.layout, where=args.where, vec=args.vec,
-                          notation=args.notation), args)
+                          notation=args.notation, symmetric=args.symmetric), args)
 
 
 def _hessian(args) -> int:
@@ -201,42 +231,63 @@ def _report(d, args) -> int:
 
 
 def _check(args) -> int:
-    from .grading import check_answer
+    from .grading import check_answer, check_function
 
-    course = find_course(".")  # a matcalc.toml here or above fixes the course's layout and vec order
+    def judge(expr, var, **options):  # the answer, or (check-code) the student's function, run within --timeout s
+        if args.command == "check-code":
+            return check_function(args.function, expr, var, timeout=args.timeout, **options)
+        return check_answer(expr, var, args.answer, **options)
+
+    course = find_course(".")  # a matcalc.toml here or above fixes the course's conventions
     layout = course.layout if args.layout is None else None if args.layout == "any" else args.layout
     vec = course.vec if args.vec is None else args.vec
-    verdict = check_answer(args.expr, args.var, args.answer, where=args.where, layout=layout, vec=vec,
-                           steps=args.steps, notation=args.notation, order=2 if args.hessian else 1)
+    verdict = judge(args.expr, args.var, where=args.where, layout=layout, vec=vec,
+                    steps=args.steps, notation=args.notation, order=2 if args.hessian else 1,
+                    symmetric=args.symmetric or course.symmetric)
     print(verdict)
-    taken = [f"layout {course.layout or 'any'}"] * (args.layout is None) + [f"vec {course.vec}"] * (args.vec is None)
-    if course.source and taken:  # say which conventions were the course's
-        print(f"  course:  {', '.join(taken)} (from {course.source})")
+    given = [key for key, option in (("layout", args.layout), ("vec", args.vec), ("symmetric", args.symmetric))
+             if option is not None or (key == "symmetric" and not verdict.derivative.symmetric_convention)]
+    if course.source and len(given) < 3:  # say which conventions were the course's
+        print(f"  course:  {course.describe(leave_out=given)}")
     return EXIT_OK if verdict.correct else EXIT_WRONG
 
 
 def _grade(args) -> int:
-    rows = read_answers(args.file)
+    from .classfile import read_class
+    from .gradefile import check_output, finish, for_terminal, grade_into, journal_path
+
     if args.jobs is not None and args.jobs < 1:
         raise MatcalcError(f"--jobs must be at least 1, not {args.jobs}")
-    course = find_course(Path(args.file).resolve().parent)
-    report = grade_rows(rows, args.jobs or _cores(), course)
-    if course.source:
-        print(f"course: {course.describe()}", file=sys.stderr)
-    fmt = args.format or ("markdown" if (args.output or "").lower().endswith((".md", ".markdown")) else "csv")
-    text = report_csv(report) if fmt == "csv" else report_markdown(report, Path(args.file).name)
-    if args.output is None:
-        sys.stdout.write(text)
+    answers, output = Path(args.file), Path(args.output) if args.output else None
+    if output is not None:  # before any grading: a wrong path is said at once, and the answers are never replaced
+        check_output(output, answers)
+    fmt = args.format or REPORT_SUFFIXES.get(output.suffix.lower() if output else "", "csv")
+    classfile = read_class(answers)
+    for warning in classfile.warnings:
+        print(f"warning: {for_terminal(warning)}", file=sys.stderr)
+    course = find_course(answers.resolve().parent)
+    if course.source:  # (an option given wins: it is not the course's)
+        print(f"course: {course.describe(leave_out=['symmetric'] * (args.symmetric is not None))}", file=sys.stderr)
+    if args.symmetric is not None:
+        course = replace(course, symmetric=args.symmetric)
+    try:
+        report = grade_into(classfile.rows, answers, output, course, args.jobs or _cores(), resume=args.resume,
+                            on_note=lambda note: print(note, file=sys.stderr))
+    except KeyboardInterrupt:
+        kept = (f"the rows graded so far are kept in {journal_path(output)}; the same command with --resume grades "
+                f"the rest" if output else "nothing was written (with --output, an interrupted run can be resumed)")
+        print(f"interrupted: {kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    text = REPORTS[fmt](report, answers.name)
+    if output is None:
+        sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
         if fmt == "csv":
             sys.stdout.flush()
             print(summary_text(report), file=sys.stderr)
         return EXIT_OK
-    try:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-    except OSError as err:
-        raise MatcalcError(f"cannot write {args.output}: {err.strerror or err}") from None
+    finish(output, text)
     print(summary_text(report))
-    print(f"report written to {args.output}")
+    print(f"report written to {output}")
     return EXIT_OK
 
 
@@ -269,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:  # pragma: no cover
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # pragma: no cover - output piped into `head`
         return EXIT_OK
     except Exception as e:  # pragma: no cover - a bug; still no traceback for the user

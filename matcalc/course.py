@@ -1,4 +1,5 @@
-"""A course's conventions, fixed once by the teacher: which layout answers must use, and which vec order.
+"""A course's conventions, fixed once by the teacher: which layout answers must use, which vec order, and
+which convention for the gradient with respect to a symmetric matrix.
 
 Without them any layout is accepted (the verdict says which one the answer used), so the classic missing
 transpose of a matrix gradient, ``det(X) inv(X)`` for ∂det(X)/∂X, passes as "numerator layout". A course
@@ -10,12 +11,13 @@ directory:
 
       layout = "mixed"      # mixed, numerator or denominator; "any" accepts every layout
       vec = "col"           # col or row: the vec order of tensor-valued derivatives
+      symmetric = "sym"     # w.r.t. a symmetric X: sym(G) = (G + Gᵀ)/2, or "cookbook": G + Gᵀ − G∘I
 
 * or the same keys in a ``[tool.matcalc]`` table of ``pyproject.toml``.
 
 From Python, ``Course(layout="mixed")`` (or :func:`find_course`) gives the same settings, and its
-``check_answer`` applies them. A setting given explicitly (``--layout``, a ``layout`` column, a keyword
-argument) wins over the course's.
+``check_answer`` applies them. A setting given explicitly (``--layout``, ``--symmetric``, a ``layout``
+column, a keyword argument) wins over the course's.
 """
 
 from __future__ import annotations
@@ -24,25 +26,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MatcalcError
-from .layout import LAYOUTS, VEC_ORDERS
+from .layout import LAYOUTS, SYMMETRIC, VEC_ORDERS
 
-KEYS = ("layout", "vec")
+KEYS = ("layout", "vec", "symmetric")
 
 
 @dataclass(frozen=True)
 class Course:
-    """The conventions answers are judged in: `layout` (None: any layout) and `vec`; `source` says where
-    they were read from ("" for none)."""
+    """The conventions answers are judged in: `layout` (None: any layout), `vec` and `symmetric` (the
+    gradient w.r.t. a symmetric matrix: "sym" or "cookbook", :data:`matcalc.layout.SYMMETRIC`); `source`
+    says where they were read from ("" for none)."""
 
     layout: str | None = None
     vec: str = "col"
     source: str = ""
+    symmetric: str = "sym"
 
     def __post_init__(self):
         if self.layout not in (None, *LAYOUTS):
             raise MatcalcError(f"{self._where()}layout must be one of {', '.join(LAYOUTS)} or any, not {self.layout!r}")
         if self.vec not in VEC_ORDERS:
             raise MatcalcError(f"{self._where()}vec must be one of {', '.join(VEC_ORDERS)}, not {self.vec!r}")
+        if not isinstance(self.symmetric, str) or self.symmetric not in SYMMETRIC:
+            raise MatcalcError(f"{self._where()}symmetric must be one of {', '.join(SYMMETRIC)} (sym(G) = "
+                               f"(G + Gᵀ)/2, or the Matrix Cookbook's G + Gᵀ − G∘I), not {self.symmetric!r}")
 
     def _where(self) -> str:
         return f"{self.source}: " if self.source else ""
@@ -53,11 +60,21 @@ class Course:
 
         options.setdefault("layout", self.layout)
         options.setdefault("vec", self.vec)
+        options.setdefault("symmetric", self.symmetric)
         return check_answer(expr, wrt, answer, **options)
 
-    def describe(self) -> str:
-        """One line: the conventions and where they come from."""
-        text = f"layout {self.layout or 'any'}, vec {self.vec}"
+    def check_function(self, fn, expr, wrt, **options):
+        """:func:`matcalc.check_function` (a student's gradient as code) in this course's conventions."""
+        from .grading import check_function
+
+        for key in ("layout", "vec", "symmetric"):
+            options.setdefault(key, getattr(self, key))
+        return check_function(fn, expr, wrt, **options)
+
+    def describe(self, leave_out=()) -> str:
+        """One line: the conventions (but those named in `leave_out`, given otherwise) and where they come from."""
+        parts = {"layout": f"layout {self.layout or 'any'}", "vec": f"vec {self.vec}", "symmetric": f"symmetric {self.symmetric}"}
+        text = ", ".join(part for key, part in parts.items() if key not in leave_out)
         return f"{text} (from {self.source})" if self.source else text
 
 
@@ -97,7 +114,7 @@ def _course(table: dict, source: str) -> Course:
     layout = table.get("layout", "any")
     if not isinstance(layout, str) or not isinstance(table.get("vec", "col"), str):
         raise MatcalcError(f"{source}: layout and vec are strings, e.g. layout = \"mixed\"")
-    return Course(None if layout == "any" else layout, table.get("vec", "col"), source)
+    return Course(None if layout == "any" else layout, table.get("vec", "col"), source, table.get("symmetric", "sym"))
 
 
 __all__ = ["Course", "find_course"]

@@ -61,6 +61,7 @@ class Derivative:
     # the simplified differential, its dX and the steps up to it: another layout or vec order is arranged from
     # these without differentiating again (in_layout); None for a zero derivative
     differential: tuple[Expr, Symbol, list] | None = field(default=None, repr=False, compare=False)
+    symmetric: str = "sym"  # the convention for a gradient w.r.t. a symmetric matrix (matcalc.layout.SYMMETRIC)
 
     @property
     def shape(self):
@@ -90,6 +91,12 @@ class Derivative:
         """One line saying what the result's shape means in its layout (:func:`matcalc.layout.convention`)."""
         f_text = to_text(self.f) if self.kind == "tensor" else ""
         return layout.convention(self.kind, self.layout, self.f, self.wrt.name, self.wrt.shape, self.vec, f_text)
+
+    @property
+    def symmetric_convention(self) -> str:
+        """For a gradient w.r.t. a symmetric matrix, its convention in words (else "")."""
+        applies = layout.symmetric_applies(self.kind, self.wrt)
+        return layout.symmetric_words(self.symmetric, self.wrt.name) if applies else ""
 
     def _sizes(self, values, sizes=None) -> dict[str, int]:
         """Dimension sizes from `sizes` and from the values of the expression's names (and the variable)."""
@@ -143,6 +150,8 @@ class Derivative:
     def _to_vec_jacobian(self, value: np.ndarray, sizes) -> np.ndarray:
         """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
         natural = layout.unarrange(value, self.kind, self.layout, self.f.shape)
+        if self.symmetric == "cookbook" and layout.symmetric_applies(self.kind, self.wrt):  # back to sym(G)
+            natural = (natural + natural * np.eye(natural.shape[0])) / 2
         if self.kind == "tensor":
             j = natural
             if self.vec[0] == "row":  # the value is K(p, q) J for the output F (p×q)
@@ -209,7 +218,8 @@ class Derivative:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         """Typeset maths in Jupyter (see :mod:`matcalc.printing.display`), the description as plain text."""
-        notes = (f"{describe(self.shape)}; {self.convention}; {self.assumptions}",)
+        conventions = "; ".join(t for t in (self.convention, self.symmetric_convention) if t)
+        notes = (f"{describe(self.shape)}; {conventions}; {self.assumptions}",)
         return math_bundle(self.display_latex(), self.describe(), notes)
 
     def _repr_latex_(self) -> str:
@@ -221,19 +231,21 @@ class Derivative:
         lines = [f"{sym.name} = {to_text(definition)}" for sym, definition in definitions]
         return "\n".join([*lines, to_text(body)])
 
-    def in_layout(self, layout_name: str, vec=("col", "col")) -> Derivative:
-        """The same derivative in another layout or vec order, arranged from the differential already found
-        (the homework checker compares an answer with every layout without deriving the question again)."""
-        vec = _vec_orders(vec)
+    def in_layout(self, layout_name: str, vec=("col", "col"), symmetric: str | None = None) -> Derivative:
+        """The same derivative in another layout, vec order or symmetric-variable convention, arranged from the
+        differential already found (the homework checker compares an answer with every layout without deriving
+        the question again)."""
+        vec, symmetric = _vec_orders(vec), _symmetric(symmetric or self.symmetric)
         if layout_name not in LAYOUTS:
             raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout_name!r}")
-        if (layout_name, vec) == (self.layout, self.vec):
+        if (layout_name, vec, symmetric) == (self.layout, self.vec, self.symmetric):
             return self
         if self.differential is None:
             result, kind = _zero(self.f, self.wrt, layout_name)
-            return Derivative(result, self.f, self.wrt, layout_name, kind, list(self.steps), vec, self.notes)
+            return Derivative(result, self.f, self.wrt, layout_name, kind, list(self.steps), vec, self.notes,
+                              symmetric=symmetric)
         df, dvar, steps = self.differential
-        return _arranged(self.f, self.wrt, df, dvar, list(steps), layout_name, vec, self.notes)
+        return _arranged(self.f, self.wrt, df, dvar, list(steps), layout_name, vec, self.notes, symmetric)
 
     def latex_with_lets(self) -> str:
         r"""The closed form in LaTeX with every shared subexpression defined once, as an ``aligned`` block
@@ -246,21 +258,25 @@ class Derivative:
             plain if len(plain) <= SHORT_RESULT else self.text_with_lets(),
             f"  shape:   {describe(self.shape)}",
             f"  layout:  {self.convention}",
+            *([f"  symmetric: {self.symmetric_convention}"] if self.symmetric_convention else []),
             f"  assumes: {self.assumptions or '(nothing)'}",
         ])
 
 
 @bounded
-def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto") -> Derivative:
+def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: str = "auto",
+           symmetric: str = "sym") -> Derivative:
     """The derivative of `expr` with respect to the variable `wrt`, in closed form.
 
     `vec` orders the entries of matrices in a tensor-valued derivative: "col" (column-major,
     the default), "row" (row by row), or "col,row" / ("col", "row") for the output's and
     the variable's order separately. `notation` ("auto", "numpy", "matlab", "math") fixes what ``*``
-    means when the text does not say."""
+    means when the text does not say. `symmetric` is the convention for the gradient w.r.t. a symmetric
+    (spd) matrix: "sym", sym(G) = (G + Gᵀ)/2 (the default), or "cookbook", the Matrix Cookbook's
+    G + Gᵀ − G∘I (:mod:`matcalc.layout`)."""
     if layout not in LAYOUTS:
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    vec = _vec_orders(vec)
+    vec, symmetric = _vec_orders(vec), _symmetric(symmetric)
     f, notes, wrt = read_question(expr, wrt, where, notation)
     var = variable_of(f, wrt, where)
     d = differential(f, var)
@@ -268,30 +284,33 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
     if d.df is None:
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"{to_text(f)} does not depend on {var.name}: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps, vec, notes)
+        return Derivative(result, f, var, layout, kind, steps, vec, notes, symmetric=symmetric)
     check_size(d.df, f"the differential with respect to {var.name}")
     trace: list = []
     df = simplify(d.df, LEMMAS, trace)
     if not any(node == d.dvar for node in distinct_nodes(df)):
         result, kind = _zero(f, var, layout)
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
-        return Derivative(result, f, var, layout, kind, steps, vec, notes)
+        return Derivative(result, f, var, layout, kind, steps, vec, notes, symmetric=symmetric)
     if not steps or not _states(steps[-1], f, df):
         steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df))
-    return _arranged(f, var, df, d.dvar, steps, layout, vec, notes)
+    return _arranged(f, var, df, d.dvar, steps, layout, vec, notes, symmetric)
 
 
-def _arranged(f: Expr, var: Symbol, df: Expr, dvar: Symbol, steps: list, layout_name: str, vec, notes) -> Derivative:
-    """The derivative identified from the simplified differential df and arranged in a layout and vec order."""
+def _arranged(f: Expr, var: Symbol, df: Expr, dvar: Symbol, steps: list, layout_name: str, vec, notes,
+              symmetric: str = "sym") -> Derivative:
+    """The derivative identified from the simplified differential df and arranged in a layout and vec order
+    (and, for a symmetric variable, a convention)."""
     base = list(steps)
-    result, kind, rule = _identify(f, var, df, dvar, layout_name, vec)
+    result, kind, rule = _identify(f, var, df, dvar, layout_name, vec, symmetric)
     check_size(result, f"the derivative with respect to {var.name}")
     steps.append(Step(rule, lambda: f"∂/∂{var.name} = {to_text(result)}", df, result))
     firings: list = []
     closed = tidy(result, firings)
     for name, before, after in firings:
         steps.append(Step(name, _firing_text(before, after), before, after))
-    return Derivative(closed, f, var, layout_name, kind, steps, vec, notes, differential=(df, dvar, base))
+    return Derivative(closed, f, var, layout_name, kind, steps, vec, notes, differential=(df, dvar, base),
+                      symmetric=symmetric)
 
 
 def _firing_text(before: Expr, after: Expr):
@@ -327,7 +346,13 @@ def _vec_orders(vec) -> tuple[str, str]:
     return parts
 
 
-def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout_name: str, vec=("col", "col")):
+def _symmetric(symmetric) -> str:
+    if symmetric not in layout.SYMMETRIC:
+        raise MatcalcError(f"symmetric must be one of {', '.join(layout.SYMMETRIC)}, not {symmetric!r}")
+    return symmetric
+
+
+def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout_name: str, vec=("col", "col"), symmetric="sym"):
     f_scalar, x_scalar = is_scalar(f.shape), is_scalar(var.shape)
     f_vectorish = f.shape[0] == ONE or f.shape[1] == ONE
     x_vectorish = var.shape[0] == ONE or var.shape[1] == ONE
@@ -337,7 +362,9 @@ def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout_name: str, ve
     if f_scalar:
         g = gradient_of(df, dvar)
         rule = "identify-gradient"
-        if var.props & {"symmetric", "spd"} and not x_vectorish:
+        if var.props & {"symmetric", "spd"} and not x_vectorish and symmetric == "cookbook":
+            g, rule = Add(g, Transpose(g), Mul(Number(-1), Call(DIAG, Call(DIAG, g)))), "cookbook-gradient"
+        elif var.props & {"symmetric", "spd"} and not x_vectorish:
             g, rule = Mul(Number(Fraction(1, 2)), Add(g, Transpose(g))), "symmetric-gradient"
         elif "diagonal" in var.props and not x_vectorish:
             g, rule = Call(DIAG, Call(DIAG, g)), "diagonal-gradient"
@@ -362,9 +389,9 @@ def natural_shape(e: Expr, sizes) -> tuple[int, ...]:
     return (rows, cols)
 
 
-def gradient(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto") -> Derivative:
-    """The gradient of a scalar expression."""
-    d = derive(expr, wrt, layout, where, notation=notation)
+def gradient(expr, wrt, layout: str = "mixed", where=None, notation: str = "auto", symmetric: str = "sym") -> Derivative:
+    """The gradient of a scalar expression (`symmetric`: the convention w.r.t. a symmetric matrix, as for derive)."""
+    d = derive(expr, wrt, layout, where, notation=notation, symmetric=symmetric)
     if not is_scalar(d.f.shape):
         raise MatcalcError(f"gradient needs a scalar expression; {to_text(d.f)} is {describe(d.f.shape)} (use jacobian)")
     return d

@@ -7,89 +7,101 @@ processes when asked), and ``report_csv`` / ``report_markdown`` write the report
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
+from collections.abc import Callable
 
+from .classfile import read_class
 from .course import Course
 from .errors import MatcalcError
 from .layout import LAYOUTS
-
-REQUIRED_COLUMNS = ("id", "expression", "wrt", "answer")
-REPORT_COLUMNS = ("id", "correct", "diagnosis", "message", "expected", "expression", "wrt", "answer", "where", "layout")
+from .reports import REPORT_COLUMNS, report_csv, report_html, report_markdown, summary, summary_text  # noqa: F401 - re-exported
 
 
 def read_answers(path: str) -> list[dict[str, str]]:
-    """The rows of a grading CSV (header names are matched case-insensitively); MatcalcError if unreadable."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise MatcalcError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise MatcalcError(f"{path}: the header row needs the columns {', '.join(REQUIRED_COLUMNS)} "
-                               f"(and optionally where, layout); missing: {', '.join(missing)}")
-        rows = []
-        for raw in reader:
-            rows.append({key: (raw.get(name) or "").strip() for key, name in header.items()})
-    except csv.Error as err:
-        raise MatcalcError(f"{path}: not a readable CSV file ({err})") from None
-    return rows
+    """The rows of a grading file (matcalc.classfile.read_class: any common encoding and delimiter; a row
+    that cannot be graded carries its ``problem``); MatcalcError if the file cannot be read at all."""
+    return read_class(path).rows
 
 
 PARALLEL_ROWS = 200  # fewer rows than this are graded in this process: starting workers would cost more
+CHUNKS_PER_JOB = 8  # batches of questions per process: the work balances, and progress is seen
 
 
-def grade_rows(rows: list[dict[str, str]], jobs: int = 1, course: Course | None = None) -> list[dict[str, str]]:
+def grade_rows(rows: list[dict[str, str]], jobs: int = 1, course: Course | None = None,
+               done: Callable[[list[int], list[dict[str, str]]], None] | None = None) -> list[dict[str, str]]:
     """A verdict per row: the report rows. Each distinct question is prepared once and each distinct answer
     to it judged once, whatever the order of the rows (matcalc.grading.grade_answers). With `jobs` > 1 the
     questions are shared out between that many processes; the report is the same row for row, because a
     question's verdicts depend on the question alone (its random points come from a fixed seed). A row
-    without a layout is judged in the `course`'s (matcalc.course), and every row in its vec order."""
+    without a layout is judged in the `course`'s (matcalc.course), and every row in its vec order and its
+    convention for a symmetric variable. `done(indices, report_rows)`, when given, is called as each batch
+    of rows is graded (batches of whole questions, in no fixed order): a journal, a progress bar."""
     course = course or Course()
-    if jobs > 1 and len(rows) >= PARALLEL_ROWS:
-        chunks = _question_chunks(rows, jobs, course)
-        if len(chunks) > 1:
-            return _grade_in_parallel(rows, chunks, jobs, course)
-    return _grade_here(rows, course)
+    out: list[dict[str, str]] = [{}] * len(rows)
+
+    def finished(chunk: list[int], graded: list[dict[str, str]]) -> None:
+        for k, row in zip(chunk, graded):
+            out[k] = row
+        if done is not None:
+            done(chunk, graded)
+
+    parallel = jobs > 1 and len(rows) >= PARALLEL_ROWS
+    if parallel or done is not None:
+        chunks = _question_chunks(rows, jobs if parallel else 1, course)
+    else:
+        chunks = [list(range(len(rows)))]
+    if parallel and len(chunks) > 1:
+        _grade_in_parallel(rows, chunks, jobs, course, finished)
+    else:
+        for chunk in chunks:
+            finished(chunk, _grade_here([rows[k] for k in chunk], course))
+    return out
 
 
 def _question_key(row, course: Course) -> tuple:
-    """check_answer's arguments after the answer, for this row."""
-    return (row.get("expression"), row.get("wrt"), row.get("where") or None, _row_layout(row, course), course.vec)
+    """check_answer's arguments after the answer (expr, wrt, where, layout, vec, seed, notation, order,
+    symmetric), for this row."""
+    return (row.get("expression"), row.get("wrt"), row.get("where") or None, _row_layout(row, course), course.vec,
+            0, "auto", 1, course.symmetric)
 
 
 def _question_chunks(rows, jobs: int, course: Course | None = None) -> list[list[int]]:
-    """Row indices in chunks that keep every question's rows together, about 4 chunks per process, balanced
-    by row count (largest questions first, each to the lightest chunk): deterministic for given rows."""
+    """Row indices in chunks that keep every question's rows together, about CHUNKS_PER_JOB chunks per process,
+    balanced by row count (largest questions first, each to the lightest chunk; the largest chunks first):
+    deterministic for given rows."""
     course = course or Course()
     groups: dict[tuple, list[int]] = {}
     for k, row in enumerate(rows):
         groups.setdefault(_question_key(row, course), []).append(k)
-    count = min(len(groups), 4 * jobs)
+    count = min(len(groups), CHUNKS_PER_JOB * jobs)
     chunks: list[list[int]] = [[] for _ in range(count)]
     for indices in sorted(groups.values(), key=lambda g: (-len(g), g[0])):
         min(chunks, key=len).extend(indices)
-    return [sorted(c) for c in chunks if c]
+    return sorted((sorted(c) for c in chunks if c), key=lambda c: (-len(c), c[0]))
 
 
-def _grade_in_parallel(rows, chunks: list[list[int]], jobs: int, course: Course) -> list[dict[str, str]]:
+def _grade_in_parallel(rows, chunks: list[list[int]], jobs: int, course: Course, finished) -> None:
+    """Grade the chunks in `jobs` processes, each handed to `finished` as it comes back. The workers ignore
+    Ctrl-C (the terminal sends it to them too): this process stops them, and keeps what was finished."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
     methods = multiprocessing.get_all_start_methods()  # fork: the workers start with matcalc already imported
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    out: list[dict[str, str] | None] = [None] * len(rows)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
-        for chunk, graded in zip(chunks, pool.map(partial(_grade_here, course=course),
-                                                  [[rows[k] for k in c] for c in chunks])):
-            for k, row in zip(chunk, graded):
-                out[k] = row
-    return out
+    work = [(n, [rows[k] for k in chunk]) for n, chunk in enumerate(chunks)]
+    with context.Pool(min(jobs, len(chunks)), initializer=_ignore_interrupts) as pool:  # leaving it stops them
+        for n, graded in pool.imap_unordered(partial(_grade_chunk, course=course), work):
+            finished(chunks[n], graded)
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _grade_chunk(item: tuple[int, list[dict[str, str]]], course: Course) -> tuple[int, list[dict[str, str]]]:
+    n, rows = item
+    return n, _grade_here(rows, course)
 
 
 def _grade_here(rows: list[dict[str, str]], course: Course) -> list[dict[str, str]]:
@@ -107,7 +119,7 @@ def _grade_here(rows: list[dict[str, str]], course: Course) -> list[dict[str, st
         result = _error_row(problem) if problem is not None else shown[id(next(results))]
         out.append({"id": row.get("id", ""), **result, "expression": row.get("expression", ""),
                     "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": row.get("where") or "",
-                    "layout": row.get("layout") or ""})
+                    "layout": row.get("layout") or "", "line": row.get("line", "")})
     return out
 
 
@@ -121,6 +133,8 @@ def _row_layout(row, course: Course) -> str | None:
 
 def _row_problem(row) -> str | None:
     """Why the row cannot be graded at all, or None."""
+    if row.get("problem"):
+        return row["problem"]
     missing = [c for c in ("expression", "wrt", "answer") if not row.get(c)]
     if missing:
         return f"the row has no {' or '.join(missing)}"
@@ -154,48 +168,3 @@ def _one_line(err: MatcalcError) -> str:
         return str(err).split("\n", 1)[0]
     pos = getattr(err, "pos", None)
     return reason + (f" (at column {pos + 1})" if pos is not None else "")
-
-
-def summary(report: list[dict[str, str]]) -> list[tuple[str, int]]:
-    """Counts per diagnosis, in the order of matcalc.grading.DIAGNOSES, errors last."""
-    from .grading import DIAGNOSES
-
-    counts: dict[str, int] = {}
-    for row in report:
-        counts[row["diagnosis"]] = counts.get(row["diagnosis"], 0) + 1
-    order = [*DIAGNOSES, "error"]
-    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-
-
-def summary_text(report: list[dict[str, str]]) -> str:
-    right = sum(row["correct"] == "yes" for row in report)
-    lines = [f"{len(report)} answers, {right} correct"]
-    lines += [f"  {name:<15} {count}" for name, count in summary(report)]
-    return "\n".join(lines)
-
-
-def report_csv(report: list[dict[str, str]]) -> str:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(report)
-    return out.getvalue()
-
-
-def _cell(text: str, code: bool = False) -> str:
-    """A Markdown table cell; in a code span (an answer) a backslash is literal (LaTeX answers), only | is escaped."""
-    if not code:
-        text = text.replace("\\", "\\\\")
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def report_markdown(report: list[dict[str, str]], title: str) -> str:
-    lines = [f"# Grading report: {title}", "", "| id | correct | diagnosis | answer | message |", "|---|---|---|---|---|"]
-    for row in report:
-        answer = f"`{_cell(row['answer'], code=True)}`" if row["answer"] else ""
-        cells = [_cell(row["id"]), row["correct"], row["diagnosis"], answer, _cell(row["message"])]
-        lines.append("| " + " | ".join(cells) + " |")
-    right = sum(row["correct"] == "yes" for row in report)
-    lines += ["", "## Summary", "", f"{len(report)} answers, {right} correct.", "", "| diagnosis | count |", "|---|---|"]
-    lines += [f"| {name} | {count} |" for name, count in summary(report)]
-    return "\n".join(lines) + "\n"

@@ -17,11 +17,17 @@ derivative     the output's shape          the output's shape         a vector o
 From this one table come the symbolic arrangement (:func:`arrange`), the shape a layout promises
 (:func:`expected_shape`), the numeric rearrangement back to ∂vec(f)/∂vec(x)ᵀ (:func:`unarrange`) and the
 words (:func:`convention`).
+
+The gradient of a scalar with respect to a symmetric (or spd) matrix X has two conventions besides the
+layout (:data:`SYMMETRIC`), with G the gradient as if X were unconstrained: ``sym`` (matcalc's), sym(G) =
+(G + Gᵀ)/2, the gradient within symmetric matrices; and ``cookbook``, G + Gᵀ − G∘I = 2 sym(G) − I∘sym(G),
+the partial derivatives by the independent entries X_ij = X_ji (i ≤ j) as the Matrix Cookbook writes them
+(Petersen & Pedersen, 2012, §2.8, eq. 138): the off-diagonal entries doubled.
 """
 
 from __future__ import annotations
 
-from .expr import Expr, Transpose
+from .expr import Expr, Symbol, Transpose
 from .shapes import ONE, Shape, is_scalar
 
 LAYOUTS = ("mixed", "numerator", "denominator")
@@ -29,6 +35,9 @@ VEC_ORDERS = ("col", "row", "col,row", "row,col")  # column- or row-major vec; a
 KINDS = ("gradient", "jacobian", "tensor", "derivative")
 # the layout that transposes each kind's natural arrangement
 TRANSPOSING = {"gradient": "numerator", "jacobian": "denominator", "tensor": "denominator", "derivative": "denominator"}
+SYMMETRIC = ("sym", "cookbook")  # conventions for the gradient w.r.t. a symmetric matrix
+SYMMETRIC_FORMS = {"sym": "sym(G) = (G + Gᵀ)/2", "cookbook": "G + Gᵀ − G∘I"}
+SYMMETRIC_NAMES = {"sym": "the convention", "cookbook": "the Matrix Cookbook's convention"}
 
 
 def is_transposed(kind: str, layout: str, f_shape: Shape) -> bool:
@@ -44,6 +53,17 @@ def is_transposed(kind: str, layout: str, f_shape: Shape) -> bool:
 def arrange(natural: Expr, kind: str, layout: str, f_shape: Shape) -> Expr:
     """The natural arrangement as `layout` writes it."""
     return Transpose(natural) if is_transposed(kind, layout, f_shape) else natural
+
+
+def symmetric_applies(kind: str, x: Symbol) -> bool:
+    """Does a symmetric-variable convention shape this result: a gradient w.r.t. a symmetric (spd) matrix?"""
+    return kind == "gradient" and bool(x.props & {"symmetric", "spd"}) and x.shape[0] != ONE and x.shape[1] != ONE
+
+
+def symmetric_words(convention: str, name: str) -> str:
+    """The convention, in words, for the variable `name` (the ``symmetric:`` line of a result)."""
+    source = ", the Matrix Cookbook's (§2.8)" if convention == "cookbook" else ""
+    return f"{SYMMETRIC_FORMS[convention]}{source}, G the gradient as if {name} were not symmetric"
 
 
 def natural_shape(kind: str, f_shape: Shape, x_shape: Shape) -> Shape:
@@ -98,4 +118,4 @@ def meaning(kind: str, layout: str, f: Expr, name: str, x_shape: Shape, vec=("co
 
 
 __all__ = ["LAYOUTS", "VEC_ORDERS", "KINDS", "is_transposed", "arrange", "expected_shape", "unarrange", "convention", "meaning",
-           "natural_shape"]
+           "natural_shape", "SYMMETRIC", "SYMMETRIC_FORMS", "SYMMETRIC_NAMES", "symmetric_applies", "symmetric_words"]

@@ -44,6 +44,8 @@ _IDENTIFICATION_RULES = [
     Rule("identify-jacobian", "vec(dF) = J vec(dX)  ⇒  ∂vec(F)/∂vec(X)ᵀ = J", "Magnus & Neudecker, first identification theorem"),
     Rule("symmetric-gradient", "X symmetric: ∂f/∂X = sym(G) = (G + Gᵀ)/2, the gradient within symmetric matrices",
          "design: the gradient on the subspace of symmetric matrices"),
+    Rule("cookbook-gradient", "X symmetric, the Matrix Cookbook's convention: ∂f/∂X = G + Gᵀ − G∘I, the partial "
+         "derivatives by the independent entries X_ij = X_ji", COOKBOOK + ", §2.8, eq. 138"),
     Rule("diagonal-gradient", "X diagonal: ∂f/∂X = I ∘ G, the gradient within diagonal matrices",
          "the gradient on the subspace of diagonal matrices"),
     Rule("hessian", "H = ∂(∇f)/∂xᵀ: the Jacobian of the gradient (vec-Hessian for a matrix variable)",

@@ -174,10 +174,13 @@ def test_grade_markdown_report(tmp_path, answers, capsys):
     assert r"`-2 Phi^T (y - Phi theta)`" in text
     assert "## Summary" in text and "| symmetric-slip | 2 |" in text and "11 answers, 4 correct." in text
     # a cell holding '|' (a norm) does not break the table: every row of verdicts has 5 cells
-    table = [line for line in text.splitlines() if line.startswith("| ") and line.count("|") > 3]
+    rows = text.split("## Summary")[0]
+    table = [line for line in rows.splitlines() if line.startswith("| ") and line.count("|") > 3]
     assert len(table) == 1 + len(CLASS)
     assert all(len(re.findall(r"(?<!\\)\|", line)) == 6 for line in table)
     assert "| kim | yes | correct | `x / \\|\\|x\\|\\|` |" in text
+    # a summary per question: right answers, the expected form, the most common mistakes with an example
+    assert "### `x.T@A@x` w.r.t. `x`" in text and "| symmetric-slip | 2 | `2*A@x` |" in text
 
 
 def test_grade_to_standard_output(answers, capsys):

@@ -145,6 +145,7 @@ def test_every_rule_in_the_table_is_cited_somewhere():
         cited |= {s.rule for s in mc.derive(e, v, where=where).steps}
     for e, v, where in IDENTIFICATION_CASES:
         cited |= {s.rule for s in mc.derive(e, v, where=where).steps}
+    cited |= {s.rule for s in mc.derive("y.T@S@x", "S", where="S: symmetric", symmetric="cookbook").steps}
     assert set(RULES) <= cited, f"rules never cited: {sorted(set(RULES) - cited)}"
 
 

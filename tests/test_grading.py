@@ -52,10 +52,12 @@ def decided_by(question, answer, test, layout=None):
 
 def test_the_table_order_is_the_documented_one():
     assert [(r.name, r.test.__name__) for r in TABLE] == [
+        ("raises", "raised"), ("wrong", "no_array"),  # a student's function (tests/test_check_function.py)
         ("unknown-name", "unknown_names"), ("correct", "derived_tree"),
         ("transposed", "_transposed_factor_of_impossible"), ("shape-mismatch", "impossible_shape"),
         ("correct", "simplifies_to_derived"), ("inconclusive", "too_few_points"), ("wrong", "undefined"),
-        ("correct", "test"), ("other-layout", "test"), ("vec-order", "test"), ("transposed", "transpose_of"),
+        ("correct", "test"), ("other-layout", "test"), ("other-convention", "equal_in_other_convention"),
+        ("vec-order", "test"), ("transposed", "transpose_of"),
         ("sign", "negative"), ("factor", "constant_multiple"), ("symmetric-slip", "symmetric_slip"),
         ("transposed", "_transposed_factor"), ("wrong", "anything"),
     ]

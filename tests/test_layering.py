@@ -110,8 +110,12 @@ FLOORS: dict[str, str] = {
     # grading
     "matcalc.answers": "grading",
     "matcalc.gradebook": "grading",
+    "matcalc.classfile": "grading",
+    "matcalc.reports": "grading",
+    "matcalc.gradefile": "grading",
     "matcalc.course": "grading",
-    "matcalc.grading.*": "grading",  # judging answers: question, answer, findings, diagnoses, compare, verdict, check
+    "matcalc.grading.*": "grading",  # judging answers: question, answer, findings, diagnoses, compare, verdict, check,
+    # and code: function, process, runner
     # api
     "matcalc": "api",
     "matcalc.sympy_bridge": "api",

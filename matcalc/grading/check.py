@@ -22,14 +22,14 @@ QUESTION_CACHE = 512  # prepared questions kept between check_answer calls (a fe
 
 
 @lru_cache(maxsize=QUESTION_CACHE)
-def _cached(expr, wrt, where, layout, vec, seed, notation, order) -> Question:
-    return Question(expr, wrt, where, layout, vec, seed, notation, order)
+def _cached(expr, wrt, where, layout, vec, seed, notation, order, symmetric) -> Question:
+    return Question(expr, wrt, where, layout, vec, seed, notation, order, symmetric)
 
 
 def prepare(expr, wrt, where=None, layout: str | None = None, vec="col", seed: int = 0, notation: str = "auto",
-            order: int = 1) -> Question:
+            order: int = 1, symmetric: str = "sym") -> Question:
     """The prepared question (closed forms, pinned names, random points), cached when its inputs hash."""
-    key = (expr, wrt, where, layout, vec, seed, notation, order)
+    key = (expr, wrt, where, layout, vec, seed, notation, order, symmetric)
     if all(isinstance(k, Hashable) for k in key):
         try:
             return _cached(*key)
@@ -48,7 +48,7 @@ def judge_answer(q: Question, answer, steps: bool = False) -> Verdict:
 
 @bounded
 def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="col", steps: bool = False,
-                 seed: int = 0, notation: str = "auto", order: int = 1) -> Verdict:
+                 seed: int = 0, notation: str = "auto", order: int = 1, symmetric: str = "sym") -> Verdict:
     """Judge `answer`, a proposed closed form of the derivative of `expr` with respect to `wrt` (``order=2``:
     of its Hessian).
 
@@ -56,7 +56,10 @@ def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="
     properties (`where`). With ``layout=None`` an answer right in any layout is correct and the verdict
     says which layout it used; with a layout, an answer right only in another one is diagnosed
     ``other-layout``. `vec` is the vec order expected of a tensor-valued derivative ("col", "row" or a
-    pair). ``steps=True`` adds the derivation of the correct closed form to ``str(verdict)``.
+    pair). `symmetric` is the convention expected of a gradient w.r.t. a symmetric (spd) matrix: "sym",
+    sym(G) = (G + Gᵀ)/2, or "cookbook", the Matrix Cookbook's G + Gᵀ − G∘I; an answer right only in the
+    other one is diagnosed ``other-convention``. ``steps=True`` adds the derivation of the correct closed
+    form to ``str(verdict)``.
 
     Raises :class:`MatcalcError` for a user error in either input (bad syntax, inconsistent shapes
     within the answer itself, a derivative matcalc cannot give); the error says when it is in the answer.
@@ -71,7 +74,7 @@ def check_answer(expr, wrt, answer, where=None, layout: str | None = None, vec="
     >>> check_answer("x.T@A@x", "x", "2*A", order=2).diagnosis
     'symmetric-slip'
     """
-    return judge_answer(prepare(expr, wrt, where, layout, vec, seed, notation, order), answer, steps)
+    return judge_answer(prepare(expr, wrt, where, layout, vec, seed, notation, order, symmetric), answer, steps)
 
 
 def assert_answer(expr, wrt, answer, **options) -> Verdict:
@@ -93,8 +96,8 @@ def assert_answer(expr, wrt, answer, **options) -> Verdict:
 
 def grade_answers(items: Iterable[tuple[tuple, object]]) -> list[Verdict | Exception]:
     """A verdict per (question, answer) item, or the exception judging it raised. A question is the tuple of
-    check_answer's arguments after the answer (expr, wrt, where, layout, vec, seed, notation, order), as long
-    as it needs to be.
+    check_answer's arguments after the answer (expr, wrt, where, layout, vec, seed, notation, order,
+    symmetric), as long as it needs to be.
 
     The items are grouped by question first: each distinct question is prepared once and let go when its
     answers are judged, and each distinct answer to it is judged once, so the order of the items changes
@@ -122,8 +125,8 @@ def grade_answers(items: Iterable[tuple[tuple, object]]) -> list[Verdict | Excep
 
 @bounded
 def _fresh(expr, wrt, where=None, layout: str | None = None, vec="col", seed: int = 0, notation: str = "auto",
-           order: int = 1) -> Question:
-    return Question(expr, wrt, where, layout, vec, seed, notation, order)
+           order: int = 1, symmetric: str = "sym") -> Question:
+    return Question(expr, wrt, where, layout, vec, seed, notation, order, symmetric)
 
 
 def _attempt(fn, *args):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..layout import LAYOUTS
+from ..layout import LAYOUTS, SYMMETRIC_FORMS, SYMMETRIC_NAMES
 from ..shapes import ONE, describe
 from .answer import Answer
 from .compare import differences, fraction_text, nice, num
@@ -20,12 +20,15 @@ from .findings import (
     derived_tree,
     diagonal_hint,
     equal_as_asked,
+    equal_in_other_convention,
     equal_in_other_layout,
     equal_in_other_vec_order,
     flipped_values,
     gradient_hint,
     impossible_shape,
     negative,
+    no_array,
+    raised,
     simplifies_to_derived,
     symmetric_slip,
     too_few_points,
@@ -58,6 +61,14 @@ def verdict(q: Question, a: Answer, correct: bool, diagnosis: str, message: str,
     g = group or q.reference()
     extra.setdefault("layouts", g.layouts)
     return Verdict(correct, diagnosis, message, g.derivative, a.expr, a.text, **extra)
+
+
+def say_raises(q, a, message):
+    return verdict(q, a, False, "raises", message)
+
+
+def say_no_array(q, a, message):
+    return verdict(q, a, False, "wrong", message)
 
 
 def say_unknown(q, a, names):
@@ -101,6 +112,15 @@ def say_other_layout(q, a, i):
     return verdict(q, a, False, "other-layout", msg, group=asked, layouts=g.layouts)
 
 
+def say_other_convention(q, a, i):
+    g, asked, other = q.arrangements[i], q.reference(), ("cookbook" if q.symmetric == "sym" else "sym")
+    doubled = " (its off-diagonal entries doubled)" if other == "cookbook" else ""
+    msg = (f"correct in {SYMMETRIC_NAMES[other]} {SYMMETRIC_FORMS[other]} for a symmetric {q.var.name}{doubled}, "
+           f"but {SYMMETRIC_NAMES[q.symmetric]} {SYMMETRIC_FORMS[q.symmetric]} was asked: in it the {q.noun} is "
+           f"{asked.derivative}")
+    return verdict(q, a, False, "other-convention", msg, group=asked, layouts=g.layouts)
+
+
 def say_vec_order(q, a, i):
     g, asked = q.arrangements[i], q.reference()
     msg = (f"wrong vec order: the answer flattens {_order_text(q, g.vec)}, but the question asks for "
@@ -110,7 +130,8 @@ def say_vec_order(q, a, i):
 
 def say_transposed(q, a, i):
     g = q.arrangements[i]
-    return verdict(q, a, False, "transposed", f"wrong: this is the transpose of the {q.noun} ({describe(a.expr.shape)} "
+    shape = a.expr.shape if a.expr is not None else (g.shape[1], g.shape[0])  # (a function's result has no expr)
+    return verdict(q, a, False, "transposed", f"wrong: this is the transpose of the {q.noun} ({describe(shape)} "
                    f"instead of {describe(g.shape)})", group=g)
 
 
@@ -193,7 +214,7 @@ def say_transposed_factor(q, a, found):
 def _transposed_factor(q: Question, a: Answer):
     """One square factor transposed (or not) makes an answer of the right shape right: (corrected text, name,
     added)."""
-    return transposed_factor(q, a, _right, square_only=True)
+    return transposed_factor(q, a, _right, square=True)
 
 
 def _right(q: Question, b: Answer) -> bool:
@@ -205,12 +226,14 @@ def _right(q: Question, b: Answer) -> bool:
 
 def _transposed_factor_of_impossible(q: Question, a: Answer):
     """The same for any factor, asked of an answer of an impossible shape before it is called a shape mismatch."""
-    return transposed_factor(q, a, _right) if impossible_shape(q, a) is not None else None
+    return transposed_factor(q, a, _right, square=False) if impossible_shape(q, a) is not None else None
 
 
 # ----------------------------------------------------------------------------------------- the table
 
 TABLE = (
+    Diagnosis("raises", raised, say_raises, numeric=False),  # a student's function (check_function) that raises
+    Diagnosis("wrong", no_array, say_no_array, numeric=False),  # … or returns None, text, or nothing in time
     Diagnosis("unknown-name", unknown_names, say_unknown, numeric=False),
     Diagnosis("correct", derived_tree, say_symbolic, numeric=False),  # the very tree derived: no numbers needed
     Diagnosis("transposed", _transposed_factor_of_impossible, say_transposed_factor),  # A@y for Aᵀy
@@ -220,6 +243,7 @@ TABLE = (
     Diagnosis("wrong", undefined, say_undefined),
     Diagnosis("correct", equal_as_asked, say_correct),
     Diagnosis("other-layout", equal_in_other_layout, say_other_layout),
+    Diagnosis("other-convention", equal_in_other_convention, say_other_convention),  # sym(G) or the Cookbook's
     Diagnosis("vec-order", equal_in_other_vec_order, say_vec_order),
     Diagnosis("transposed", transpose_of, say_transposed),
     Diagnosis("sign", negative, say_sign),

@@ -73,6 +73,16 @@ def _tree_match(q: Question, expr) -> int | None:
 # ----------------------------------------------------------------------------------------- the tests
 
 
+def raised(q: Question, a: Answer):
+    """What a student's function raised at a random point (:mod:`matcalc.grading.function`; text has no such)."""
+    return getattr(a, "raised", None)
+
+
+def no_array(q: Question, a: Answer):
+    """What a student's function gave instead of an array of numbers (None, text, no return in time)."""
+    return getattr(a, "no_array", None)
+
+
 def unknown_names(q: Question, a: Answer):
     """The answer's names the question does not have."""
     if a.expr is None or a.contradiction:
@@ -95,7 +105,7 @@ def impossible_shape(q: Question, a: Answer):
 
 def simplifies_to_derived(q: Question, a: Answer):
     """When the numbers cannot decide (too few points, or the answer undefined at one), the simplifier may."""
-    if len(q.draws) >= 3 and undefined(q, a) is None:
+    if a.expr is None or len(q.draws) >= 3 and undefined(q, a) is None:
         return None
     try:
         return _tree_match(q, tidy(a.expr))
@@ -120,6 +130,16 @@ def undefined(q: Question, a: Answer):
 
 
 equal_as_asked, equal_in_other_layout, equal_in_other_vec_order = (_equal_in(role) for role in ROLES)
+
+
+def equal_in_other_convention(q: Question, a: Answer):
+    """The arrangement the answer equals in the other convention for a symmetric variable (sym(G) or the
+    Matrix Cookbook's): where the two agree (a diagonal gradient) the answer was already right as asked."""
+    for i, vals in answer_values(q, a).items():
+        other = q.other_convention(i)
+        if other is not None and vals is not None and equal(vals, other, _scales(q.draws)):
+            return i
+    return None
 
 
 def transpose_of(q: Question, a: Answer):
@@ -199,7 +219,8 @@ def gradient_hint(q: Question, a: Answer) -> str:
     return ""
 
 
-__all__ = ["unknown_names", "derived_tree", "impossible_shape", "simplifies_to_derived", "too_few_points", "undefined",
-           "equal_as_asked", "equal_in_other_layout", "equal_in_other_vec_order", "transpose_of", "negative",
-           "constant_multiple", "symmetric_slip", "anything", "answer_values", "flipped_values", "diagonal_hint",
-           "gradient_hint"]
+__all__ = ["raised", "no_array", "unknown_names", "derived_tree", "impossible_shape", "simplifies_to_derived",
+           "too_few_points", "undefined",
+           "equal_as_asked", "equal_in_other_layout", "equal_in_other_vec_order", "equal_in_other_convention",
+           "transpose_of", "negative", "constant_multiple", "symmetric_slip", "anything", "answer_values",
+           "flipped_values", "diagonal_hint", "gradient_hint"]

@@ -8,6 +8,10 @@ values at :data:`DRAWS` random points come from one sampling (:func:`matcalc.che
 transposed form's values are the transposes, and its closed form is arranged only when a verdict shows it
 (:meth:`Derivative.in_layout`, from the differential already found). Points where some square matrices are
 symmetric, for the symmetric slip, are drawn the first time an answer needs them.
+
+For a gradient with respect to a symmetric (spd) matrix the closed forms are in the asked convention
+(:data:`matcalc.layout.SYMMETRIC`: sym(G), or the Matrix Cookbook's G + Gᵀ − G∘I); the other convention's
+values are computed from theirs, C = 2S − I∘S or S = (C + I∘C)/2, when an answer needs them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from ..derivative import Derivative, derive
 from ..errors import LimitError, MatcalcError
 from ..expr import Expr, Symbol, substitute, symbols
 from ..hessian import hessian
-from ..layout import LAYOUTS
+from ..layout import LAYOUTS, SYMMETRIC
 from ..numeric import value_2d
 from ..printing import to_text
 from ..properties import SYMMETRIC_PROPERTIES
@@ -80,17 +84,23 @@ class Question:
     judging answers: its closed forms, the names pinned to their shapes, and random points with the
     closed forms' values there."""
 
-    def __init__(self, expr, wrt, where, layout: str | None, vec, seed: int, notation: str = "auto", order: int = 1):
+    def __init__(self, expr, wrt, where, layout: str | None, vec, seed: int, notation: str = "auto", order: int = 1,
+                 symmetric: str = "sym"):
         layout = None if layout == "any" else layout
         if layout is not None and layout not in LAYOUTS:
             raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)} (or None for any), not {layout!r}")
         if order not in (1, 2):
             raise MatcalcError(f"order must be 1 (the derivative) or 2 (the Hessian), not {order!r}")
+        if symmetric not in SYMMETRIC:
+            raise MatcalcError(f"symmetric must be one of {', '.join(SYMMETRIC)}, not {symmetric!r}")
         self.layout, self.seed, self.notation, self.order = layout, seed, notation, order
         self.noun = "Hessian" if order == 2 else "derivative"
+        options = {"symmetric": symmetric} if order == 1 else {}  # (a Hessian has no such convention)
         find = hessian if order == 2 else derive
-        self.base = find(expr, wrt, layout=layout or "mixed", where=where, vec=vec, notation=notation)
+        self.base = find(expr, wrt, layout=layout or "mixed", where=where, vec=vec, notation=notation, **options)
         self.f, self.var, self.vec = self.base.f, self.base.wrt, self.base.vec
+        # the convention of a gradient w.r.t. a symmetric matrix, None when there is none to choose
+        self.symmetric = symmetric if order == 1 and layouts_table.symmetric_applies(self.base.kind, self.var) else None
         self.arranged = self.base.inner if order == 2 else self.base  # what the layout table arranges
         self.user_decls = parse_where(where) if not isinstance(where, dict) else dict(where)
         self.names = {s.name: s for s in [*symbols(self.f), self.var]}
@@ -221,6 +231,18 @@ class Question:
             except (MatcalcError, ValueError, np.linalg.LinAlgError):
                 self._later["gradient"] = None
         return self._later["gradient"]
+
+    def other_convention(self, i: int) -> list[np.ndarray] | None:
+        """Arrangement i's values in the other symmetric-variable convention (None when none applies): the
+        Matrix Cookbook's C = 2S − I∘S from S = sym(G), or S = (C + I∘C)/2 from C."""
+        if self.symmetric is None:
+            return None
+        key = f"other-convention {i}"
+        if key not in self._later:
+            to_cookbook = self.symmetric == "sym"
+            self._later[key] = [2 * v - np.diag(np.diag(v)) if to_cookbook else (v + np.diag(np.diag(v))) / 2
+                                for v in self.arrangements[i].values]
+        return self._later[key]
 
     def symmetric_candidates(self) -> list[tuple[str, ...]]:
         """Square constant matrices not declared symmetric: each alone, then all together."""

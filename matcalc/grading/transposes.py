@@ -21,23 +21,25 @@ MARKS = ("ᵀ", ".T", "^T", "'")  # transposes a name may already carry, removed
 NAME = re.compile(r"[^\W\d]\w*")
 
 
-def transposed_factor(q: Question, a: Answer, right: Callable, square_only: bool = False) -> tuple[str, str, bool] | None:
+def transposed_factor(q: Question, a: Answer, right: Callable, square: bool | None = None) -> tuple[str, str, bool] | None:
     """(the corrected answer text, the name, whether a transpose was added) when transposing one occurrence
     of one name makes the answer right; else None. `right(q, b)` says whether a candidate is correct as asked
-    (the table's own correct rows, not the whole table: a wrong candidate needs no diagnosis). `square_only`:
-    only square matrices are transposed (an answer whose shape already fits keeps it only so)."""
+    (the table's own correct rows, not the whole table: a wrong candidate needs no diagnosis). `square`: True,
+    only square matrices are transposed (an answer whose shape already fits keeps it only so); False, only the
+    others (transposing a square matrix cannot mend an impossible shape); None, every one."""
     if a.memo.get("candidate") or not a.text or "\\" in a.text:
         return None
-    key = ("transposed-factor", square_only)
+    key = ("transposed-factor", square)
     if key not in a.memo:
-        a.memo[key] = _search(q, a.text, right, square_only)
+        a.memo[key] = _search(q, a.text, right, square)
     return a.memo[key]
 
 
-def _search(q: Question, text: str, right: Callable, square_only: bool) -> tuple[str, str, bool] | None:
+def _search(q: Question, text: str, right: Callable, square: bool | None) -> tuple[str, str, bool] | None:
     tried: set[tuple[int, str]] = set()  # (position, name) already read: the second mark only if the first did not read
     for candidate, name, added, position in _candidates(q, text):
-        if (position, name) in tried or (square_only and q.names[name].shape[0] != q.names[name].shape[1]):
+        shape = q.names[name].shape
+        if (position, name) in tried or (square is not None and (shape[0] == shape[1]) != square):
             continue
         try:
             b = read_answer(q, candidate)

@@ -64,6 +64,7 @@ class Verdict:
             f"  correct: {d}",
             f"  shape:   {describe(d.shape)}",
             f"  layout:  {d.convention}",
+            *([f"  symmetric: {d.symmetric_convention}"] if getattr(d, "symmetric_convention", "") else []),
             f"  assumes: {d.assumptions or '(nothing)'}",
         ]
         if self.show_steps:
@@ -85,7 +86,8 @@ class Verdict:
         if self.show_steps:
             latex += r" \\[1em] " + d.steps_latex()
         mark = "✓" if self.correct else "✗"
-        notes = tuple(self.message.split("\n")[1:]) + (f"{describe(d.shape)}; {d.convention}; {d.assumptions}",)
+        conventions = "; ".join(t for t in (d.convention, getattr(d, "symmetric_convention", "")) if t)
+        notes = tuple(self.message.split("\n")[1:]) + (f"{describe(d.shape)}; {conventions}; {d.assumptions}",)
         bundle = math_bundle(latex, str(self), notes, heading=f"{mark} {self.headline}")
         bundle["text/latex"] = self._repr_latex_()  # the verdict itself in the maths, for LaTeX-only front ends
         return bundle
