@@ -24,36 +24,54 @@ def read_answers(path: str) -> list[dict[str, str]]:
 
 PARALLEL_ROWS = 200  # fewer rows than this are graded in this process: starting workers would cost more
 CHUNKS_PER_JOB = 8  # batches of questions per process: the work balances, and progress is seen
+QUESTION_WEIGHT = 3  # preparing a question costs about as much as judging this many answers to it
 
 
 def grade_rows(rows: list[dict[str, str]], jobs: int = 1, course: Course | None = None,
                done: Callable[[list[int], list[dict[str, str]]], None] | None = None) -> list[dict[str, str]]:
-    """A verdict per row: the report rows. Each distinct question is prepared once and each distinct answer
-    to it judged once, whatever the order of the rows (matcalc.grading.grade_answers). With `jobs` > 1 the
-    questions are shared out between that many processes; the report is the same row for row, because a
+    """A verdict per row: the report rows. The rows are reduced to their distinct (question, answer) items
+    first: each distinct question is prepared once and each distinct answer to it judged once, whatever the
+    order of the rows (matcalc.grading.grade_answers). With `jobs` > 1 the questions are shared out between
+    that many processes (only the distinct items travel); the report is the same row for row, because a
     question's verdicts depend on the question alone (its random points come from a fixed seed). A row
     without a layout is judged in the `course`'s (matcalc.course), and every row in its vec order and its
     convention for a symmetric variable. `done(indices, report_rows)`, when given, is called as each batch
     of rows is graded (batches of whole questions, in no fixed order): a journal, a progress bar."""
     course = course or Course()
     out: list[dict[str, str]] = [{}] * len(rows)
+    problems = [_row_problem(row) for row in rows]
+    keys = [None if p is not None else (_question_key(row, course), row["answer"]) for row, p in zip(rows, problems)]
+    items = list(dict.fromkeys(k for k in keys if k is not None))  # distinct, in the order first met
+    number = {item: n for n, item in enumerate(items)}
+    rows_of: list[list[int]] = [[] for _ in items]
+    for k, key in enumerate(keys):
+        if key is not None:
+            rows_of[number[key]].append(k)
 
-    def finished(chunk: list[int], graded: list[dict[str, str]]) -> None:
-        for k, row in zip(chunk, graded):
+    def finish(indices: list[int], results: list[dict[str, str]]) -> None:
+        graded = [_report_row(rows[k], result) for k, result in zip(indices, results)]
+        for k, row in zip(indices, graded):
             out[k] = row
         if done is not None:
-            done(chunk, graded)
+            done(indices, graded)
 
+    def finished(chunk: list[int], results: list[dict[str, str]]) -> None:  # a chunk of items → their rows
+        pairs = sorted((k, result) for n, result in zip(chunk, results) for k in rows_of[n])
+        finish([k for k, _ in pairs], [result for _, result in pairs])
+
+    unreadable = [k for k, p in enumerate(problems) if p is not None]
+    if unreadable:
+        finish(unreadable, [_error_row(problems[k]) for k in unreadable])
     parallel = jobs > 1 and len(rows) >= PARALLEL_ROWS
     if parallel or done is not None:
-        chunks = _question_chunks(rows, jobs if parallel else 1, course)
+        chunks = _question_chunks(items, jobs if parallel else 1)
     else:
-        chunks = [list(range(len(rows)))]
+        chunks = [list(range(len(items)))]
     if parallel and len(chunks) > 1:
-        _grade_in_parallel(rows, chunks, jobs, course, finished)
+        _grade_in_parallel(items, chunks, jobs, finished)
     else:
         for chunk in chunks:
-            finished(chunk, _grade_here([rows[k] for k in chunk], course))
+            finished(chunk, _judge([items[n] for n in chunk]))
     return out
 
 
@@ -64,33 +82,46 @@ def _question_key(row, course: Course) -> tuple:
             0, "auto", 1, course.symmetric)
 
 
-def _question_chunks(rows, jobs: int, course: Course | None = None) -> list[list[int]]:
-    """Row indices in chunks that keep every question's rows together, about CHUNKS_PER_JOB chunks per process,
-    balanced by row count (largest questions first, each to the lightest chunk; the largest chunks first):
-    deterministic for given rows."""
-    course = course or Course()
+def _question_chunks(items: list[tuple], jobs: int) -> list[list[int]]:
+    """Indices of the (question, answer) items in chunks that keep every question's items together, about
+    CHUNKS_PER_JOB chunks per process, balanced by work (preparing a question costs about as much as judging
+    three answers; largest questions first, each to the lightest chunk; the heaviest chunks first):
+    deterministic for given items."""
     groups: dict[tuple, list[int]] = {}
-    for k, row in enumerate(rows):
-        groups.setdefault(_question_key(row, course), []).append(k)
+    for n, (question, _) in enumerate(items):
+        groups.setdefault(question, []).append(n)
     count = min(len(groups), CHUNKS_PER_JOB * jobs)
     chunks: list[list[int]] = [[] for _ in range(count)]
+    load = [0] * count
     for indices in sorted(groups.values(), key=lambda g: (-len(g), g[0])):
-        min(chunks, key=len).extend(indices)
-    return sorted((sorted(c) for c in chunks if c), key=lambda c: (-len(c), c[0]))
+        lightest = min(range(count), key=lambda c: (load[c], c))
+        chunks[lightest].extend(indices)
+        load[lightest] += QUESTION_WEIGHT + len(indices)
+    order = sorted(range(count), key=lambda c: (-load[c], c))
+    return [sorted(chunks[c]) for c in order if chunks[c]]
 
 
-def _grade_in_parallel(rows, chunks: list[list[int]], jobs: int, course: Course, finished) -> None:
-    """Grade the chunks in `jobs` processes, each handed to `finished` as it comes back. The workers ignore
-    Ctrl-C (the terminal sends it to them too): this process stops them, and keeps what was finished."""
+def _grade_in_parallel(items: list[tuple], chunks: list[list[int]], jobs: int, finished) -> None:
+    """Judge the chunks of items in `jobs` processes, each handed to `finished` as it comes back. The workers
+    ignore Ctrl-C (the terminal sends it to them too): this process stops them, and keeps what was finished."""
     import multiprocessing
-    from functools import partial
 
     methods = multiprocessing.get_all_start_methods()  # fork: the workers start with matcalc already imported
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    work = [(n, [rows[k] for k in chunk]) for n, chunk in enumerate(chunks)]
+    work = [(n, [items[i] for i in chunk]) for n, chunk in enumerate(chunks)]
+    _warm_up()
     with context.Pool(min(jobs, len(chunks)), initializer=_ignore_interrupts) as pool:  # leaving it stops them
-        for n, graded in pool.imap_unordered(partial(_grade_chunk, course=course), work):
-            finished(chunks[n], graded)
+        for n, results in pool.imap_unordered(_judge_chunk, work):
+            finished(chunks[n], results)
+
+
+def _warm_up() -> None:
+    """Load what every worker needs (the grammar's tables, NumPy's random module) once, before forking."""
+    import numpy.random  # noqa: F401
+
+    from .syntax import lark_parser
+
+    lark_parser()
 
 
 def _ignore_interrupts() -> None:
@@ -99,28 +130,23 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _grade_chunk(item: tuple[int, list[dict[str, str]]], course: Course) -> tuple[int, list[dict[str, str]]]:
-    n, rows = item
-    return n, _grade_here(rows, course)
+def _judge_chunk(work: tuple[int, list[tuple]]) -> tuple[int, list[dict[str, str]]]:
+    n, items = work
+    return n, _judge(items)
 
 
-def _grade_here(rows: list[dict[str, str]], course: Course) -> list[dict[str, str]]:
-    """grade_rows in this process."""
+def _judge(items: list[tuple]) -> list[dict[str, str]]:
+    """The verdict columns of each (question, answer) item, judged in this process."""
     from .grading import grade_answers
 
-    problems = [_row_problem(row) for row in rows]
-    items = [(_question_key(row, course), row["answer"]) for row, problem in zip(rows, problems) if problem is None]
-    results = grade_answers(items)
     texts: dict[int, str] = {}  # the answers to one question share its closed forms: each printed once
-    shown = {id(v): _result_row(v, texts) for v in results}  # rows with the same answer share one verdict
-    results = iter(results)
-    out = []
-    for row, problem in zip(rows, problems):
-        result = _error_row(problem) if problem is not None else shown[id(next(results))]
-        out.append({"id": row.get("id", ""), **result, "expression": row.get("expression", ""),
-                    "wrt": row.get("wrt", ""), "answer": row.get("answer", ""), "where": row.get("where") or "",
-                    "layout": row.get("layout") or "", "line": row.get("line", "")})
-    return out
+    return [_result_row(v, texts) for v in grade_answers(items)]
+
+
+def _report_row(row: dict[str, str], result: dict[str, str]) -> dict[str, str]:
+    return {"id": row.get("id", ""), **result, "expression": row.get("expression", ""), "wrt": row.get("wrt", ""),
+            "answer": row.get("answer", ""), "where": row.get("where") or "", "layout": row.get("layout") or "",
+            "line": row.get("line", "")}
 
 
 def _row_layout(row, course: Course) -> str | None:

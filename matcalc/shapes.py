@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 Monomial = tuple[str, ...]  # sorted names; () is the constant monomial
 
 
+_OF: dict[tuple[type, int | str], Dim] = {}  # Dim.of's results, by the type and value given
+
+
 class Dim:
     """An immutable polynomial in symbolic sizes, e.g. ``n``, ``3``, ``h + 1``, ``n*m``."""
 
@@ -29,6 +32,16 @@ class Dim:
     def of(value: int | str | Dim) -> Dim:
         if isinstance(value, Dim):
             return value
+        known = _OF.get((type(value), value)) if isinstance(value, (int, str)) else None
+        if known is not None:
+            return known
+        made = Dim._make(value)
+        if len(_OF) < 4096:  # the names and small sizes of a session: built once (a Dim is immutable)
+            _OF[type(value), value] = made
+        return made
+
+    @staticmethod
+    def _make(value) -> Dim:
         if isinstance(value, bool):
             raise TypeError("a dimension cannot be a bool")
         if isinstance(value, int):
@@ -88,6 +101,13 @@ class Dim:
 
     def substitute(self, mapping: Mapping[str, Dim]) -> Dim:
         """Replace names by dimensions."""
+        if not mapping:
+            return self
+        name = self.name
+        if name is not None:  # the common case: one size
+            return Dim.of(mapping[name]) if name in mapping else self
+        if not any(s in mapping for m, _ in self.terms for s in m):
+            return self
         out = Dim({})
         for mono, coeff in self.terms:
             term = Dim.of(coeff)

@@ -37,16 +37,31 @@ def test_the_report_is_the_same_in_parallel():
     assert {r["diagnosis"] for r in alone} >= {"correct", "symmetric-slip", "other-layout", "sign", "error"}
 
 
-def test_chunks_keep_each_question_together_and_cover_every_row():
+def test_chunks_keep_each_question_together_and_cover_every_item():
     rows = _class(500, seed=2)
-    chunks = _question_chunks(rows, 2)
-    assert sorted(k for c in chunks for k in c) == list(range(len(rows)))
+    items = list(dict.fromkeys(((r["expression"], r["wrt"], r["where"], r["layout"]), r["answer"]) for r in rows))
+    chunks = _question_chunks(items, 2)
+    assert sorted(n for c in chunks for n in c) == list(range(len(items)))
     owner = {}
-    for n, chunk in enumerate(chunks):
-        for k in chunk:
-            key = (rows[k]["expression"], rows[k]["wrt"], rows[k]["where"], rows[k]["layout"])
-            assert owner.setdefault(key, n) == n
-    assert chunks == _question_chunks(rows, 2)  # deterministic
+    for c, chunk in enumerate(chunks):
+        for n in chunk:
+            assert owner.setdefault(items[n][0], c) == c
+    assert chunks == _question_chunks(items, 2)  # deterministic
+
+
+def test_only_distinct_answers_are_judged(monkeypatch):
+    """A class of 400 rows over 3 distinct (question, answer) items judges 3 items, in one process or two."""
+    from matcalc import gradebook
+
+    judged = []
+    real = gradebook._judge
+    monkeypatch.setattr(gradebook, "_judge", lambda items: judged.extend(items) or real(items))
+    rows = [{"id": f"s{k}", "expression": "x.T@A@x", "wrt": "x", "answer": ["2*A@x", "(A + A.T)@x", "A@x"][k % 3]}
+            for k in range(400)]
+    report = grade_rows(rows, jobs=1)
+    assert len(judged) == 3
+    assert [r["diagnosis"] for r in report[:3]] == ["symmetric-slip", "correct", "symmetric-slip"]
+    assert grade_rows(rows, jobs=2) == report
 
 
 def test_jobs_must_be_positive(tmp_path, capsys):

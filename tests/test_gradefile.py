@@ -160,9 +160,12 @@ def test_a_journal_line_cut_off_is_graded_again(tmp_path):
     assert journal.graded == {0: {"id": "s"}}
 
 
-@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_an_interrupted_run_resumes_without_losing_or_repeating_a_row(tmp_path, jobs):
+@pytest.mark.skipif(os.name != "posix", reason="sends signals")
+@pytest.mark.parametrize("jobs, how", [("1", "SIGINT"), ("2", "SIGINT"), ("1", "SIGKILL")])
+def test_an_interrupted_run_resumes_without_losing_or_repeating_a_row(tmp_path, jobs, how):
+    """Ctrl-C (SIGINT: exit 130, a message saying how to resume) or a kill (SIGKILL: nothing runs, the
+    journal is as the last batch left it); either way the same command with --resume gives the report an
+    uninterrupted run gives, byte for byte."""
     answers = tmp_path / "class.csv"
     answers.write_text(_class_text(160, per_question=2), encoding="utf-8")  # 320 rows, 160 questions
     expected = tmp_path / "expected.csv"
@@ -178,10 +181,13 @@ def test_an_interrupted_run_resumes_without_losing_or_repeating_a_row(tmp_path, 
         time.sleep(0.02)
     if proc.poll() is not None:
         pytest.skip("the run finished before it could be interrupted")
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, how))
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "--resume" in err and "Traceback" not in err
+    if how == "SIGINT":
+        assert proc.returncode == 130, err
+        assert "--resume" in err and "Traceback" not in err
+    else:
+        assert proc.returncode == -signal.SIGKILL
     assert not output.exists()
     kept = len(journal.read_text(encoding="utf-8").splitlines()) - 1
     assert 0 < kept
@@ -226,3 +232,73 @@ def test_progress_is_shown_on_a_terminal_only():
         p.close()
     assert "graded 4 of 10 rows" in terminal.getvalue() and "graded 10 of 10 rows" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+# ----------------------------------------------------------------------------------------- broken files, end to end
+
+GOOD = [("s1", "x.T@A@x", "x", "(A + A.T)@x", "yes"), ("Zoë", "x.T@A@x", "x", "2*A@x", "no")]
+
+
+def _good_lines(delimiter=","):
+    return [delimiter.join(row[:4]) for row in GOOD]
+
+
+BROKEN = {  # name: (file bytes, {line: expected diagnosis of the row there}, a warning expected on stderr)
+    "latin-1": ("\n".join(["id,expression,wrt,answer", *_good_lines(), "José,x.T@x,x,2*x"]).encode("cp1252"),
+                {2: "correct", 3: "symmetric-slip", 4: "correct"}, "Windows-1252"),
+    "utf-16": ("\n".join(["id,expression,wrt,answer", *_good_lines()]).encode("utf-16"),
+               {2: "correct", 3: "symmetric-slip"}, ""),
+    "semicolons": ("\n".join(["id;expression;wrt;answer;where", *(line + ";A: matrix(n, n)" for line in
+                                                                  _good_lines(";"))]).encode(),
+                   {2: "correct", 3: "symmetric-slip"}, "semicolons"),
+    "open quote": ("\n".join(["id,expression,wrt,answer", 's0,x.T@x,x,"2*x', *_good_lines()]).encode(),
+                   {2: "error", 3: "correct", 4: "symmetric-slip"}, "quote is left open"),
+    "repeated header": ("\n".join(["id,expression,wrt,answer", GOOD[0][0] + ",x.T@A@x,x,(A + A.T)@x",
+                                   "id,expression,wrt,answer", _good_lines()[1]]).encode(),
+                        {2: "correct", 4: "symmetric-slip"}, "repeats the header"),
+    "unquoted comma": ("\n".join(["id,expression,wrt,answer,where", "s0,x.T@A@x,x,2*A@x,A: matrix(n, n)",
+                                  _good_lines()[0] + ","]).encode(),
+                       {2: "error", 3: "correct"}, "unquoted comma"),
+    "duplicate student": ("\n".join(["id,expression,wrt,answer", *_good_lines(), "s1,x.T@A@x,x,2*A@x"]).encode(),
+                          {2: "correct", 3: "symmetric-slip", 4: "symmetric-slip"}, "answers this question again"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_every_row_of_a_broken_file_is_reported_once(tmp_path, capsys, name):
+    data, expected, warning = BROKEN[name]
+    answers = tmp_path / "class.csv"
+    answers.write_bytes(data)
+    output = tmp_path / "report.csv"
+    assert cli.main(["grade", str(answers), "-o", str(output)]) == 0
+    err = capsys.readouterr().err
+    assert warning in err
+    import csv
+
+    with output.open(encoding="utf-8", newline="") as f:
+        report = list(csv.DictReader(f))
+    assert {int(r["line"]): r["diagnosis"] for r in report} == expected
+    assert len(report) == len(expected)  # each row once
+    for r in report:
+        if r["diagnosis"] == "error":
+            assert r["message"] and r["correct"] == "no"
+
+
+def test_two_answer_columns_refuse_the_file(tmp_path, capsys):
+    answers = tmp_path / "class.csv"
+    answers.write_text("id,expression,wrt,answer,answer\ns1,x.T@x,x,2*x,x\n", encoding="utf-8")
+    assert cli.main(["grade", str(answers)]) == 1
+    assert "two answer columns" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_question_out_of_time_fails_alike_for_every_row(monkeypatch, jobs):
+    """However the rows are ordered or shared out, a question that cannot be prepared in time gives every
+    row that asks it the same verdict (it is prepared once, up front)."""
+    import matcalc.limits
+
+    rows = [{"id": f"s{k}", "expression": "x.T@A@x", "wrt": "x", "answer": "2*A@x"} for k in range(250)]
+    monkeypatch.setattr(matcalc.limits, "MAX_SECONDS", 0.0)
+    report = grade_rows(rows, jobs=jobs)
+    assert {(r["diagnosis"], r["message"]) for r in report} == {("error", report[0]["message"])}
+    assert "gave up after" in report[0]["message"]

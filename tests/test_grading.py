@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import matcalc as mc
+import matcalc.answers  # noqa: F401 - mc.answers, the former home of DIAGNOSES, below
 from matcalc import checking
 from matcalc.grading import TABLE, check_answer, grade_answers, prepare
 from matcalc.grading import findings as dx
