@@ -90,10 +90,12 @@ class Answer:
 # ----------------------------------------------------------------------------------------- reading
 
 
-def read_answer(q: Question, answer) -> Answer:
+def read_answer(q: Question, answer, on_its_own: bool = True) -> Answer:
     """The answer as an expression over the question's names. Raises MatcalcError (saying it is in the
     answer) when the text cannot be read even on its own; text that reads on its own but not with the
-    question's shapes is an answer that contradicts them."""
+    question's shapes is an answer that contradicts them. ``on_its_own=False`` skips that second reading:
+    any text that does not read with the question's shapes raises (a candidate answer that only matters if
+    it reads)."""
     text = answer if isinstance(answer, str) else ""
     if isinstance(answer, Derivative):
         answer = answer.expr
@@ -114,6 +116,8 @@ def read_answer(q: Question, answer) -> Answer:
     except LimitError:
         raise
     except MatcalcError as err:
+        if not on_its_own:
+            raise
         try:
             parse(answer, q.user_decls, notation=q.notation, known=known, strict=False)
         except LimitError:

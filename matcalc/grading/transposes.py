@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..errors import LimitError, MatcalcError
+from ..errors import DeclarationError, LimitError, MatcalcError, ShapeError
 from ..shapes import is_scalar
 from .answer import Answer, read_answer
 from .question import Question
@@ -42,10 +42,13 @@ def _search(q: Question, text: str, right: Callable, square: bool | None) -> tup
         if (position, name) in tried or (square is not None and (shape[0] == shape[1]) != square):
             continue
         try:
-            b = read_answer(q, candidate)
+            b = read_answer(q, candidate, on_its_own=False)  # one that does not fit the shapes is not it
         except LimitError:
             raise
-        except MatcalcError:
+        except (ShapeError, DeclarationError):  # it reads, but contradicts the question's shapes
+            tried.add((position, name))
+            continue
+        except MatcalcError:  # it does not read with this mark: the next one may
             continue
         tried.add((position, name))
         if b.expr is None or b.contradiction:
