@@ -5,7 +5,8 @@ UTF-16 (Excel's "Unicode text"), Windows-1252 (Excel's "CSV" on Windows), separa
 (where the comma is the decimal mark) or tabs. :func:`read_class` reads them all and says what it assumed;
 it never drops or shifts a row silently:
 
-* one row per line: a quote left open is that row's problem, not a reason to swallow the rows after it;
+* a quote left open is that row's problem, not a reason to swallow the rows after it (a quoted field
+  may still hold a line break when the record it makes has exactly the header's fields);
 * a row with more fields than the header (an unquoted comma in an answer) is not graded: its columns would
   be shifted; one with fewer is graded only when what is missing is optional;
 * a line that repeats the header (two exports pasted together) is skipped with a warning;
@@ -29,6 +30,7 @@ OPTIONAL_COLUMNS = ("where", "layout")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 LEGACY_ENCODINGS = (("cp1252", "Windows-1252 (Excel's CSV on Windows)"), ("latin-1", "Latin-1 (ISO 8859-1)"))
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+MAX_SPAN = 4  # lines one record may span, a quoted field holding line breaks
 
 
 @dataclass
@@ -53,12 +55,12 @@ def read_class(path: str | Path) -> ClassFile:
     text, encoding, warning = decode(data)
     text = text.lstrip("\ufeff")
     warnings = [f"{name}: {warning}"] if warning else []
-    lines = [(k + 1, line) for k, line in enumerate(LINE_BREAK.split(text))]
-    body = [(n, line) for n, line in lines if line.strip()]
-    if not body:
+    lines = LINE_BREAK.split(text)
+    start = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if start is None:
         raise MatcalcError(f"{name}: the file is empty; it needs a header row with the columns "
                            f"{', '.join(REQUIRED_COLUMNS)}")
-    (_, header_text), body = body[0], body[1:]
+    header_text = lines[start]
     delimiter = _delimiter(header_text, name)
     if delimiter != ",":
         warnings.append(f"{name}: fields separated by {DELIMITERS[delimiter]}s")
@@ -66,16 +68,25 @@ def read_class(path: str | Path) -> ClassFile:
     columns = _columns(header, name)
     normalized = [h.strip().lower() for h in header]
     rows, seen = [], {}
-    for number, line in body:
+    k = start
+    while k + 1 < len(lines):
+        k += 1
+        number, line = k + 1, lines[k]
+        if not line.strip():
+            continue
         try:
             fields = _fields(line, delimiter)
         except csv.Error:
-            first = next(csv.reader([line], delimiter=delimiter), [""])  # the id, for the report
-            student = first[columns["id"]].strip() if columns["id"] < len(first) else ""
-            rows.append({"id": student, "line": str(number),
-                         "problem": "a quote is left open: the row cannot be read (check its quotes)"})
-            warnings.append(f"{name}:{number}: a quote is left open; the row is reported, not graded")
-            continue
+            spanned = _spanning(lines, k, delimiter, len(header))
+            if spanned is not None:  # a quoted field with line breaks in it (an answer typed on two lines)
+                fields, k = spanned
+            else:
+                first = next(csv.reader([line], delimiter=delimiter), [""])  # the id, for the report
+                student = first[columns["id"]].strip() if columns["id"] < len(first) else ""
+                rows.append({"id": student, "line": str(number),
+                             "problem": "a quote is left open: the row cannot be read (check its quotes)"})
+                warnings.append(f"{name}:{number}: a quote is left open; the row is reported, not graded")
+                continue
         if [f.strip().lower() for f in fields] == normalized:
             warnings.append(f"{name}:{number}: repeats the header row (two exports pasted together?); skipped")
             continue
@@ -93,6 +104,18 @@ def read_class(path: str | Path) -> ClassFile:
             seen.setdefault(key, number)
         rows.append(row)
     return ClassFile(rows, warnings, encoding, delimiter)
+
+
+def _spanning(lines: list[str], k: int, delimiter: str, width: int) -> tuple[list[str], int] | None:
+    """(fields, last line index) when line `k` and the next few read as one record with a quoted line
+    break and exactly the header's fields; None otherwise (then the quote is simply left open)."""
+    for end in range(k + 1, min(k + MAX_SPAN, len(lines))):
+        try:
+            fields = _fields("\n".join(lines[k:end + 1]), delimiter)
+        except csv.Error:
+            continue
+        return (fields, end) if len(fields) == width else None
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str, str]:

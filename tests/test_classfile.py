@@ -133,3 +133,18 @@ def test_files_that_cannot_be_graded_at_all(tmp_path, data, match):
 def test_a_missing_file(tmp_path):
     with pytest.raises(MatcalcError, match="cannot read"):
         read_class(tmp_path / "nope.csv")
+
+
+def test_a_quoted_answer_on_two_lines_is_one_row(tmp_path):
+    text = 'id,expression,wrt,answer\ns1,x.T@A@x,x,"(A + A.T)\n@ x"\ns2,x.T@x,x,2*x\n'
+    c = _read(tmp_path, text.encode())
+    assert _ids(c) == ["s1", "s2"] and c.warnings == []
+    assert c.rows[0]["answer"] == "(A + A.T)\n@ x" and c.rows[0]["line"] == "2" and c.rows[1]["line"] == "4"
+
+
+def test_an_open_quote_before_quoted_rows_is_still_only_that_row(tmp_path):
+    text = 'id,expression,wrt,answer\ns1,x.T@x,x,"2*x\ns2,x.T@x,x,"x + x"\ns3,x.T@x,x,"2 x"\n'
+    c = _read(tmp_path, text.encode())
+    assert _ids(c) == ["s1", "s2", "s3"]
+    assert "quote is left open" in c.rows[0]["problem"]
+    assert [r.get("answer") for r in c.rows[1:]] == ["x + x", "2 x"]
