@@ -8,7 +8,6 @@ else fixes them. Used by :mod:`matcalc.infer`.
 
 from __future__ import annotations
 
-from .errors import UnsupportedError
 from .shapes import ONE, Dim, Shape
 
 FLEX_PREFIX = "?"
@@ -33,12 +32,25 @@ class Unifier:
         return Dim.of(name)
 
     def resolve(self, d: Dim) -> Dim:
-        for _ in range(64):
-            names = d.names() & self.bound.keys()
-            if not names:
-                return d
-            d = d.substitute({n: self.bound[n] for n in names})
-        raise UnsupportedError("dimension equations too deep")  # pragma: no cover
+        names = d.names() & self.bound.keys()
+        if not names:
+            return d
+        return d.substitute({n: self._value(n) for n in names})
+
+    def _value(self, name: str) -> Dim:
+        """A bound name's value with no bound name left in it; every binding met on the way is replaced by
+        its resolved value (path compression), so a chain ?1 → ?2 → … → n is followed once, not per use:
+        a sum of thousands of terms sharing an undeclared variable makes such chains."""
+        path, value = [name], self.bound[name]
+        while value.name is not None and value.name in self.bound:  # a chain of single names: iteratively
+            path.append(value.name)
+            value = self.bound[value.name]
+        inner = value.names() & self.bound.keys()
+        if inner:  # a polynomial in bound names (?a + 1): each resolved (and compressed) in turn
+            value = value.substitute({n: self._value(n) for n in inner})
+        for n in path:
+            self.bound[n] = value
+        return value
 
     def shape(self, s: Shape) -> Shape:
         return (self.resolve(s[0]), self.resolve(s[1]))
