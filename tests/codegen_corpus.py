@@ -66,6 +66,16 @@ EXTRA_CASES = [
     ("trace(A @ expm(S))", "A", "S: matrix(n, n)", "mixed"),
     ("sum(relu(W @ x) + step(W @ x) + softplus(W @ x))", "W", None, "mixed"),
     ("exp(2) * sum(x) + sum(sigmoid(x))", "x", None, "mixed"),
+    # the cheap-gradient probes (issue 21): rewritten by matcalc/codegen/cheap.py, held to the closed form
+    ("x.T @ a @ b.T @ x", "x", None, "mixed"),
+    ("x.T @ (I + a @ a.T) @ x", "x", None, "mixed"),
+    ("sum(diag(x) @ A @ diag(x))", "x", None, "mixed"),
+    ("trace(A @ diag(x) @ B @ diag(x))", "x", None, "mixed"),
+    ("trace(A @ diag(x) @ B @ diag(y))", "x", "x: vector(n); y: vector(m)", "mixed"),
+    ("y.T @ (a @ b.T + C) @ z", "z", "y: vector(n); a: vector(n); b: vector(m); C: matrix(n, m)", "mixed"),
+    ("y.T @ (a @ b.T + C) @ z", "C", "y: vector(n); a: vector(n); b: vector(m); C: matrix(n, m)", "mixed"),
+    ("trace(A @ X @ B) + sum(A @ X)", "X", "A: matrix(m, n); X: matrix(n, p); B: matrix(p, m)", "mixed"),
+    ("sum(relu(W @ x))", "W", None, "mixed"),
 ]
 
 TENSOR_CASES = [(e, "X", None, "mixed", vec) for e in ("A @ X @ B", "X.T @ A", "X @ X.T") for vec in ("col", "row", "col,row")]

@@ -8,6 +8,8 @@ One layer with one job per module:
 * :mod:`~matcalc.codegen.emit` — expressions as code text, the same for every target;
 * :mod:`~matcalc.codegen.products` — matrix products: diagonal folding, Kronecker products applied
   without forming them, the cheapest order of a chain;
+* :mod:`~matcalc.codegen.stable`, :mod:`~matcalc.codegen.cheap` — exact rewrites of the computed form: values
+  that do not overflow, and forms that cost less (judged by :mod:`~matcalc.codegen.cost`);
 * :mod:`~matcalc.codegen.source` — the function around the code: arguments, sizes, shared
   subexpressions, the result (and the value beside it).
 """

@@ -150,6 +150,10 @@ def _product(w, left, right):
         ltext, llevel = w.expr(lop)
     if rop is not None:
         rtext, rlevel = w.expr(rop)
+    if is_scalar(rshape) and not is_scalar(lshape) or is_scalar(lshape) and not is_scalar(rshape):
+        # a column times a 1×1 product (a @ (bᵀ @ x)): a scalar multiplication, a * (bᵀ @ x)
+        text = f"{bracketed(ltext, llevel, PRODUCT)} * {bracketed(rtext, rlevel, PRODUCT + 1)}"
+        return text, PRODUCT, shape, None
     text = f"{bracketed(ltext, llevel, PRODUCT)} @ {bracketed(rtext, rlevel, PRODUCT + 1)}"
     return text, PRODUCT, shape, None
 

@@ -5,8 +5,8 @@ keyword arguments (arrays; vectors may be 1-D) and returns the expression's valu
 :func:`matcalc.evaluate` (a scalar when it is 1×1). With ``value=`` it returns ``(value, result)``
 from one body, every subexpression the two share computed once — what an optimiser calls
 (``scipy.optimize.minimize(fun, x0, jac=True)``). Both are computed in their stable forms
-(:mod:`matcalc.codegen.stable`). The source names nothing but the target's library, so it can be
-pasted into any project.
+(:mod:`matcalc.codegen.stable`) and their cheap ones (:mod:`matcalc.codegen.cheap`). The source names
+nothing but the target's library, so it can be pasted into any project.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..printing.text import to_text
 from ..shapes import ONE, describe, is_scalar
 from .backend import backend as backend_of
 from .backend import reserved_names
+from .cheap import cheap
 from .emit import Emitter, inline
 from .stable import stable
 from .text import python_name
@@ -41,7 +42,7 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         if not py.isidentifier():
             raise ValueError(f"generated code: the name {p.name!r} is not a Python identifier")
     taken = set(names) | {b.namespace, name, "xp"}
-    roots = [stable(root) for root in ([expr] if value is None else [value, expr])]
+    roots = [cheap(stable(root)) for root in ([expr] if value is None else [value, expr])]
     definitions, bodies = shared_lets(roots, inline=inline, taken=taken)
     w = Emitter(taken | {s.name for s, _ in definitions}, b)
     lines = []

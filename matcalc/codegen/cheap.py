@@ -1,0 +1,178 @@
+"""Cheap forms for computing: exact rewrites that lower what generated code costs, applied before emission.
+
+The simplifier factors for the reader: ``(a bᵀ + b aᵀ) x``, ``2 (I + a aᵀ) x``, ``diag(Aᵀ diag(x) Bᵀ)``. Computed
+as written, these form N×N temporaries (or an N×N×N product) the function itself never needed. Before
+code is emitted, each node is replaced by the cheapest of a few exactly equal forms, judged by
+:func:`matcalc.codegen.cost.cost` (the rewrite is kept only when it lowers the cost, so a form that is
+already cheap is left as it is):
+
+* a product with a sum as a factor is distributed over the sum: ``(a bᵀ + b aᵀ) x`` → ``a (bᵀx) + b (aᵀx)``,
+  ``(I + a aᵀ) x`` → ``x + a (aᵀx)``, ``(A + Aᵀ) x`` → ``A x + Aᵀ x`` (no transposed temporary);
+* products inside products are one chain, so the chain's order is chosen over all of it, an identity factor
+  is dropped, scalar factors multiply the product once, and an all-ones matrix is the outer product it is
+  (``1 1ᵀ``), which the chain can reassociate;
+* the diagonal of a product is a row sum, ``diag(P Q) = (P ∘ Qᵀ) 1``, the trace of one an entry sum,
+  ``tr(P Q) = sum(P ∘ Qᵀ)``, and the sum of a product's entries ``1ᵀ (P Q) 1`` a chain;
+* ``1 ∘ M`` (an all-ones array of M's shape) is M.
+
+Only the computed form changes; what matcalc prints keeps the reader's form. :data:`ENABLED` turns the pass
+off (benchmarks/cheap_gradient.py compares the code with and without it).
+"""
+
+from __future__ import annotations
+
+from ..canonical import nary
+from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose
+from ..functions import DIAG_PART, SUM, TRACE
+from ..shapes import ONE, is_scalar
+from ..walks import bottom_up
+from .cost import cost
+from .products import diagonal_vector
+
+ENABLED = True  # False: code is emitted from the expression as it is (for before/after comparisons)
+
+_MAX_TERMS = 16  # a distribution that would write more products than this is not tried
+
+
+def cheap(e: Expr) -> Expr:
+    """`e` with every node replaced by its cheapest exactly equal form (`e` itself when none is cheaper)."""
+    if not ENABLED:
+        return e
+    return bottom_up(e, _rewrite)
+
+
+def _rewrite(node: Expr) -> Expr:
+    candidates = _candidates(node)
+    if not candidates:
+        return node
+    best, best_cost = node, cost(node)
+    for candidate in candidates:
+        c = cost(candidate)
+        if c < best_cost:
+            best, best_cost = candidate, c
+    return best
+
+
+def _candidates(node: Expr) -> list[Expr]:
+    if isinstance(node, MatMul):
+        return [_product(list(node.args))]
+    if isinstance(node, Mul):
+        trimmed = _without_ones(node)
+        return [trimmed] if trimmed is not node else []
+    if isinstance(node, Call) and node.fn is DIAG_PART:
+        return _diagonal_forms(node.args[0])
+    if isinstance(node, Call) and node.fn is TRACE:
+        return [Call(SUM, form) for form in _hadamard_splits(node.args[0])]
+    if isinstance(node, Call) and node.fn is SUM and isinstance(node.args[0], MatMul):
+        inner = node.args[0]
+        rows, cols = inner.shape
+        return [_product([Ones((ONE, rows)), *inner.args, Ones((cols, ONE))])]
+    return []
+
+
+# ---------------------------------------------------------------- products
+def _factors(items: list[Expr]) -> tuple[list[Expr], list[Expr]]:
+    """(scalars, matrices) of a product: nested products flattened, identities dropped, scalar coefficients
+    (also of a factor c * M) taken out, an all-ones matrix split into the outer product it is."""
+    scalars: list[Expr] = []
+    matrices: list[Expr] = []
+    for f in items:
+        if isinstance(f, MatMul):
+            inner_scalars, inner = _factors(list(f.args))
+            scalars += inner_scalars
+            matrices += inner
+        elif is_scalar(f.shape) and len(items) > 1:
+            scalars.append(f)
+        elif isinstance(f, Mul) and sum(not is_scalar(a.shape) for a in f.args) == 1:
+            scalars += [a for a in f.args if is_scalar(a.shape)]
+            inner_scalars, inner = _factors([a for a in f.args if not is_scalar(a.shape)])
+            scalars += inner_scalars
+            matrices += inner
+        elif isinstance(f, Identity):
+            continue
+        elif isinstance(f, Ones) and f.shape[0] != ONE and f.shape[1] != ONE:
+            matrices += [Ones((f.shape[0], ONE)), Ones((ONE, f.shape[1]))]
+        else:
+            matrices.append(f)
+    return scalars, matrices
+
+
+def _product(items: list[Expr], depth: int = 0) -> Expr:
+    """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper."""
+    scalars, matrices = _factors(items)
+    matrices = _ones_through_diagonals(matrices)
+    if not matrices:
+        matrices = [Identity(items[0].shape[0])] if not is_scalar(items[0].shape) else []
+    if not matrices:
+        return nary(Mul, scalars)
+    plain = nary(MatMul, matrices)
+    best, best_cost = plain, cost(plain)
+    if depth < 3:
+        for i, f in enumerate(matrices):
+            if isinstance(f, Add) and len(f.args) * max(1, len(matrices) - 1) <= _MAX_TERMS:
+                terms = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], depth + 1) for t in f.args]
+                distributed = nary(Add, terms)
+                c = cost(distributed)
+                if c < best_cost:
+                    best, best_cost = distributed, c
+    return nary(Mul, [*scalars, best]) if scalars else best
+
+
+def _broadcast(term: Expr, total: Expr) -> Expr:
+    """A term of the sum `total` as an array of the sum's shape (a scalar term c is c times an array of ones)."""
+    if term.shape == total.shape:
+        return term
+    ones = Ones(total.shape)
+    return ones if term == Number(1) else Mul(term, ones)
+
+
+def _ones_through_diagonals(matrices: list[Expr]) -> list[Expr]:
+    """diag(v) 1 as v and 1ᵀ diag(v) as vᵀ: a diagonal matrix applied to a column (row) of ones is its vector."""
+    out = list(matrices)
+    for i in range(len(out) - 1):
+        v, w = diagonal_vector(out[i]), diagonal_vector(out[i + 1])
+        if v is not None and isinstance(out[i + 1], Ones) and out[i + 1].shape[1] == ONE:
+            return _ones_through_diagonals([*out[:i], v, *out[i + 2:]])
+        if w is not None and isinstance(out[i], Ones) and out[i].shape[0] == ONE:
+            return _ones_through_diagonals([*out[:i], transpose(w), *out[i + 2:]])
+    return out
+
+
+def transpose(e: Expr) -> Expr:
+    """eᵀ, with a transpose of a transpose and of an all-ones array undone."""
+    if isinstance(e, Transpose):
+        return e.arg
+    if isinstance(e, Ones):
+        return Ones((e.shape[1], e.shape[0]))
+    return Transpose(e)
+
+
+def _without_ones(node: Mul) -> Expr:
+    """1 ∘ M as M: an all-ones factor of the product's own shape, when another factor has that shape too."""
+    ones = [a for a in node.args if isinstance(a, Ones) and a.shape == node.shape]
+    full = [a for a in node.args if not isinstance(a, Ones) and a.shape == node.shape]
+    if not ones or not full:
+        return node
+    return nary(Mul, [a for a in node.args if not (isinstance(a, Ones) and a.shape == node.shape)])
+
+
+# ---------------------------------------------------------------- diagonals, traces
+def _hadamard_splits(m: Expr) -> list[Expr]:
+    """c ∘ P ∘ Qᵀ for each way to write the product m as c P Q: the entries whose row sums are diag(m)."""
+    if not isinstance(m, MatMul):
+        return []
+    scalars, matrices = _factors(list(m.args))
+    return [_without_ones(Mul(*scalars, _product(matrices[:k]), transpose(_product(matrices[k:]))))
+            for k in range(1, len(matrices))]
+
+
+def _diagonal_forms(m: Expr) -> list[Expr]:
+    """Forms of diag(m), the diagonal of a square matrix m as a column: row sums of P ∘ Qᵀ for m = P Q; a
+    sum's diagonal as the sum of its terms' diagonals; a scalar multiple's as the multiple."""
+    if isinstance(m, Add):
+        return [nary(Add, [_rewrite(Call(DIAG_PART, t)) for t in m.args])]
+    if isinstance(m, Mul) and sum(not is_scalar(a.shape) for a in m.args) == 1:
+        scalars = [a for a in m.args if is_scalar(a.shape)]
+        (matrix,) = [a for a in m.args if not is_scalar(a.shape)]
+        return [Mul(*scalars, _rewrite(Call(DIAG_PART, matrix)))]
+    return [form if form.shape[1] == ONE else _product([form, Ones((form.shape[1], ONE))]) for form in _hadamard_splits(m)]

@@ -1,0 +1,127 @@
+"""What generated code costs: a count of the work an expression's code does, with every symbolic size large.
+
+The cost of an expression is the number of entries its code reads, writes and multiplies, each symbolic size
+taken as :data:`LARGE` (a number so large that a cost of higher degree in the sizes is always the larger one:
+the polynomial degree decides first, its coefficient second). A vector is N×1, so ``(a @ b.T) @ x`` costs
+O(N²) and leaves an N×N temporary, ``a @ (b.T @ x)`` costs O(N). The model follows the emitter:
+
+* a matrix product runs in its cheapest order (the matrix-chain search of :mod:`matcalc.codegen.products`),
+  an m×k by k×p product costing m·k·p multiplications and the m·p entries it writes; a diagonal matrix
+  ``diag(v)`` in a product is a broadcast ``v * M`` (never formed), an identity factor is dropped;
+* an element-wise operation reads its operands and writes its result (a transposed matrix operand is read
+  across its rows, counted twice);
+* a reduction reads its argument; a matrix function of an n×n matrix (inverse, determinant, exponential...)
+  costs n³;
+* a subexpression that occurs twice is computed once (the code shares it), so it is counted once.
+
+:func:`cost` is what :mod:`matcalc.codegen.cheap` compares: a rewrite is kept only when it lowers it.
+"""
+
+from __future__ import annotations
+
+from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
+from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE
+from ..shapes import Dim, is_scalar
+
+LARGE = 10.0**6  # every symbolic size: a cost of higher degree is the larger one
+
+
+def size(d: Dim) -> float:
+    """A dimension's nominal size: a symbolic one is LARGE."""
+    return float(sum(c * LARGE ** len(m) for m, c in d.terms)) or 1.0
+
+
+def entries(e: Expr) -> float:
+    return size(e.shape[0]) * size(e.shape[1])
+
+
+def cost(e: Expr) -> float:
+    """The work the code of `e` does, each distinct subexpression counted once."""
+    seen: set[Expr] = set()
+
+    def go(node: Expr) -> float:
+        if node in seen:
+            return 0.0
+        seen.add(node)
+        total = _own(node)
+        for child in _children(node):
+            total += go(child)
+        return total
+
+    return go(e)
+
+
+def _children(node: Expr):
+    """The subexpressions whose code `node`'s code needs (a diagonal factor of a product: its vector)."""
+    if isinstance(node, MatMul):
+        return [_diagonal(f) or f for f in node.args]
+    return node.args
+
+
+def _diagonal(f: Expr) -> Expr | None:
+    """v when f is diag(v) (or its transpose), else None."""
+    core = f.arg if isinstance(f, Transpose) else f
+    if isinstance(core, Call) and core.fn is DIAG and not is_scalar(core.args[0].shape):
+        return core.args[0]
+    return None
+
+
+def _own(node: Expr) -> float:
+    """The work of `node` itself, its arguments computed."""
+    if isinstance(node, (Symbol, Number, Transpose)):
+        return 0.0
+    if isinstance(node, (Ones, Zeros, Identity, Commutation, Block)):
+        return entries(node)
+    if isinstance(node, (Add, Mul)):
+        out = entries(node)
+        reads = sum(_read(a) for a in node.args if not is_scalar(a.shape))
+        return reads + out * (len(node.args) - 1)
+    if isinstance(node, Power):
+        return 2 * entries(node)
+    if isinstance(node, MatMul):
+        return chain_cost(list(node.args))
+    if isinstance(node, Call):
+        return _call(node)
+    return entries(node)
+
+
+def _read(a: Expr) -> float:
+    """Reading an operand of an element-wise operation: a transposed matrix is read across its rows."""
+    if isinstance(a, Transpose) and not (a.shape[0] == Dim.of(1) or a.shape[1] == Dim.of(1)):
+        return 2 * entries(a)
+    return entries(a)
+
+
+def _call(node: Call) -> float:
+    fn, arg = node.fn, node.args[0]
+    if fn in (DIAG_PART, TRACE):
+        return size(arg.shape[0])
+    if fn is SUM or fn.kind == "reduction":
+        return entries(arg)
+    if fn is DIAG or fn is KRON or fn.kind == "elementwise" or fn.linear:
+        return sum(entries(a) for a in node.args) + entries(node)
+    if fn.square:  # inverse, determinant, matrix exponential...: n³
+        return size(arg.shape[0]) ** 3
+    return sum(entries(a) for a in node.args) + entries(node)
+
+
+def chain_cost(factors: list[Expr]) -> float:
+    """The cost of a product of `factors` in its cheapest order (diagonals folded, identities dropped)."""
+    factors = [f for f in factors if not isinstance(f, Identity)]
+    items = [f for f in factors if _diagonal(f) is None]
+    if not items:
+        return entries(factors[0]) if factors else 0.0
+    folding = 0.0  # diag(v) @ M is a broadcast v * M over the factor it folds into (the next one, else the last)
+    for i, f in enumerate(factors):
+        if _diagonal(f) is not None:
+            neighbour = next((g for g in factors[i + 1:] if _diagonal(g) is None), items[-1])
+            folding += 2 * entries(neighbour)
+    dims = [size(items[0].shape[0])] + [size(f.shape[1]) for f in items]
+    n = len(items)
+    best = [[0.0] * n for _ in range(n)]
+    for length in range(2, n + 1):
+        for i in range(n - length + 1):
+            j = i + length - 1
+            best[i][j] = min(best[i][k] + best[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1] + dims[i] * dims[j + 1]
+                             for k in range(i, j))
+    return best[0][n - 1] + folding
