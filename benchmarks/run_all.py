@@ -19,7 +19,9 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ("Derivation time: textbook identities and ML losses", "derivation.py"),
     ("Depth scaling: an L-layer MLP", "depth.py"),
+    ("Checking an L-layer MLP's gradient: directional vs entry-wise; step texts", "check_speed.py"),
     ("Generated gradients vs hand-written NumPy, JAX and PyTorch", "generated_code.py"),
+    ("The cheap-gradient bound: time(gradient) / time(f)", "cheap_gradient.py"),
     ("Value and gradient from one function vs separately, JAX and PyTorch", "value_and_grad.py"),
     ("Generated Hessians vs JAX and PyTorch", "hessians.py"),
     ("CLI cold start", "cold_start.py"),

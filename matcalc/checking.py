@@ -21,7 +21,7 @@ import numpy as np
 
 from . import limits
 from .errors import LimitError, MatcalcError
-from .expr import Call, Expr, Symbol, distinct_nodes, preorder, symbols
+from .expr import Call, Expr, Symbol, distinct_nodes, symbols
 from .numeric import size_of, value_2d
 
 SIZE_SETS = (
@@ -66,7 +66,7 @@ def dim_names_of(exprs) -> list[str]:
             for d in s.shape:
                 names.update(dict.fromkeys(sorted(d.names())))
     for e in exprs:
-        for node in preorder(e):
+        for node in distinct_nodes(e):  # the order of first appearance is preorder's, each shared subtree walked once
             for d in node.shape:
                 names.update(dict.fromkeys(sorted(d.names())))
     return list(names)
@@ -135,7 +135,7 @@ class CheckReport:
 
 
 def _kinks_clear(f: Expr, arrays, sizes) -> bool:
-    for node in preorder(f):
+    for node in distinct_nodes(f):
         if isinstance(node, Call) and node.fn.kink:
             arg = value_2d(node.args[0], arrays, sizes)
             if np.min(np.abs(arg)) < KINK_MARGIN:
@@ -147,7 +147,7 @@ MAX_CONDITION = 1e8
 
 
 def _well_conditioned(e: Expr, arrays, sizes) -> bool:
-    for node in preorder(e):
+    for node in distinct_nodes(e):
         if isinstance(node, Call) and node.fn.conditioning:
             arg = value_2d(node.args[0], arrays, sizes)
             if not np.all(np.isfinite(arg)) or np.linalg.cond(arg) > MAX_CONDITION:
@@ -161,7 +161,7 @@ def check_entries(exprs: list[Expr], sizes: dict[str, int]) -> None:
     fine to derive with, not to evaluate at."""
     seen: set[int] = set()
     for e in exprs:
-        for node in preorder(e):
+        for node in distinct_nodes(e):
             if id(node) in seen:
                 continue
             seen.add(id(node))

@@ -19,6 +19,7 @@ import numpy as np
 from . import layout
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, _fit, differential
+from .directional import check_directional
 from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
@@ -31,12 +32,14 @@ from .parser import assumptions
 from .printing import to_latex, to_math, to_text
 from .printing.display import derivative_operator, math_bundle
 from .printing.lets import SHORT_RESULT, to_latex_lets, with_lets
+from .printing.step_text import steps_text
 from .printing.steps import Steps, steps_latex
 from .rewrite import LEMMAS, simplify, tidy
 from .shapes import ONE, describe, is_scalar
 from .variable import read_question, variable_of
 
 DIAG = REGISTRY["diag"]
+CHECK_METHODS = {"directional": check_directional, "entries": check_jacobian}  # Derivative.check(method=...)
 FUNCTION_NAMES = {"gradient": "gradient", "jacobian": "jacobian", "hessian": "hessian"}
 
 
@@ -136,16 +139,22 @@ class Derivative:
         return layout.expected_shape(self.kind, self.layout, self.f.shape, self.wrt.shape)
 
     @bounded
-    def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
+    def check(self, trials: int = 3, seed: int = 0, method: str = "directional") -> CheckReport:
         """Compare with central finite differences at random points of distinct sizes.
 
+        ``method="directional"`` (the default) applies the closed form to a few random directions V at each
+        point (J·vec(V); ⟨G, V⟩ for a gradient) and compares with differences of f along them;
+        ``method="entries"`` differences f entry by entry of the variable and compares whole Jacobians.
         For a variable declared symmetric (or diagonal) the differences run along symmetric (diagonal)
         directions, and the result must itself be symmetric (diagonal)."""
+        checker = CHECK_METHODS.get(method)
+        if checker is None:
+            raise MatcalcError(f"method must be one of {', '.join(CHECK_METHODS)}, not {method!r}")
         if self.expr.shape != self.expected_shape():
             return CheckReport("fail", float("inf"), [], f"the result is {describe(self.expr.shape)} but the "
                                f"{self.layout} layout needs {describe(self.expected_shape())}")
-        return check_jacobian(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed,
-                              structured=self.kind == "gradient")
+        return checker(self.f, self.wrt, self.expr, self._to_vec_jacobian, trials, seed,
+                       structured=self.kind == "gradient")
 
     def _to_vec_jacobian(self, value: np.ndarray, sizes) -> np.ndarray:
         """The closed form's value rearranged as ∂vec(f)/∂vec(x)ᵀ (column-major vec)."""
@@ -196,10 +205,10 @@ class Derivative:
         return fn
 
     def steps_text(self) -> str:
-        lines = []
-        for i, s in enumerate(self.steps, 1):
-            lines.append(f"{i:>3}. [{s.rule}] {s.text}")
-        return "\n".join(lines)
+        """The steps as numbered lines; a long step names its subexpressions (``let v1 = …``) instead of
+        writing them out again, so that the text grows linearly with the derivation."""
+        taken = {s.name for s in [*symbols(self.f), self.wrt]}
+        return steps_text(self.steps, taken | {"d" + name for name in taken})
 
     def steps_latex(self) -> str:
         """The derivation as one LaTeX ``aligned`` block, each line naming its rule."""
@@ -293,7 +302,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
         steps.append(Step("variable", f"d({to_text(f)}) simplifies to zero: the derivative is zero"))
         return Derivative(result, f, var, layout, kind, steps, vec, notes, symmetric=symmetric)
     if not steps or not _states(steps[-1], f, df):
-        steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df))
+        steps.append(Step("substitute", lambda: f"d({to_text(f)}) = {to_text(df)}", f, df, "d({before}) = {after}"))
     return _arranged(f, var, df, d.dvar, steps, layout, vec, notes, symmetric)
 
 
@@ -304,11 +313,11 @@ def _arranged(f: Expr, var: Symbol, df: Expr, dvar: Symbol, steps: list, layout_
     base = list(steps)
     result, kind, rule = _identify(f, var, df, dvar, layout_name, vec, symmetric)
     check_size(result, f"the derivative with respect to {var.name}")
-    steps.append(Step(rule, lambda: f"∂/∂{var.name} = {to_text(result)}", df, result))
+    steps.append(Step(rule, lambda: f"∂/∂{var.name} = {to_text(result)}", df, result, f"∂/∂{var.name} = {{after}}"))
     firings: list = []
     closed = tidy(result, firings)
     for name, before, after in firings:
-        steps.append(Step(name, _firing_text(before, after), before, after))
+        steps.append(Step(name, _firing_text(before, after), before, after, "{before}  ⇒  {after}"))
     return Derivative(closed, f, var, layout_name, kind, steps, vec, notes, differential=(df, dvar, base),
                       symmetric=symmetric)
 

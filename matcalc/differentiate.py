@@ -47,11 +47,13 @@ class Step:
     `text` (human text, NumPy syntax) may be given as a function that writes it: a deep expression
     prints in time proportional to its written-out size, so texts are written only when read."""
 
-    __slots__ = ("rule", "_text", "before", "after")
+    __slots__ = ("rule", "_text", "before", "after", "form")
 
     def __init__(self, rule: str, text: str | Callable[[], str], before: Expr | None = None,
-                 after: Expr | None = None):
-        self.rule, self._text, self.before, self.after = rule, text, before, after
+                 after: Expr | None = None, form: str | None = None):
+        # `form` writes the text from before and after printed another way ("d({before}) = {after}"): a long
+        # step is printed with names for its subexpressions (matcalc.printing.step_text)
+        self.rule, self._text, self.before, self.after, self.form = rule, text, before, after, form
 
     @property
     def text(self) -> str:

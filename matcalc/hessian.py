@@ -64,12 +64,14 @@ class Hessian(Derivative):
     def matrix(self, values, sizes=None):
         return self.inner.matrix(values, sizes)
 
-    def check(self, trials: int = 3, seed: int = 0) -> CheckReport:
-        first = self.gradient.check(trials, seed)
+    def check(self, trials: int = 3, seed: int = 0, method: str = "directional") -> CheckReport:
+        """The gradient against f, then the Hessian against the gradient (H·vec(V) against differences of
+        the gradient along random directions V, or with ``method="entries"`` entry by entry)."""
+        first = self.gradient.check(trials, seed, method)
         if not first.passed:
             first.message = ("the gradient " + (first.message or "does not match f")).strip()
             return first
-        second = self.inner.check(trials, seed)
+        second = self.inner.check(trials, seed, method)
         second.message = "; ".join(m for m in ("gradient checked against f", second.message) if m)
         return second
 

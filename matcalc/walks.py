@@ -54,7 +54,7 @@ def count_in_tree(e: Expr, predicate: Callable[[Expr], bool]) -> int:
 def symbols(e: Expr) -> list[Symbol]:
     """The distinct symbols of `e` in order of first appearance."""
     seen: dict[Symbol, None] = {}
-    for node in preorder(e):
+    for node in distinct_nodes(e):  # first appearances come in preorder's order; shared subtrees are walked once
         if isinstance(node, Symbol):
             seen.setdefault(node, None)
     return list(seen)

@@ -67,6 +67,7 @@ FLOORS: dict[str, str] = {
     # numeric
     "matcalc.numeric": "numeric",
     "matcalc.checking": "numeric",
+    "matcalc.directional": "numeric",
     # reading
     "matcalc.lexing": "reading",
     "matcalc.grammar_cache": "reading",
