@@ -88,7 +88,14 @@ HESSIAN_CASES = [
     ("trace(X.T @ A @ X)", "X"),
     ("sum(tanh(X @ w))", "X"),
     ("logdet(S)", "S"),
+    # the matrix-Hessian probes (issue 21): kron(A, B) @ K formed in one pass, no commutation matrix multiplied
+    ("logdet(X)", "X"),
+    ("det(X)", "X"),
+    ("trace(inv(X) @ A)", "X"),
+    ("trace(X.T @ X @ X.T @ X)", "X"),
 ]
+
+MATRIX_HESSIAN_PROBES = HESSIAN_CASES[-4:]
 
 
 def registry_case(name: str) -> tuple[str, str, str | None]:

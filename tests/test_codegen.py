@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 import pytest
-from codegen_corpus import CASES, HESSIAN_CASES, registry_case
+from codegen_corpus import CASES, HESSIAN_CASES, MATRIX_HESSIAN_PROBES, registry_case
 from codegen_corpus import values as _values
 
 import matcalc as mc
@@ -48,6 +48,26 @@ def test_generated_hessians(expr, wrt):
     h = mc.hessian(expr, wrt, where="S: matrix(n, n) spd" if "S" in expr else None)
     _same(h)
     assert "def hessian(*" in h.to_source()
+
+
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
+@pytest.mark.parametrize("expr, wrt", MATRIX_HESSIAN_PROBES)
+def test_matrix_hessians_never_multiply_a_permutation_matrix(expr, wrt, target):
+    """kron(A, B) @ K is formed in one pass (issue 21): no n²×n² identity, commutation or permutation matrix."""
+    body = mc.hessian(expr, wrt).to_source(target=target).split('"""')[-1]
+    assert not re.search(r"eye\([^()]*\*", body), body  # no identity of a squared size
+    assert "_commutation_order" not in body and "_kron_commuted(" in body, body
+    assert not re.search(r"\]\s*@|@\s*\w+\.eye", body), body  # nothing indexed (a permutation) is multiplied
+
+
+@pytest.mark.parametrize("sizes", [(2, 3), (3, 5), (5, 2), (4, 4)])
+@pytest.mark.parametrize("expr, wrt", MATRIX_HESSIAN_PROBES)
+def test_matrix_hessians_at_several_sizes(expr, wrt, sizes):
+    h = mc.hessian(expr, wrt)
+    for seed in (0, 1):
+        arrays = _values(h, seed=seed, sizes=sizes)
+        got = h.to_function()(**{python_name(k): v for k, v in arrays.items()})
+        np.testing.assert_allclose(got, h.matrix(arrays), rtol=1e-9, atol=1e-10, err_msg=f"{expr} at {sizes}")
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -199,3 +219,42 @@ def test_a_gradient_by_a_1d_vector_comes_back_1d():
     W = rng.normal(size=(2, 5))
     assert mc.derive("sum(W @ x)", "W").to_function()(W=W, x=rng.normal(size=5)).shape == (2, 5)
     assert mc.jacobian("A @ x", "x").to_function()(A=W, x=rng.normal(size=5)).shape == (2, 5)
+
+
+def test_products_with_commutation_matrices_are_permutations():
+    """K @ M, M @ K, K @ kron, kron @ K (matching or not), transposed, K @ K: the closed form's value, no dense K."""
+    from matcalc.expr import Call, Commutation, MatMul, Transpose
+    from matcalc.functions import KRON
+    from matcalc.numeric import evaluate
+
+    def mat(name, r, c):
+        return Symbol(name, (Commutation("t", "u").shape[0] if r == "t*u" else Dim.of(r),
+                             Commutation("t", "u").shape[0] if c == "t*u" else Dim.of(c)))
+
+    A, B = mat("A", "r", "s"), mat("B", "p", "q")
+    kron = Call(KRON, A, B)
+    cases = [MatMul(Commutation("p", "r"), kron), MatMul(kron, Commutation("s", "q")),
+             MatMul(kron, Commutation("q", "s")), MatMul(Commutation("r", "p"), kron),
+             MatMul(Transpose(kron), Commutation("r", "p")), MatMul(Commutation("s", "q"), Transpose(kron)),
+             MatMul(Commutation("t", "u"), mat("C", "t*u", "u")), MatMul(mat("D", "u", "t*u"), Commutation("t", "u")),
+             MatMul(Commutation("t", "u"), Commutation("u", "t"), Commutation("t", "u"))]
+    rng = np.random.default_rng(0)
+    sizes = {"r": 2, "s": 3, "p": 4, "q": 5, "t": 2, "u": 3}
+    for e in cases:
+        params = sorted({*symbols_of(e), mat("E", "t", "u")}, key=lambda s: s.name)  # E: the sizes t, u
+        values = {p.name: rng.standard_normal((eval_dim(p.shape[0], sizes), eval_dim(p.shape[1], sizes))) for p in params}
+        source = function_source(e, params, "f", "doc")
+        assert not re.search(r"\]\s*@|@\s*\w+\.eye", source.split('"""')[-1]), source  # no permutation multiplied
+        namespace: dict = {}
+        exec(compile(source, "<test>", "exec"), namespace)
+        np.testing.assert_allclose(namespace["f"](**values), evaluate(e, values, sizes), rtol=1e-12, err_msg=str(e))
+
+
+def symbols_of(e):
+    from matcalc.expr import symbols
+
+    return symbols(e)
+
+
+def eval_dim(d, sizes):
+    return int(sum(c * np.prod([sizes[n] for n in m]) for m, c in d.terms))

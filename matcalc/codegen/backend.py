@@ -17,6 +17,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+KRON_COMMUTED = '''def _kron_commuted(a, b):
+    """kron(a, b) @ K(s, q) for an r×s a and a p×q b, formed in one pass (no commutation matrix multiplied):
+    entry [i*p + k, l*s + j] = a[i, j] * b[k, l]."""
+    (r, s), (p, q) = a.shape, b.shape
+    return (a[:, None, None, :] * b[None, :, :, None]).reshape(r * p, q * s)
+'''  # indexing, broadcasting and a row-major reshape: the same in NumPy, JAX and PyTorch
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -40,6 +47,7 @@ class Backend:
     block: Callable[[list[list[str]]], str]  # rows of items -> a block matrix
     kron_matmul: str  # helper source: def _kron_matmul(a, b, m): kron(a, b) @ m without forming kron(a, b)
     commutation_order: str  # helper source: def _commutation_order(m, n): the row order of K(m, n)
+    kron_commuted: str = KRON_COMMUTED  # helper source: def _kron_commuted(a, b): kron(a, b) @ K, formed at once
     functions: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # row name -> (template, helper)
     constant: str = "{0}"  # a plain number passed to a library function
     reserved: tuple[str, ...] = ()  # further names the code uses besides the namespace

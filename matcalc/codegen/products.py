@@ -2,8 +2,10 @@
 
 * a product by ``diag(v)`` is a Hadamard product (``v * M``, ``M * v.T``), never a diagonal matrix;
 * a product ``kron(A, B) @ M`` is applied as ``vec(B X Aᵀ)`` (the target's ``_kron_matmul`` helper), and a
-  commutation matrix as an index permutation, when something multiplies them; only a Kronecker
-  product or commutation matrix that *is* the result is formed;
+  commutation matrix as an index permutation (``M[order]``, ``M[:, order]``), when something multiplies them;
+  ``kron(A, B) @ K`` (a matrix Hessian's form) is formed in one pass, its columns in the commuted order (the
+  target's ``_kron_commuted``), so a dense commutation matrix is never multiplied; only a Kronecker product or
+  commutation matrix that *is* the result is formed;
 * a chain of matrix products is evaluated in the cheapest order for large sizes (a matrix-chain
   search with every symbolic size taken as :data:`NOMINAL_SIZE`), so ``A @ B @ x`` runs as ``A @ (B @ x)``;
 * a 1×1 factor of a product is a scalar multiplication.
@@ -61,6 +63,8 @@ def matmul(w, factors: list[Expr]) -> tuple[str, int]:
             matrices.append(f)
     if not matrices:
         return " * ".join(w.wrap(f, PRODUCT + 1) for f in scalars), PRODUCT
+    if scalars:
+        matrices, scalars = _scale_kron(matrices, scalars)
     text, level = _chain(w, _fold_diagonals(w, matrices))
     if not scalars:
         return text, level
@@ -71,6 +75,25 @@ def matmul(w, factors: list[Expr]) -> tuple[str, int]:
         return (f"-{text}", NEG) if level >= POWER else (f"-({text})", NEG)
     body = f"{w.wrap(lead, PRODUCT)} * {text if level > PRODUCT else f'({text})'}"
     return (f"-({body})", NEG) if negative else (body, PRODUCT)  # -c * X is a product in Python: bracketed
+
+
+def _scale_kron(matrices: list[Expr], scalars: list[Expr]) -> tuple[list[Expr], list[Expr]]:
+    """c (A ⊗ B) K as (cA ⊗ B) K (c on the smaller factor): the product is formed in one pass, not scaled after."""
+    if len(matrices) != 2 or not all(_is_operator(f) for f in matrices):
+        return matrices, scalars
+    for i, f in enumerate(matrices):
+        core = _normal(f)
+        if isinstance(core, Call):
+            a, b = core.args
+            scaled = [*scalars, a if _entries(a) <= _entries(b) else b]
+            c = Mul(*scaled)
+            core = Call(KRON, c, b) if _entries(a) <= _entries(b) else Call(KRON, a, c)
+            return [core if j == i else _normal(g) for j, g in enumerate(matrices)], []
+    return matrices, scalars
+
+
+def _entries(e: Expr) -> float:
+    return _nominal(e.shape[0]) * _nominal(e.shape[1])
 
 
 def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, Dim], Expr | None]]:
@@ -144,12 +167,12 @@ def _product(w, left, right):
     if lop is not None and rop is None:
         return _apply_operator(w, lop, rtext), ATOM, shape, None
     if rop is not None and lop is None:
+        if isinstance(_normal(rop), Commutation):
+            return _permute_columns(w, _normal(rop), bracketed(ltext, llevel, ATOM)), ATOM, shape, None
         applied = _apply_operator(w, Transpose(rop), f"{bracketed(ltext, llevel, ATOM)}.T")
         return f"{applied}.T", ATOM, shape, None
-    if lop is not None:
-        ltext, llevel = w.expr(lop)
-    if rop is not None:
-        rtext, rlevel = w.expr(rop)
+    if lop is not None and rop is not None:
+        return _operators(w, _normal(lop), _normal(rop)), ATOM, shape, None
     if is_scalar(rshape) and not is_scalar(lshape) or is_scalar(lshape) and not is_scalar(rshape):
         # a column times a 1×1 product (a @ (bᵀ @ x)): a scalar multiplication, a * (bᵀ @ x)
         text = f"{bracketed(ltext, llevel, PRODUCT)} * {bracketed(rtext, rlevel, PRODUCT + 1)}"
@@ -172,6 +195,47 @@ def _apply_operator(w, op: Expr, m: str) -> str:
     if transposed:
         a, b = Transpose(a), Transpose(b)
     return f"_kron_matmul({w.text(a)}, {w.text(b)}, {m})"
+
+
+def _operators(w, left: Expr, right: Expr) -> str:
+    """left @ right for two operators (each a Kronecker product or a commutation matrix, untransposed): a
+    commutation matrix permutes the other's rows or columns, kron(A, B) @ K(s, q) and K(p, r) @ kron(A, B)
+    are formed in one pass in their commuted order; two Kronecker products are one applied to the other."""
+    if isinstance(left, Commutation) and isinstance(right, Call):
+        a, b = right.args
+        if left.dims == (b.shape[0], a.shape[0]):  # K(p, r) (A ⊗ B) = (B ⊗ A) K(q, s)
+            return _kron_commuted(w, b, a)
+    if isinstance(right, Commutation) and isinstance(left, Call):
+        a, b = left.args
+        if right.dims == (a.shape[1], b.shape[1]):
+            return _kron_commuted(w, a, b)
+    if isinstance(left, Commutation):
+        m, n = (w.size(d) for d in left.dims)
+        return f"{w.wrap(right, ATOM)}[{w.commutation(m, n)}]"
+    if isinstance(right, Commutation):
+        return _permute_columns(w, right, w.wrap(left, ATOM))
+    return _apply_operator(w, left, w.text(right))
+
+
+def _permute_columns(w, k: Commutation, m: str) -> str:
+    """m @ K(a, b) = m[:, order of K(b, a)]: K(a, b)ᵀ = K(b, a) is its inverse."""
+    a, b = (w.size(d) for d in k.dims)
+    return f"{m}[:, {w.commutation(b, a)}]"
+
+
+def _kron_commuted(w, a: Expr, b: Expr) -> str:
+    w.helper(w.backend.kron_commuted)
+    return f"_kron_commuted({w.text(a)}, {w.text(b)})"
+
+
+def _normal(op: Expr) -> Expr:
+    """An operator without its transpose: kron(A, B)ᵀ = kron(Aᵀ, Bᵀ), K(m, n)ᵀ = K(n, m)."""
+    if not isinstance(op, Transpose):
+        return op
+    core = op.arg
+    if isinstance(core, Commutation):
+        return Commutation(core.dims[1], core.dims[0])
+    return Call(KRON, Transpose(core.args[0]), Transpose(core.args[1]))
 
 
 def _is_operator(f: Expr) -> bool:
