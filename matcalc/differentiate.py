@@ -30,8 +30,8 @@ from .expr import (
     Symbol,
     Transpose,
     Zeros,
+    distinct_nodes,
     nary,
-    preorder,
     substitute,
 )
 from .functions import LOG
@@ -93,7 +93,7 @@ def differential_symbol(var: Symbol, taken: set[str]) -> Symbol:
 
 def differential(f: Expr, var: Symbol, record: bool = True) -> Differential:
     """df as an expression linear in dx (None when f does not depend on x)."""
-    taken = {s.name for s in preorder(f) if isinstance(s, Symbol)}
+    taken = {s.name for s in distinct_nodes(f) if isinstance(s, Symbol)}
     dvar = differential_symbol(var, taken)
     run = _Run(var, dvar, taken, record)
     run.root = f

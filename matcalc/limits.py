@@ -45,6 +45,17 @@ def tree_size(e) -> int:
     return sizes[e]
 
 
+def written_size_at_most(e, n: int) -> bool:
+    """Is `e` written out as a tree at most `n` nodes? (Stops counting past `n`: cheap on any DAG.)"""
+    count, stack = 0, [e]
+    while stack:
+        count += 1
+        if count > n:
+            return False
+        stack.extend(stack.pop().args)
+    return True
+
+
 def check_size(e, what: str):
     """Refuse `e` (the expression, the differential, the derivative …) when it exceeds MAX_TREE_SIZE."""
     from .errors import LimitError

@@ -26,7 +26,7 @@ from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpo
 from ..functions import DIAG_PART, SUM, TRACE
 from ..shapes import ONE, is_scalar
 from ..walks import bottom_up
-from .cost import cost
+from .cost import costs
 from .products import diagonal_vector
 
 ENABLED = True  # False: code is emitted from the expression as it is (for before/after comparisons)
@@ -45,9 +45,9 @@ def _rewrite(node: Expr) -> Expr:
     candidates = _candidates(node)
     if not candidates:
         return node
-    best, best_cost = node, cost(node)
-    for candidate in candidates:
-        c = cost(candidate)
+    node_cost, *candidate_costs = costs([node, *candidates])
+    best, best_cost = node, node_cost
+    for candidate, c in zip(candidates, candidate_costs):
         if c < best_cost:
             best, best_cost = candidate, c
     return best
@@ -106,13 +106,13 @@ def _product(items: list[Expr], depth: int = 0) -> Expr:
     if not matrices:
         return nary(Mul, scalars)
     plain = nary(MatMul, matrices)
-    best, best_cost = plain, cost(plain)
+    best, best_cost = plain, None
     if depth < 3:
         for i, f in enumerate(matrices):
             if isinstance(f, Add) and len(f.args) * max(1, len(matrices) - 1) <= _MAX_TERMS:
                 terms = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], depth + 1) for t in f.args]
                 distributed = nary(Add, terms)
-                c = cost(distributed)
+                best_cost, c = costs([best, distributed])
                 if c < best_cost:
                     best, best_cost = distributed, c
     return nary(Mul, [*scalars, best]) if scalars else best

@@ -24,6 +24,8 @@ from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE
 from ..shapes import Dim, is_scalar
 
 LARGE = 10.0**6  # every symbolic size: a cost of higher degree is the larger one
+EXACT_NODES = 400  # forms this small (written out) are compared by their whole cost; larger ones by their top
+NEAR = 4  # levels of a large form compared (what a rewrite changes lies near the top; the rest is shared)
 
 
 def size(d: Dim) -> float:
@@ -38,17 +40,52 @@ def entries(e: Expr) -> float:
 def cost(e: Expr) -> float:
     """The work the code of `e` does, each distinct subexpression counted once."""
     seen: set[Expr] = set()
-
-    def go(node: Expr) -> float:
+    total, stack = 0.0, [e]
+    while stack:  # iterative: an expression may be thousands of nodes deep
+        node = stack.pop()
         if node in seen:
-            return 0.0
+            continue
         seen.add(node)
-        total = _own(node)
-        for child in _children(node):
-            total += go(child)
-        return total
+        total += _own(node)
+        stack.extend(_children(node))
+    return total
 
-    return go(e)
+
+def small(e: Expr) -> bool:
+    """Is `e`, written out as a tree, at most EXACT_NODES nodes (a walk that stops as soon as it is not)?"""
+    count, stack = 0, [e]
+    while stack:
+        count += 1
+        if count > EXACT_NODES:
+            return False
+        stack.extend(stack.pop().args)
+    return True
+
+
+def near_cost(e: Expr) -> float:
+    """The work of the distinct subexpressions within NEAR levels of `e`'s top: what rewriting `e`'s top changes.
+
+    Comparing two equal forms of a large expression by their whole cost would walk the expression once per
+    node (quadratic in its depth); the forms share everything below the part a rewrite changes."""
+    seen: set[Expr] = set()
+    level, total = [e], 0.0
+    for _ in range(NEAR):
+        below = []
+        for node in level:
+            if node in seen:
+                continue
+            seen.add(node)
+            total += _own(node)
+            below.extend(_children(node))
+        level = below
+    return total
+
+
+def costs(forms: list[Expr]) -> list[float]:
+    """The costs of equal forms, for choosing among them: whole when all are small, else near the top."""
+    if all(small(f) for f in forms):
+        return [cost(f) for f in forms]
+    return [near_cost(f) for f in forms]
 
 
 def _children(node: Expr):

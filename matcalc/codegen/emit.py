@@ -29,13 +29,16 @@ from ..expr import (
     Symbol,
     Transpose,
     Zeros,
-    preorder,
+    distinct_nodes,
 )
 from ..printing.precedence import ADD, ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
 from .backend import Backend
 from .products import diagonal_vector, matmul, merge_diagonals
 from .text import is_atom_text, number, python_name, split_sign
+
+MAX_TEXT_DEPTH = 40  # levels of nodes written inside one another before the inner part is named (u1 = …)
+MAX_OPERANDS = 200  # terms of a sum (factors of a product) written in one expression before the first ones are named
 
 
 class Emitter:
@@ -49,6 +52,7 @@ class Emitter:
         self.dims: dict[str, str] = {}  # dim name -> Python variable holding its size
         self.counter = 0
         self.memo: dict[Expr, tuple[str, int]] = {}  # each node emitted once: its hoisted lines written once
+        self.depth: dict[Expr, int] = {}  # levels of nodes a node's text holds (its named parts count as one)
 
     # ---------------------------------------------------------------- names and statements
     def fresh(self, base: str) -> str:
@@ -99,7 +103,12 @@ class Emitter:
     def expr(self, e: Expr) -> tuple[str, int]:
         hit = self.memo.get(e)
         if hit is None:
-            hit = self.memo[e] = _emit(e, self)
+            hit = _emit(e, self)
+            depth = 1 + max((self.depth.get(a, 0) for a in e.args), default=0)
+            if depth > MAX_TEXT_DEPTH:  # Python's parser refuses ~200 nested brackets: a deep part gets a name
+                hit, depth = (self.hoist(hit[0]), ATOM), 1
+            self.depth[e] = depth
+            self.memo[e] = hit
         return hit
 
     def text(self, e: Expr) -> str:
@@ -194,6 +203,8 @@ def _(e: Add, w: Emitter):
         if i == 0:
             out = f"-{w.wrap(rest, PRODUCT)}" if negative else text
         else:
+            if i % MAX_OPERANDS == 0:  # Python compiles a + b + … recursively: a long sum is summed in parts
+                out = w.hoist(out)
             out += f" - {text}" if negative else f" + {text}"
     return out, ADD
 
@@ -208,7 +219,11 @@ def _(e: Mul, w: Emitter):
         return (f"-({text})" if level < POWER else f"-{text}", NEG) if negative else (text, level)
     top = [f for f in rest.args if not (isinstance(f, Power) and f.exponent == Number(-1))]
     bottom = [f.args[0] for f in rest.args if f not in top]
-    text = " * ".join(w.wrap(f, PRODUCT) if k == 0 else w.wrap(f, PRODUCT + 1) for k, f in enumerate(top))
+    text = ""
+    for k, f in enumerate(top):
+        if k and k % MAX_OPERANDS == 0:  # a long product is multiplied in parts, as a long sum is summed
+            text = w.hoist(text)
+        text += w.wrap(f, PRODUCT) if k == 0 else f" * {w.wrap(f, PRODUCT + 1)}"
     text = text or "1.0"
     for f in bottom:
         text += f" / {w.wrap(f, PRODUCT + 1)}"
@@ -262,7 +277,7 @@ def _argument(a: Expr, w: Emitter, need: int) -> str:
 
 def _constant(e: Expr) -> bool:
     """Is `e` a 1×1 constant, which the code computes as a Python number?"""
-    return is_scalar(e.shape) and not any(isinstance(n, (Symbol, Ones, Zeros, Identity)) for n in preorder(e))
+    return is_scalar(e.shape) and not any(isinstance(n, (Symbol, Ones, Zeros, Identity)) for n in distinct_nodes(e))
 
 
 def _definitions(source: str) -> list[tuple[str, str]]:

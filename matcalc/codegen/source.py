@@ -14,8 +14,8 @@ from __future__ import annotations
 import keyword
 
 from ..errors import UnsupportedError
-from ..expr import Commutation, Expr, Identity, Ones, Symbol, Zeros, preorder, symbols
-from ..limits import bounded
+from ..expr import Commutation, Expr, Identity, Ones, Symbol, Zeros, distinct_nodes, symbols
+from ..limits import bounded, written_size_at_most
 from ..printing.lets import SHORT_RESULT, shared_lets
 from ..printing.text import to_text
 from ..shapes import ONE, describe, is_scalar
@@ -52,7 +52,7 @@ def function_source(expr: Expr, params: list[Symbol], name: str, doc: str, retur
         lines.append(f"{flat} = {b.ndim.format(names[params.index(like)])} == 1  # the gradient comes back 1-D too")
     for p, py in zip(params, names):
         lines.append(_argument_line(p, py, b))
-    needed = sorted({n for root in roots for node in preorder(root) for d in _sizes_used(node) for n in d.names()})
+    needed = sorted({n for root in roots for node in distinct_nodes(root) for d in _sizes_used(node) for n in d.names()})
     for dim in needed:
         source = next(((py, axis) for p, py in zip(params, names) for axis, d in enumerate(p.shape) if d.name == dim), None)
         if source is None:
@@ -91,10 +91,11 @@ def derivative_source(d, name: str, target: str = "numpy", with_value: bool = Fa
     params = list(symbols(d.f))
     if d.wrt not in params:
         params.append(d.wrt)
-    closed = to_text(d.expr)
     doc = f"∂/∂{d.wrt.name} of {to_text(d.f)}\n\nLayout: {d.convention}."
-    if len(closed) <= SHORT_RESULT:
-        doc += f"\nClosed form: {closed}"
+    if written_size_at_most(d.expr, SHORT_RESULT):  # every node prints at least one character: a long one is not printed
+        closed = to_text(d.expr)
+        if len(closed) <= SHORT_RESULT:
+            doc += f"\nClosed form: {closed}"
     shape = d.expr.shape
     args = ", ".join(f"{p.name}: {describe(p.shape)}" for p in params)
     like = d.wrt if (d.kind == "gradient" and shape == d.wrt.shape and d.wrt.shape[1] == ONE) else None

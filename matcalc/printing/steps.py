@@ -13,7 +13,7 @@ The LaTeX reads as lecture notes do, one ``aligned`` line per step, each citing 
 
 from __future__ import annotations
 
-from ..expr import Expr, Symbol, preorder, substitute
+from ..expr import Expr, Symbol, distinct_nodes, substitute
 from .display import math_bundle
 from .latex import differential_latex, latex_name, to_latex
 
@@ -47,7 +47,7 @@ def _text_mode(text: str) -> str:
 
 
 def _names(e: Expr) -> set[Symbol]:
-    return {n for n in preorder(e) if isinstance(n, Symbol)}
+    return {n for n in distinct_nodes(e) if isinstance(n, Symbol)}
 
 
 class _Writer:

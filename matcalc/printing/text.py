@@ -26,6 +26,7 @@ from ..expr import (
     Symbol,
     Transpose,
     Zeros,
+    distinct_nodes,
     nary,
     negate,
     preorder,
@@ -52,7 +53,7 @@ def to_text(e: Expr) -> str:
     """The expression in matcalc's NumPy syntax."""
     star_ok = any(
         isinstance(n, (MatMul, Transpose)) or (isinstance(n, Power) and n.exponent != Number(-1))
-        for n in preorder(e)
+        for n in distinct_nodes(e)
     )
     return _p(e, _Ctx(star_ok), False)[0]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import limits
-from ..expr import Call, Expr, map_args
+from ..expr import Add, Call, Expr, MatMul, Mul, distinct_nodes, map_args
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,13 @@ class Lemma:
 
 
 Firing = tuple[str, Expr, Expr]
+FLATTEN_FROM = 2_000  # nodes (written out) from which chains are flattened before rewriting (flatten_chains)
 
 
 def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None) -> Expr:
     """Rewrite `e` with `lemmas` (children first, then the node, repeatedly) to a fixpoint."""
+    if not limits.written_size_at_most(e, FLATTEN_FROM):  # small ones keep the lemmas' own order (the textbook forms)
+        e = flatten_chains(e)
     memo: dict[Expr, Expr] = {}
     budget = [limits.MAX_REWRITES]
 
@@ -56,5 +59,43 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
         memo[node] = current
         memo[current] = current
         return current
+
+    return go(e)
+
+
+_ASSOCIATIVE = (Add, Mul, MatMul)
+
+
+def flatten_chains(e: Expr) -> Expr:
+    """`e` with each sum or product nested directly in one of its kind, and used nowhere else, spliced into it.
+
+    The flattening lemma does the same bottom-up, but there a chain d = a₁ ∘ (a₂ ∘ (… ∘ dx)) (the chain rule
+    through L element-wise layers) becomes L flat products of 1, 2, …, L factors: quadratic work. Here each
+    chain is gathered once from its top, in time linear in the expression. A part shared by several parents
+    is kept whole (splicing it into each would write it out several times)."""
+    parents: dict[Expr, int] = {}
+    for node in distinct_nodes(e):
+        for a in node.args:
+            parents[a] = parents.get(a, 0) + 1
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        hit = memo.get(node)
+        if hit is not None:
+            return hit
+        if isinstance(node, _ASSOCIATIVE):
+            kind, items, stack = type(node), [], list(reversed(node.args))
+            while stack:
+                a = stack.pop()
+                if type(a) is kind and parents.get(a, 0) == 1:
+                    stack.extend(reversed(a.args))
+                else:
+                    items.append(go(a))
+            spliced = len(items) != len(node.args) or any(n is not o for n, o in zip(items, node.args))
+            hit = kind(*items) if spliced else node
+        else:
+            hit = map_args(node, go)
+        memo[node] = hit
+        return hit
 
     return go(e)

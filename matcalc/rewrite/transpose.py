@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose, Zeros, nary, preorder
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose, Zeros, count_in_tree, nary
 from ..functions import DIAG_PART
 from ..shapes import is_scalar
 from ..walks import sort_key
@@ -47,7 +47,7 @@ def _product(e: Expr) -> Expr | None:
 
 
 def _count(e: Expr) -> int:
-    return sum(1 for n in preorder(e) if isinstance(n, Transpose))
+    return count_in_tree(e, lambda n: isinstance(n, Transpose))
 
 
 def _sum(e: Expr) -> Expr | None:
