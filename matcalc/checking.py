@@ -345,14 +345,18 @@ def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int 
                 return CheckReport("fail", structure_error, done, f"the result is not {_structure(var)} like {var.name}")
             got = got @ basis
         done.append(Trial(sizes, 0.0 if here == "zero" else relative_error(got, numeric)))
+    return report_of(done)
+
+
+def report_of(done: list[Trial]) -> CheckReport:
+    """The report of the trials done: pass when every error is within TOLERANCE; inconclusive when none was."""
     if not done:
         return CheckReport(
             "inconclusive", float("nan"), done,
             "no random point found where the expression, its derivative and its finite differences are defined",
         )
     worst = max(t.error for t in done)
-    status = "pass" if worst < TOLERANCE else "fail"
-    return CheckReport(status, worst, done)
+    return CheckReport("pass" if worst < TOLERANCE else "fail", worst, done)
 
 
 __all__ = ["check_jacobian", "CheckReport", "random_value", "sample_point", "sizes_at", "relative_difference",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MatcalcError
-from .layout import LAYOUTS, SYMMETRIC, VEC_ORDERS
+from .layout import LAYOUTS, VEC_ORDERS, symmetric_convention
 
 KEYS = ("layout", "vec", "symmetric")
 
@@ -47,9 +47,7 @@ class Course:
             raise MatcalcError(f"{self._where()}layout must be one of {', '.join(LAYOUTS)} or any, not {self.layout!r}")
         if self.vec not in VEC_ORDERS:
             raise MatcalcError(f"{self._where()}vec must be one of {', '.join(VEC_ORDERS)}, not {self.vec!r}")
-        if not isinstance(self.symmetric, str) or self.symmetric not in SYMMETRIC:
-            raise MatcalcError(f"{self._where()}symmetric must be one of {', '.join(SYMMETRIC)} (sym(G) = "
-                               f"(G + Gᵀ)/2, or the Matrix Cookbook's G + Gᵀ − G∘I), not {self.symmetric!r}")
+        symmetric_convention(self.symmetric, self._where())
 
     def _where(self) -> str:
         return f"{self.source}: " if self.source else ""

@@ -24,7 +24,7 @@ from .errors import MatcalcError
 from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
-from .layout import LAYOUTS
+from .layout import LAYOUTS, symmetric_convention, vec_orders
 from .limits import bounded, check_size
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
@@ -244,7 +244,7 @@ class Derivative:
         """The same derivative in another layout, vec order or symmetric-variable convention, arranged from the
         differential already found (the homework checker compares an answer with every layout without deriving
         the question again)."""
-        vec, symmetric = _vec_orders(vec), _symmetric(symmetric or self.symmetric)
+        vec, symmetric = vec_orders(vec), symmetric_convention(symmetric or self.symmetric)
         if layout_name not in LAYOUTS:
             raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout_name!r}")
         if (layout_name, vec, symmetric) == (self.layout, self.vec, self.symmetric):
@@ -285,7 +285,7 @@ def derive(expr, wrt, layout: str = "mixed", where=None, vec="col", notation: st
     G + Gᵀ − G∘I (:mod:`matcalc.layout`)."""
     if layout not in LAYOUTS:
         raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    vec, symmetric = _vec_orders(vec), _symmetric(symmetric)
+    vec, symmetric = vec_orders(vec), symmetric_convention(symmetric)
     f, notes, wrt = read_question(expr, wrt, where, notation)
     var = variable_of(f, wrt, where)
     d = differential(f, var)
@@ -344,21 +344,6 @@ def _zero(f: Expr, var: Symbol, layout_name: str):
     else:
         kind = "jacobian" if (fr == ONE or fc == ONE) and (xr == ONE or xc == ONE) else "tensor"
     return Zeros(layout.expected_shape(kind, layout_name, f.shape, var.shape)), kind
-
-
-def _vec_orders(vec) -> tuple[str, str]:
-    parts = tuple(p.strip() for p in vec.split(",")) if isinstance(vec, str) else tuple(vec)
-    if len(parts) == 1:
-        parts = parts * 2
-    if len(parts) != 2 or any(p not in ("col", "row") for p in parts):
-        raise MatcalcError(f"vec must be 'col', 'row' or 'col,row' (output, variable), not {vec!r}")
-    return parts
-
-
-def _symmetric(symmetric) -> str:
-    if symmetric not in layout.SYMMETRIC:
-        raise MatcalcError(f"symmetric must be one of {', '.join(layout.SYMMETRIC)}, not {symmetric!r}")
-    return symmetric
 
 
 def _identify(f: Expr, var: Symbol, df: Expr, dvar: Symbol, layout_name: str, vec=("col", "col"), symmetric="sym"):

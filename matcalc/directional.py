@@ -31,6 +31,7 @@ from .checking import (
     _verdict_here,
     dim_names_of,
     relative_error,
+    report_of,
     sample_point,
     sizes_at,
 )
@@ -123,14 +124,7 @@ def check_directional(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: i
             if structure_error > TOLERANCE:
                 return CheckReport("fail", structure_error, done, f"the result is not {_structure(var)} like {var.name}")
         done.append(Trial(sizes, 0.0 if here == "zero" else relative_error(got @ basis, numeric)))
-    if not done:
-        return CheckReport(
-            "inconclusive", float("nan"), done,
-            "no random point found where the expression, its derivative and its finite differences are defined",
-        )
-    worst = max(t.error for t in done)
-    status = "pass" if worst < TOLERANCE else "fail"
-    return CheckReport(status, worst, done)
+    return report_of(done)
 
 
 __all__ = ["check_directional", "directional_differences", "random_directions", "DIRECTIONS"]

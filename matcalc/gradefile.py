@@ -77,7 +77,10 @@ class Journal:
 
     def load(self) -> None:
         """Read what an interrupted run kept; MatcalcError when it was for other answers or settings."""
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        try:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as err:
+            raise MatcalcError(f"cannot read {self.path}: {err.strerror or err}") from None
         try:
             header = json.loads(lines[0]) if lines else None
         except ValueError:
@@ -143,7 +146,7 @@ def journal_header(rows: int, answers: Path, course: Course) -> dict:
     """What a journal must match to be resumed: the answers file's digest, its row count and the settings."""
     return {"journal": "matcalc grade", "version": JOURNAL_VERSION, "rows": rows,
             "answers": hashlib.sha256(answers.read_bytes()).hexdigest(),
-            "course": [course.layout, course.vec, getattr(course, "symmetric", "")]}
+            "course": [course.layout, course.vec, course.symmetric]}
 
 
 def grade_into(rows: list[dict[str, str]], answers: Path, output: Path | None, course: Course, jobs: int,

@@ -27,6 +27,7 @@ the partial derivatives by the independent entries X_ij = X_ji (i ≤ j) as the 
 
 from __future__ import annotations
 
+from .errors import MatcalcError
 from .expr import Expr, Symbol, Transpose
 from .shapes import ONE, Shape, is_scalar
 
@@ -36,6 +37,24 @@ KINDS = ("gradient", "jacobian", "tensor", "derivative")
 # the layout that transposes each kind's natural arrangement
 TRANSPOSING = {"gradient": "numerator", "jacobian": "denominator", "tensor": "denominator", "derivative": "denominator"}
 SYMMETRIC = ("sym", "cookbook")  # conventions for the gradient w.r.t. a symmetric matrix
+
+
+def vec_orders(vec) -> tuple[str, str]:
+    """The vec orders (the output's, the variable's) of a `vec` option: "col", "row", "col,row" or a pair."""
+    parts = tuple(p.strip() for p in vec.split(",")) if isinstance(vec, str) else tuple(vec)
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or any(p not in ("col", "row") for p in parts):
+        raise MatcalcError(f"vec must be 'col', 'row' or 'col,row' (output, variable), not {vec!r}")
+    return parts
+
+
+def symmetric_convention(symmetric, where: str = "") -> str:
+    """A `symmetric` option checked: one of SYMMETRIC, else a MatcalcError (prefixed by `where`)."""
+    if not isinstance(symmetric, str) or symmetric not in SYMMETRIC:
+        raise MatcalcError(f"{where}symmetric must be one of {', '.join(SYMMETRIC)} (sym(G) = (G + Gᵀ)/2, or the "
+                           f"Matrix Cookbook's G + Gᵀ − G∘I), not {symmetric!r}")
+    return symmetric
 SYMMETRIC_FORMS = {"sym": "sym(G) = (G + Gᵀ)/2", "cookbook": "G + Gᵀ − G∘I"}
 SYMMETRIC_NAMES = {"sym": "the convention", "cookbook": "the Matrix Cookbook's convention"}
 
@@ -118,4 +137,5 @@ def meaning(kind: str, layout: str, f: Expr, name: str, x_shape: Shape, vec=("co
 
 
 __all__ = ["LAYOUTS", "VEC_ORDERS", "KINDS", "is_transposed", "arrange", "expected_shape", "unarrange", "convention", "meaning",
-           "natural_shape", "SYMMETRIC", "SYMMETRIC_FORMS", "SYMMETRIC_NAMES", "symmetric_applies", "symmetric_words"]
+           "natural_shape", "vec_orders", "symmetric_convention", "SYMMETRIC", "SYMMETRIC_FORMS", "SYMMETRIC_NAMES",
+           "symmetric_applies", "symmetric_words"]

@@ -145,7 +145,7 @@ def test_the_convention_touches_only_gradients_wrt_a_symmetric_matrix():
         assert mc.check_answer("trace(X.T@A@X)", "X", hessian, where="X: symmetric", order=2,
                                symmetric=symmetric).correct  # a Hessian has no such convention
     assert str(mc.check_answer("x.T@A@x", "x", "2*A@x")).count("\n  symmetric:") == 0
-    with pytest.raises(mc.MatcalcError, match="symmetric must be one of sym, cookbook, not 'both'"):
+    with pytest.raises(mc.MatcalcError, match=r"symmetric must be one of sym, cookbook \(.*\), not 'both'"):
         mc.check_answer("log(det(X))", "X", "inv(X)", where="X: spd", symmetric="both")
     with pytest.raises(mc.MatcalcError, match="symmetric must be one of sym, cookbook"):
         mc.derive("log(det(X))", "X", where="X: spd", symmetric="Cookbook")

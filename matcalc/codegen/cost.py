@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE
+from ..limits import written_size_at_most
 from ..shapes import Dim, is_scalar
 
 LARGE = 10.0**6  # every symbolic size: a cost of higher degree is the larger one
@@ -51,17 +52,6 @@ def cost(e: Expr) -> float:
     return total
 
 
-def small(e: Expr) -> bool:
-    """Is `e`, written out as a tree, at most EXACT_NODES nodes (a walk that stops as soon as it is not)?"""
-    count, stack = 0, [e]
-    while stack:
-        count += 1
-        if count > EXACT_NODES:
-            return False
-        stack.extend(stack.pop().args)
-    return True
-
-
 def near_cost(e: Expr) -> float:
     """The work of the distinct subexpressions within NEAR levels of `e`'s top: what rewriting `e`'s top changes.
 
@@ -83,7 +73,7 @@ def near_cost(e: Expr) -> float:
 
 def costs(forms: list[Expr]) -> list[float]:
     """The costs of equal forms, for choosing among them: whole when all are small, else near the top."""
-    if all(small(f) for f in forms):
+    if all(written_size_at_most(f, EXACT_NODES) for f in forms):
         return [cost(f) for f in forms]
     return [near_cost(f) for f in forms]
 

@@ -88,7 +88,11 @@ def assert_answer(expr, wrt, answer, **options) -> Verdict:
     Traceback (most recent call last):
     AssertionError: wrong unless A is symmetric: ...
     """
-    verdict = check_answer(expr, wrt, answer, **options)
+    return asserted(check_answer(expr, wrt, answer, **options))
+
+
+def asserted(verdict: Verdict) -> Verdict:
+    """The verdict when it is correct, else an AssertionError whose message is the verdict (the autograders')."""
     if not verdict.correct:
         raise AssertionError(str(verdict))
     return verdict

@@ -28,7 +28,7 @@ from ..layout import LAYOUTS
 from ..limits import bounded
 from ..shapes import Shape
 from .answer import Answer
-from .check import prepare
+from .check import asserted, prepare
 from .diagnoses import _shape_list, judge
 from .findings import gradient_hint
 from .process import InFile, arguments
@@ -270,10 +270,7 @@ def assert_function(fn, expr, wrt, **options) -> Verdict:
     Traceback (most recent call last):
     AssertionError: wrong unless A is symmetric: ...
     """
-    verdict = check_function(fn, expr, wrt, **options)
-    if not verdict.correct:
-        raise AssertionError(str(verdict))
-    return verdict
+    return asserted(check_function(fn, expr, wrt, **options))
 
 
 __all__ = ["FunctionAnswer", "InProcess", "check_function", "assert_function", "judge_function",

@@ -28,7 +28,7 @@ from ..derivative import Derivative, derive
 from ..errors import LimitError, MatcalcError
 from ..expr import Expr, Symbol, substitute, symbols
 from ..hessian import hessian
-from ..layout import LAYOUTS, SYMMETRIC
+from ..layout import LAYOUTS, symmetric_convention
 from ..numeric import value_2d
 from ..printing import to_text
 from ..properties import SYMMETRIC_PROPERTIES
@@ -91,8 +91,7 @@ class Question:
             raise MatcalcError(f"layout must be one of {', '.join(LAYOUTS)} (or None for any), not {layout!r}")
         if order not in (1, 2):
             raise MatcalcError(f"order must be 1 (the derivative) or 2 (the Hessian), not {order!r}")
-        if symmetric not in SYMMETRIC:
-            raise MatcalcError(f"symmetric must be one of {', '.join(SYMMETRIC)}, not {symmetric!r}")
+        symmetric_convention(symmetric)
         self.layout, self.seed, self.notation, self.order = layout, seed, notation, order
         self.noun = "Hessian" if order == 2 else "derivative"
         options = {"symmetric": symmetric} if order == 1 else {}  # (a Hessian has no such convention)
