@@ -247,9 +247,9 @@ def write_csv(rows: list[dict[str, str]], path: Path) -> None:
         writer.writerows(rows)
 
 
-def worker(package: str, path: str, csv_in: str, report_out: str, jobs: str = "1") -> None:
+def worker(package: str, path: str, csv_in: str, report_out: str, jobs: str = "1", start_at: str = "") -> None:
     """Grade `csv_in` with `package` (importable from `path`) in `jobs` processes (when that copy can), write the
-    report, print the seconds as JSON."""
+    report, print the seconds as JSON. `start_at`: a time.time() to wait for before grading."""
     import importlib
     import inspect
 
@@ -258,6 +258,8 @@ def worker(package: str, path: str, csv_in: str, report_out: str, jobs: str = "1
     cli = importlib.import_module(f"{package}.cli")
     imported = time.perf_counter() - start
     rows = cli.read_answers(csv_in)
+    if start_at:
+        time.sleep(max(0.0, float(start_at) - time.time()))
     start, cpu = time.perf_counter(), time.process_time()
     parallel = "jobs" in inspect.signature(cli.grade_rows).parameters
     report = cli.grade_rows(rows, int(jobs)) if parallel else cli.grade_rows(rows)
@@ -297,19 +299,19 @@ def main(argv=None) -> int:
                     help="a package directory (another copy of matcalc) to grade the same rows with, for comparison")
     ap.add_argument("--jobs", type=int, default=2,
                     help="processes grading (matcalc grade --jobs), beside one process (default 2; 1: one only)")
-    ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         worker(*args.worker)
         return 0
     status, summary = 0, []
     for count in args.questions:
-        code, times = grade_class(args, count)
+        code, times, ceiling = grade_class(args, count)
         status = status or code
-        summary.append((count, times))
+        summary.append((count, times, ceiling))
     print("\nsummary (wall time, fastest of the repeats; ratios side by side from one run)")
     orders = ["sorted", "shuffled"] if args.order == "both" else [args.order]
-    for count, times in summary:
+    for count, times, ceiling in summary:
         labels = sorted({label for label, _ in times}, key=lambda label: (label != "baseline", label))
         for label in labels:
             print(f"  {count:4} questions, {label:10}" + "".join(f"  {o} {args.rows / times[label, o]:7.0f} rows/s"
@@ -320,11 +322,32 @@ def main(argv=None) -> int:
         if args.jobs > 1:
             print(f"  {count:4} questions: one process / {args.jobs} jobs: "
                   + ", ".join(f"{o} {times['now', o] / times[f'now -j{args.jobs}', o]:.2f}×" for o in orders))
+            print(f"  {count:4} questions: this machine's ceiling for {args.jobs} processes ({args.jobs} whole gradings "
+                  f"at once against one alone): {ceiling:.2f}×")
     return status
 
 
-def grade_class(args, count: int) -> tuple[int, dict[tuple[str, str], float]]:
-    """Grade a class of `args.rows` answers over `count` questions every way asked; (status, wall times)."""
+
+def concurrent_ceiling(csv_in: Path, jobs: int, repeat: int, tmp: str) -> float:
+    """What `jobs` processes could gain at best on this machine, now, for this class: the whole one-process grading
+    run alone, and in `jobs` fresh interpreters at once (each grading every row, started together); `jobs` × the
+    median time alone over the median time of the slowest at once. Nothing of sharing out the work is in it: only
+    what the machine gives several processes doing this work together (caches, memory, the host)."""
+    import statistics
+
+    alone, together = [], []
+    for _ in range(repeat):
+        alone.append(grade_in_fresh_interpreter("matcalc", ROOT, csv_in, Path(tmp) / "alone.out")[0]["seconds"])
+        start_at = time.time() + 4  # after every interpreter has imported matcalc
+        running = [subprocess.Popen([sys.executable, __file__, "--worker", "matcalc", str(ROOT), str(csv_in),
+                                     str(Path(tmp) / f"together-{k}.out"), "1", str(start_at)],
+                                    stdout=subprocess.PIPE, text=True) for k in range(jobs)]
+        together.append(max(json.loads(p.communicate()[0].strip().splitlines()[-1])["seconds"] for p in running))
+    return jobs * statistics.median(alone) / statistics.median(together)
+
+def grade_class(args, count: int) -> tuple[int, dict[tuple[str, str], float], float]:
+    """Grade a class of `args.rows` answers over `count` questions every way asked; (status, wall times, the
+    machine's ceiling for `args.jobs` processes: concurrent_ceiling)."""
     questions = make_questions(count)
     rows = make_class(args.rows, questions, args.seed)
     kinds = Counter(r["expected"] for r in rows)
@@ -356,6 +379,7 @@ def grade_class(args, count: int) -> tuple[int, dict[tuple[str, str], float]]:
                     reports[label, order] = report
                     print(f"  graded {order:8} with {label:8} ({package}): {seconds:7.2f} s ({cpu:.2f} s of processor"
                           f"{' in the first process' if jobs > 1 else ''})", flush=True)
+        ceiling = concurrent_ceiling(path, args.jobs, max(3, args.repeat), tmp) if args.jobs > 1 else float("nan")
     print()
     print(f"{'':10}" + "".join(f"{order + ' (wall, processor)':>34}" for order in orders))
     for _, _, label, _ in packages:
@@ -380,7 +404,7 @@ def grade_class(args, count: int) -> tuple[int, dict[tuple[str, str], float]]:
             print(f"the verdicts of {key[1]} rows graded by {key[0]} differ from those of {orders[0]} rows")
             status = 1
     print()
-    return status, times
+    return status, times, ceiling
 
 
 if __name__ == "__main__":

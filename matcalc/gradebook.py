@@ -22,6 +22,7 @@ def read_answers(path: str) -> list[dict[str, str]]:
     return read_class(path).rows
 
 
+CONTENT = ("expression", "wrt", "where", "layout", "answer", "problem")  # the columns grading reads
 PARALLEL_ROWS = 200  # fewer rows than this are graded in this process: starting workers would cost more
 CHUNKS_PER_JOB = 8  # batches of questions per process: the work balances, and progress is seen
 QUESTION_WEIGHT = 3  # preparing a question costs about as much as judging this many answers to it
@@ -39,29 +40,36 @@ def grade_rows(rows: list[dict[str, str]], jobs: int = 1, course: Course | None 
     of rows is graded (batches of whole questions, in no fixed order): a journal, a progress bar."""
     course = course or Course()
     out: list[dict[str, str]] = [{}] * len(rows)
-    problems = [_row_problem(row) for row in rows]
-    keys = [None if p is not None else (_question_key(row, course), row["answer"]) for row, p in zip(rows, problems)]
+    contents = [tuple(map(row.get, CONTENT)) for row in rows]  # rows alike but for id and line are met once
+    distinct = list(dict.fromkeys(contents))
+    problems = [_row_problem(dict(zip(CONTENT, c))) for c in distinct]
+    keys = [None if p is not None else (_question_key(dict(zip(CONTENT, c)), course), c[CONTENT.index("answer")])
+            for c, p in zip(distinct, problems)]
     items = list(dict.fromkeys(k for k in keys if k is not None))  # distinct, in the order first met
     number = {item: n for n, item in enumerate(items)}
-    rows_of: list[list[int]] = [[] for _ in items]
+    contents_of: list[list[int]] = [[] for _ in items]
     for k, key in enumerate(keys):
         if key is not None:
-            rows_of[number[key]].append(k)
+            contents_of[number[key]].append(k)
+    rows_of: dict[tuple, list[int]] = {}
+    for k, c in enumerate(contents):
+        rows_of.setdefault(c, []).append(k)
 
-    def finish(indices: list[int], results: list[dict[str, str]]) -> None:
-        graded = [_report_row(rows[k], result) for k, result in zip(indices, results)]
-        for k, row in zip(indices, graded):
-            out[k] = row
+    def finish(indices: list[int], results: list[dict[str, str]]) -> None:  # distinct contents → their rows
+        templates = [(rows_of[distinct[c]], _report_template(distinct[c], result)) for c, result in zip(indices, results)]
+        pairs = sorted(((k, template) for ks, template in templates for k in ks), key=lambda pair: pair[0])
+        for k, template in pairs:  # the row's id and line, in the template's places
+            out[k] = {**template, "id": rows[k].get("id", ""), "line": rows[k].get("line", "")}
         if done is not None:
-            done(indices, graded)
+            done([k for k, _ in pairs], [out[k] for k, _ in pairs])
 
-    def finished(chunk: list[int], results: list[dict[str, str]]) -> None:  # a chunk of items → their rows
-        pairs = sorted((k, result) for n, result in zip(chunk, results) for k in rows_of[n])
-        finish([k for k, _ in pairs], [result for _, result in pairs])
+    def finished(chunk: list[int], results: list[dict[str, str]]) -> None:  # a chunk of items → their contents
+        finish([c for n in chunk for c in contents_of[n]], [result for n, result in zip(chunk, results)
+                                                              for _ in contents_of[n]])
 
-    unreadable = [k for k, p in enumerate(problems) if p is not None]
+    unreadable = [c for c, p in enumerate(problems) if p is not None]
     if unreadable:
-        finish(unreadable, [_error_row(problems[k]) for k in unreadable])
+        finish(unreadable, [_error_row(problems[c]) for c in unreadable])
     parallel = jobs > 1 and len(rows) >= PARALLEL_ROWS
     if parallel or done is not None:
         chunks = _question_chunks(items, jobs if parallel else 1)
@@ -104,15 +112,20 @@ def _question_chunks(items: list[tuple], jobs: int) -> list[list[int]]:
 def _grade_in_parallel(items: list[tuple], chunks: list[list[int]], jobs: int, finished) -> None:
     """Judge the chunks of items in `jobs` processes, each handed to `finished` as it comes back. The workers
     ignore Ctrl-C (the terminal sends it to them too): this process stops them, and keeps what was finished."""
+    import gc
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()  # fork: the workers start with matcalc already imported
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     work = [(n, [items[i] for i in chunk]) for n, chunk in enumerate(chunks)]
     _warm_up()
-    with context.Pool(min(jobs, len(chunks)), initializer=_ignore_interrupts) as pool:  # leaving it stops them
-        for n, results in pool.imap_unordered(_judge_chunk, work):
-            finished(chunks[n], results)
+    gc.freeze()  # the workers' collections then leave the objects they share with this process untouched
+    try:
+        with context.Pool(min(jobs, len(chunks)), initializer=_ignore_interrupts) as pool:  # leaving it stops them
+            for n, results in pool.imap_unordered(_judge_chunk, work):
+                finished(chunks[n], results)
+    finally:
+        gc.unfreeze()
 
 
 def _warm_up() -> None:
@@ -143,10 +156,11 @@ def _judge(items: list[tuple]) -> list[dict[str, str]]:
     return [_result_row(v, texts) for v in grade_answers(items)]
 
 
-def _report_row(row: dict[str, str], result: dict[str, str]) -> dict[str, str]:
-    return {"id": row.get("id", ""), **result, "expression": row.get("expression", ""), "wrt": row.get("wrt", ""),
-            "answer": row.get("answer", ""), "where": row.get("where") or "", "layout": row.get("layout") or "",
-            "line": row.get("line", "")}
+def _report_template(content: tuple, result: dict[str, str]) -> dict[str, str]:
+    """The report row of every row with these contents (CONTENT's columns), but for its id and line."""
+    row = dict(zip(CONTENT, content))
+    return {"id": "", **result, "expression": row["expression"] or "", "wrt": row["wrt"] or "",
+            "answer": row["answer"] or "", "where": row["where"] or "", "layout": row["layout"] or "", "line": ""}
 
 
 def _row_layout(row, course: Course) -> str | None:
