@@ -53,6 +53,9 @@ MODELS = [
      None),
     ("sum((W2 @ tanh(W1 @ X) - Y)**2)", "W1", "X: matrix(d, n); W1: matrix(h, d); W2: matrix(o, h); Y: matrix(o, n)", None),
     ("sum((W2 @ relu(W1 @ X) - Y)**2)", "W1", "X: matrix(d, n); W1: matrix(h, d); W2: matrix(o, h); Y: matrix(o, n)", None),
+    # a Gaussian's negative log-likelihood w.r.t. its covariance, n ≫ d samples: the chain's order is the sizes' affair
+    ("c * logdet(S) + trace(inv(S) @ X.T @ X)", "S", "c: scalar; S: matrix(d, d) spd; X: matrix(n, d)",
+     lambda v: (lambda t: v["c"] * t - t @ (v["X"].T @ v["X"]) @ t)(np.linalg.inv(v["S"]).T)),
 ]
 MODEL_SIZES = {"d": 100, "h": 256, "o": 10}
 

@@ -76,6 +76,9 @@ EXTRA_CASES = [
     ("y.T @ (a @ b.T + C) @ z", "C", "y: vector(n); a: vector(n); b: vector(m); C: matrix(n, m)", "mixed"),
     ("trace(A @ X @ B) + sum(A @ X)", "X", "A: matrix(m, n); X: matrix(n, p); B: matrix(p, m)", "mixed"),
     ("sum(relu(W @ x))", "W", None, "mixed"),
+    # chains whose best order depends on the sizes at call time: the target's multi_dot (issue 21)
+    ("c * logdet(S) + trace(inv(S) @ X.T @ X)", "S", "c: scalar; S: matrix(n, n) spd; X: matrix(m, n)", "mixed"),
+    ("trace(A @ X @ B @ C)", "X", "A: matrix(m, n); X: matrix(n, p); B: matrix(p, q); C: matrix(q, m)", "mixed"),
 ]
 
 TENSOR_CASES = [(e, "X", None, "mixed", vec) for e in ("A @ X @ B", "X.T @ A", "X @ X.T") for vec in ("col", "row", "col,row")]

@@ -48,6 +48,7 @@ class Backend:
     kron_matmul: str  # helper source: def _kron_matmul(a, b, m): kron(a, b) @ m without forming kron(a, b)
     commutation_order: str  # helper source: def _commutation_order(m, n): the row order of K(m, n)
     kron_commuted: str = KRON_COMMUTED  # helper source: def _kron_commuted(a, b): kron(a, b) @ K, formed at once
+    multi_dot: str = "xp.linalg.multi_dot([{0}])"  # {0}: the factors of a chain, ordered by their shapes at call time
     functions: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # row name -> (template, helper)
     constant: str = "{0}"  # a plain number passed to a library function
     reserved: tuple[str, ...] = ()  # further names the code uses besides the namespace

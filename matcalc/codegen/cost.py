@@ -5,8 +5,8 @@ taken as :data:`LARGE` (a number so large that a cost of higher degree in the si
 the polynomial degree decides first, its coefficient second). A vector is N×1, so ``(a @ b.T) @ x`` costs
 O(N²) and leaves an N×N temporary, ``a @ (b.T @ x)`` costs O(N). The model follows the emitter:
 
-* a matrix product runs in its cheapest order (the matrix-chain search of :mod:`matcalc.codegen.products`),
-  an m×k by k×p product costing m·k·p multiplications and the m·p entries it writes; a diagonal matrix
+* a matrix product runs in its cheapest order (:func:`chain_order`, which the emitter follows too), an m×k
+  by k×p product costing m·k·p multiplications and the m·p entries it writes; a diagonal matrix
   ``diag(v)`` in a product is a broadcast ``v * M`` (never formed), an identity factor is dropped;
 * an element-wise operation reads its operands and writes its result (a transposed matrix operand is read
   across its rows, counted twice);
@@ -19,6 +19,8 @@ O(N²) and leaves an N×N temporary, ``a @ (b.T @ x)`` costs O(N). The model fol
 
 from __future__ import annotations
 
+import heapq
+
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE
 from ..limits import written_size_at_most
@@ -26,6 +28,7 @@ from ..shapes import Dim, is_scalar
 
 LARGE = 10.0**6  # every symbolic size: a cost of higher degree is the larger one
 EXACT_NODES = 400  # forms this small (written out) are compared by their whole cost; larger ones by their top
+SEARCH_LIMIT = 48  # factors of a chain ordered by the exact (cubic) matrix-chain search; a longer one greedily
 NEAR = 4  # levels of a large form compared (what a rewrite changes lies near the top; the rest is shared)
 
 
@@ -143,12 +146,80 @@ def chain_cost(factors: list[Expr]) -> float:
         if _diagonal(f) is not None:
             neighbour = next((g for g in factors[i + 1:] if _diagonal(g) is None), items[-1])
             folding += 2 * entries(neighbour)
-    dims = [size(items[0].shape[0])] + [size(f.shape[1]) for f in items]
-    n = len(items)
+    return chain_order([size(items[0].shape[0])] + [size(f.shape[1]) for f in items])[0] + folding
+
+
+def chain_order(dims: list[float]) -> tuple[float, list[int]]:
+    """(cost, merges) of the cheapest order of a chain of len(dims) - 1 factors, factor k of size dims[k] ×
+    dims[k + 1]; merges[t] is the position, in the list of what is left, of the left one of the two neighbours
+    multiplied at step t (each product m×k by k×p costing m·k·p + m·p). The matrix-chain search, exact up to
+    SEARCH_LIMIT factors (cubic in their count); past that greedy, the cheapest neighbours first (n log n), which
+    for a chain ending in a vector is one product at a time from that end."""
+    n = len(dims) - 1
+    if n > SEARCH_LIMIT:
+        return _greedy(dims)
     best = [[0.0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
     for length in range(2, n + 1):
         for i in range(n - length + 1):
             j = i + length - 1
-            best[i][j] = min(best[i][k] + best[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1] + dims[i] * dims[j + 1]
-                             for k in range(i, j))
-    return best[0][n - 1] + folding
+            best[i][j], split[i][j] = min((best[i][k] + best[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                                           + dims[i] * dims[j + 1], k) for k in range(i, j))
+    merges, stack = [], [(0, n - 1, 0, False)]  # (first, last, position among what is left, children done)
+    while stack:  # the products in post-order, iteratively
+        i, j, position, done = stack.pop()
+        if i == j:
+            continue
+        if done:
+            merges.append(position)
+            continue
+        k = split[i][j]
+        stack += [(i, j, position, True), (k + 1, j, position + 1, False), (i, k, position, False)]
+    return best[0][n - 1], merges
+
+
+def _greedy(dims: list[float]) -> tuple[float, list[int]]:
+    """The cheapest neighbouring pair multiplied first, again and again (leftmost of equals): a heap of the pairs'
+    costs, a linked list of what is left and a Fenwick tree of the positions, so n log n for n factors."""
+    n = len(dims) - 1
+    rows, cols = dims[:-1], dims[1:]
+    following, preceding = list(range(1, n + 1)), list(range(-1, n - 1))
+    live = [0] * (n + 1)  # Fenwick tree over the factors still there (1 each)
+    for i in range(n):
+        _add(live, i, 1)
+    heap = [(rows[i] * cols[i] * cols[i + 1], i, cols[i], cols[i + 1]) for i in range(n - 1)]
+    heapq.heapify(heap)
+    total, merges = 0.0, []
+    while heap:
+        c, i, mid, right = heapq.heappop(heap)
+        j = following[i]
+        if rows[i] < 0 or j >= n or cols[i] != mid or cols[j] != right:
+            continue  # a pair that has changed since it was pushed
+        total += c + rows[i] * cols[j]
+        merges.append(_before(live, i))
+        cols[i], rows[j] = cols[j], -1.0  # i now stands for the product; j is gone
+        _add(live, j, -1)
+        following[i] = following[j]
+        if following[j] < n:
+            preceding[following[j]] = i
+            heapq.heappush(heap, (rows[i] * cols[i] * cols[following[i]], i, cols[i], cols[following[i]]))
+        if preceding[i] >= 0:
+            h = preceding[i]
+            heapq.heappush(heap, (rows[h] * cols[h] * cols[i], h, cols[h], cols[i]))
+    return total, merges
+
+
+def _add(tree: list[int], i: int, delta: int) -> None:
+    i += 1
+    while i < len(tree):
+        tree[i] += delta
+        i += i & -i
+
+
+def _before(tree: list[int], i: int) -> int:
+    """How many factors still there come before factor i."""
+    total = 0
+    while i > 0:
+        total += tree[i]
+        i -= i & -i
+    return total

@@ -35,9 +35,8 @@ from ..printing.precedence import ADD, ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
 from .backend import Backend
 from .products import diagonal_vector, matmul, merge_diagonals
-from .text import is_atom_text, number, python_name, split_sign
+from .text import MAX_TEXT_DEPTH, is_atom_text, number, python_name, split_sign
 
-MAX_TEXT_DEPTH = 40  # levels of nodes written inside one another before the inner part is named (u1 = …)
 MAX_OPERANDS = 200  # terms of a sum (factors of a product) written in one expression before the first ones are named
 
 

@@ -6,8 +6,10 @@
   ``kron(A, B) @ K`` (a matrix Hessian's form) is formed in one pass, its columns in the commuted order (the
   target's ``_kron_commuted``), so a dense commutation matrix is never multiplied; only a Kronecker product or
   commutation matrix that *is* the result is formed;
-* a chain of matrix products is evaluated in the cheapest order for large sizes (a matrix-chain
-  search with every symbolic size taken as :data:`NOMINAL_SIZE`), so ``A @ B @ x`` runs as ``A @ (B @ x)``;
+* a chain of matrix products is evaluated in the cheapest order for large sizes (the cost model's
+  :func:`~matcalc.codegen.cost.chain_order`), so ``A @ B @ x`` runs as ``A @ (B @ x)``; a chain of matrices
+  whose best order depends on the sizes at call time is the target's ``multi_dot``; a product nested deeper
+  than MAX_TEXT_DEPTH is named, so a chain of any length compiles;
 * a 1×1 factor of a product is a scalar multiplication.
 """
 
@@ -17,9 +19,8 @@ from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpos
 from ..functions import DIAG, KRON
 from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
 from ..shapes import Dim, is_scalar
-from .text import bracketed, split_sign, transposed_text
-
-NOMINAL_SIZE = 1000  # every symbolic size, when choosing the order of a matrix chain
+from .cost import LARGE, chain_order, entries, size
+from .text import MAX_TEXT_DEPTH, bracketed, split_sign, transposed_text
 
 
 def diagonal_vector(e: Expr) -> Expr | None:
@@ -85,15 +86,11 @@ def _scale_kron(matrices: list[Expr], scalars: list[Expr]) -> tuple[list[Expr], 
         core = _normal(f)
         if isinstance(core, Call):
             a, b = core.args
-            scaled = [*scalars, a if _entries(a) <= _entries(b) else b]
+            scaled = [*scalars, a if entries(a) <= entries(b) else b]
             c = Mul(*scaled)
-            core = Call(KRON, c, b) if _entries(a) <= _entries(b) else Call(KRON, a, c)
+            core = Call(KRON, c, b) if entries(a) <= entries(b) else Call(KRON, a, c)
             return [core if j == i else _normal(g) for j, g in enumerate(matrices)], []
     return matrices, scalars
-
-
-def _entries(e: Expr) -> float:
-    return _nominal(e.shape[0]) * _nominal(e.shape[1])
 
 
 def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, Dim], Expr | None]]:
@@ -132,31 +129,39 @@ def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, D
 
 
 def _chain(w, items) -> tuple[str, int]:
-    """The product of `items` in the cheapest order (matrix-chain search at NOMINAL_SIZE)."""
-    n = len(items)
-    dims = [_nominal(items[0][2][0])] + [_nominal(item[2][1]) for item in items]
-    cost = [[0.0] * n for _ in range(n)]
-    split = [[0] * n for _ in range(n)]
-    for length in range(2, n + 1):
-        for i in range(n - length + 1):
-            j = i + length - 1
-            best = None
-            for k in range(i, j):
-                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
-                if best is None or c < best:
-                    best, split[i][j] = c, k
-            cost[i][j] = best
+    """The product of `items` in the cheapest order for large sizes (cost.chain_order); a chain of three or more
+    matrices whose best order depends on sizes known only at call time (two or more different sizes) through
+    the target's multi_dot, which orders it by the actual shapes (N ≫ d or not)."""
+    dims = [size(items[0][2][0])] + [size(item[2][1]) for item in items]
+    if _size_dependent(items, dims):
+        return w.backend.spell(w.backend.multi_dot).format(", ".join(item[0] for item in items)), ATOM
+    pending = [(item, 1) for item in items]  # (item, brackets its text nests)
+    for k in chain_order(dims)[1]:
+        pending[k:k + 2] = [_merged(w, pending[k], pending[k + 1])]
+    return _evaluated(w, pending[0][0])
 
-    def build(i, j):
-        if i == j:
-            return items[i]
-        k = split[i][j]
-        return _product(w, build(i, k), build(k + 1, j))
 
-    text, level, _, op = build(0, n - 1)
-    if op is not None:
-        text, level = w.expr(op)
-    return text, level
+def _size_dependent(items, dims: list[float]) -> bool:
+    """Whether the best order of this chain depends on the sizes at call time: three or more factors, none an
+    operator or a vector (from a vector end one order is best whatever the sizes), over different sizes."""
+    if len(items) < 3 or any(item[3] is not None for item in items) or min(dims) < LARGE:
+        return False
+    return len({items[0][2][0], *(item[2][1] for item in items)}) > 1
+
+
+def _merged(w, left, right):
+    """(item, depth) of left @ right for two (item, depth): a product nested past MAX_TEXT_DEPTH brackets is named,
+    so that Python's parser, which refuses about 200 nested brackets, reads a chain of any length."""
+    item = _product(w, left[0], right[0])
+    depth = 1 + max(left[1], right[1])
+    if depth > MAX_TEXT_DEPTH:
+        return (w.hoist(_evaluated(w, item)[0]), ATOM, item[2], None), 1
+    return item, depth
+
+
+def _evaluated(w, item) -> tuple[str, int]:
+    text, level, _, op = item
+    return w.expr(op) if op is not None else (text, level)
 
 
 def _product(w, left, right):
@@ -241,7 +246,3 @@ def _normal(op: Expr) -> Expr:
 def _is_operator(f: Expr) -> bool:
     core = f.arg if isinstance(f, Transpose) else f
     return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
-
-
-def _nominal(d: Dim) -> float:
-    return float(sum(c * NOMINAL_SIZE ** len(m) for m, c in d.terms)) or 1.0

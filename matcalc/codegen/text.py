@@ -9,6 +9,9 @@ from ..expr import Expr, Mul, Number
 from ..printing.precedence import ATOM, NEG, PRODUCT
 from .backend import reserved_names
 
+MAX_TEXT_DEPTH = 40  # levels of nodes written inside one another before the inner part is named (u1 = …): Python's
+#                      parser refuses about 200 nested brackets
+
 
 def python_name(name: str) -> str:
     """A symbol's name as a Python identifier: a keyword, or a name the code uses itself (a library's

@@ -129,15 +129,25 @@ def _expand(e: Expr) -> dict[Key, Fraction] | None:
                 out[key] = out.get(key, Fraction(0)) + c
         return out if len(out) <= MAX_TERMS else None
     if isinstance(e, MatMul) or (isinstance(e, Mul) and sum(not is_scalar(f.shape) for f in e.args) <= 1):
-        out = {((), ()): Fraction(1)}
+        out: dict[Key, Fraction] = {((), ()): Fraction(1)}
+        scalars: list[Expr] = []  # a run of one-term factors, multiplied into `out` at once: linear in the chain
+        chain: list[Expr] = []
+        coefficient = Fraction(1)
         for f in e.args:
             part = _expand(f)
             if part is None:
                 return None
-            out = _times(out, part)
+            if len(part) == 1:
+                ((s, c), x), = part.items()
+                scalars += s
+                chain += c
+                coefficient *= x
+                continue
+            out = _times(_times(out, {(tuple(scalars), tuple(chain)): coefficient}), part)
+            scalars, chain, coefficient = [], [], Fraction(1)
             if len(out) > MAX_TERMS:
                 return None
-        return out
+        return _times(out, {(tuple(scalars), tuple(chain)): coefficient})
     return {((), (e,)): Fraction(1)}
 
 
