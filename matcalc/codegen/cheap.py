@@ -13,7 +13,11 @@ already cheap is left as it is):
   (``1 1ᵀ``), which the chain can reassociate;
 * the diagonal of a product is a row sum, ``diag(P Q) = (P ∘ Qᵀ) 1``, the trace of one an entry sum,
   ``tr(P Q) = sum(P ∘ Qᵀ)``, and the sum of a product's entries ``1ᵀ (P Q) 1`` a chain;
-* ``1 ∘ M`` (an all-ones array of M's shape) is M.
+* ``1 ∘ M`` (an all-ones array of M's shape) is M; a Kronecker product times a vec is the product of its
+  factors, ``(A ⊗ B) vec(M) = vec(B M Aᵀ)``;
+* a scalar times a sum is the sum of the scaled terms when that is cheaper: the emitter puts a scalar on the
+  factor of a product where it multiplies fewest entries, so ``c (u vᵀ − A ⊗ B)`` is ``(cu) vᵀ − (cA) ⊗ B``,
+  never a pass over the large result.
 
 Only the computed form changes; what matcalc prints keeps the reader's form. :data:`ENABLED` turns the pass
 off (benchmarks/cheap_gradient.py compares the code with and without it).
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from ..canonical import nary
 from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose
-from ..functions import DIAG_PART, SUM, TRACE
+from ..functions import DIAG_PART, KRON, SUM, TRACE, VEC
 from ..shapes import ONE, is_scalar
 from ..walks import bottom_up
 from .cost import costs
@@ -58,6 +62,11 @@ def _candidates(node: Expr) -> list[Expr]:
         return [_product(list(node.args))]
     if isinstance(node, Mul):
         trimmed = _without_ones(node)
+        scalars = [a for a in node.args if is_scalar(a.shape)]
+        rest = [a for a in node.args if not is_scalar(a.shape)]
+        if scalars and len(rest) == 1 and isinstance(rest[0], Add):  # c (P + Q) = cP + cQ: c then lands on small factors
+            terms = [Mul(*scalars, *(t.args if isinstance(t, Mul) else (t,))) for t in rest[0].args]
+            return [form for form in (trimmed, nary(Add, terms)) if form is not node]
         return [trimmed] if trimmed is not node else []
     if isinstance(node, Call) and node.fn is DIAG_PART:
         return _diagonal_forms(node.args[0])
@@ -97,10 +106,43 @@ def _factors(items: list[Expr]) -> tuple[list[Expr], list[Expr]]:
     return scalars, matrices
 
 
+def _kron_on_vec(matrices: list[Expr]) -> list[Expr]:
+    """(A ⊗ B) vec(M) as vec(B M Aᵀ), and vec(M)ᵀ (A ⊗ B) as vec(Bᵀ M A)ᵀ (Magnus & Neudecker, ch. 2, Theorem 2):
+    the Kronecker product is never applied, its factors are (an identity factor then drops out)."""
+    out = list(matrices)
+    i = 0
+    while i < len(out) - 1:
+        left, right = out[i], out[i + 1]
+        if _is_kron(left) and _vec_of(right) is not None:
+            (a, b), m = left.args, _vec_of(right)
+            if m.shape == (b.shape[1], a.shape[1]):
+                out[i:i + 2] = [Call(VEC, _product([b, m, _transposed(a)]))]
+                continue
+        if isinstance(left, Transpose) and _vec_of(left.arg) is not None and _is_kron(right):
+            m, (a, b) = _vec_of(left.arg), right.args
+            if m.shape == (b.shape[0], a.shape[0]):
+                out[i:i + 2] = [Transpose(Call(VEC, _product([_transposed(b), m, a])))]
+                continue
+        i += 1
+    return out
+
+
+def _is_kron(e: Expr) -> bool:
+    return isinstance(e, Call) and e.fn is KRON
+
+
+def _vec_of(e: Expr) -> Expr | None:
+    return e.args[0] if isinstance(e, Call) and e.fn is VEC else None
+
+
+def _transposed(e: Expr) -> Expr:
+    return e if isinstance(e, Identity) else Transpose(e)
+
+
 def _product(items: list[Expr], depth: int = 0) -> Expr:
     """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper."""
     scalars, matrices = _factors(items)
-    matrices = _ones_through_diagonals(matrices)
+    matrices = _ones_through_diagonals(_kron_on_vec(matrices))
     if not matrices:
         matrices = [Identity(items[0].shape[0])] if not is_scalar(items[0].shape) else []
     if not matrices:

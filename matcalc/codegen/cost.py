@@ -102,6 +102,10 @@ def _own(node: Expr) -> float:
         return 0.0
     if isinstance(node, (Ones, Zeros, Identity, Commutation, Block)):
         return entries(node)
+    if isinstance(node, Mul) and len(node.args) > 1:
+        matrices = [a for a in node.args if not is_scalar(a.shape)]
+        if len(matrices) == 1 and _product_like(matrices[0]):  # the scalars go where they multiply least
+            return absorbing(matrices[0])
     if isinstance(node, (Add, Mul)):
         out = entries(node)
         reads = sum(_read(a) for a in node.args if not is_scalar(a.shape))
@@ -113,6 +117,20 @@ def _own(node: Expr) -> float:
     if isinstance(node, Call):
         return _call(node)
     return entries(node)
+
+
+def absorbing(f: Expr) -> float:
+    """The entries a scalar factor multiplies when put where that is cheapest in `f`: on a product's smallest factor
+    (or the product), on a Kronecker product's smaller factor (c (A ⊗ B) = (cA) ⊗ B); elsewhere all of f's."""
+    core = f.arg if isinstance(f, Transpose) else f
+    if _product_like(core):
+        return min(entries(f), *(absorbing(a) for a in core.args if not is_scalar(a.shape)))
+    return entries(f)
+
+
+def _product_like(e: Expr) -> bool:
+    core = e.arg if isinstance(e, Transpose) else e
+    return isinstance(core, MatMul) or (isinstance(core, Call) and core.fn is KRON)
 
 
 def _read(a: Expr) -> float:
@@ -137,6 +155,10 @@ def _call(node: Call) -> float:
 
 def chain_cost(factors: list[Expr]) -> float:
     """The cost of a product of `factors` in its cheapest order (diagonals folded, identities dropped)."""
+    permuting = 0.0  # a commutation matrix in a product permutes the rows or columns of the rest (products.py)
+    if any(isinstance(f.arg if isinstance(f, Transpose) else f, Commutation) for f in factors) and len(factors) > 1:
+        permuting = size(factors[0].shape[0]) * size(factors[-1].shape[1])
+        factors = [f for f in factors if not isinstance(f.arg if isinstance(f, Transpose) else f, Commutation)]
     factors = [f for f in factors if not isinstance(f, Identity)]
     items = [f for f in factors if _diagonal(f) is None]
     if not items:
@@ -146,7 +168,7 @@ def chain_cost(factors: list[Expr]) -> float:
         if _diagonal(f) is not None:
             neighbour = next((g for g in factors[i + 1:] if _diagonal(g) is None), items[-1])
             folding += 2 * entries(neighbour)
-    return chain_order([size(items[0].shape[0])] + [size(f.shape[1]) for f in items])[0] + folding
+    return chain_order([size(items[0].shape[0])] + [size(f.shape[1]) for f in items])[0] + folding + permuting
 
 
 def chain_order(dims: list[float]) -> tuple[float, list[int]]:

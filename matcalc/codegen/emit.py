@@ -213,6 +213,9 @@ def _(e: Mul, w: Emitter):
     negative, rest = split_sign(e)
     if rest == Number(0) and not is_scalar(e.shape):  # 0 ∘ M: an array of zeros, not the number 0
         return w.backend.zeros.format(w.shape_text(e.shape)), ATOM
+    scaled = _scaled_product(e)
+    if scaled is not None:  # c · (a product): the scalars land where they multiply fewest entries (products.matmul)
+        return matmul(w, scaled)
     if not isinstance(rest, Mul):
         text, level = w.expr(rest)
         return (f"-({text})" if level < POWER else f"-{text}", NEG) if negative else (text, level)
@@ -288,6 +291,20 @@ def _definitions(source: str) -> list[tuple[str, str]]:
 def _whole_arguments(template: str) -> bool:
     """Does every {k} in the template stand alone as an argument of a call, like np.exp({0})?"""
     return all(re.search(r"[(,] ?\{" + k + r"\}(?=[,)])", template) for k in re.findall(r"\{(\d)\}", template))
+
+
+def _scaled_product(e: Mul) -> list[Expr] | None:
+    """The factors of c · P for a product or Kronecker product P (its own factors in place of it), else None."""
+    if any(isinstance(f, Power) and f.exponent == Number(-1) for f in e.args):
+        return None
+    matrices = [f for f in e.args if not is_scalar(f.shape)]
+    if len(matrices) != 1:
+        return None
+    if isinstance(matrices[0], MatMul):
+        return [f for f in e.args if is_scalar(f.shape)] + list(matrices[0].args)
+    if isinstance(matrices[0], Call) and matrices[0].fn.name == "kron":
+        return list(e.args)
+    return None
 
 
 def inline(e: Expr) -> bool:

@@ -19,7 +19,7 @@ from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpos
 from ..functions import DIAG, KRON
 from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
 from ..shapes import Dim, is_scalar
-from .cost import LARGE, chain_order, entries, size
+from .cost import LARGE, absorbing, chain_order, size
 from .text import MAX_TEXT_DEPTH, bracketed, split_sign, transposed_text
 
 
@@ -65,7 +65,7 @@ def matmul(w, factors: list[Expr]) -> tuple[str, int]:
     if not matrices:
         return " * ".join(w.wrap(f, PRODUCT + 1) for f in scalars), PRODUCT
     if scalars:
-        matrices, scalars = _scale_kron(matrices, scalars)
+        matrices, scalars = _place_scalars(matrices, scalars)
     text, level = _chain(w, _fold_diagonals(w, matrices))
     if not scalars:
         return text, level
@@ -78,19 +78,23 @@ def matmul(w, factors: list[Expr]) -> tuple[str, int]:
     return (f"-({body})", NEG) if negative else (body, PRODUCT)  # -c * X is a product in Python: bracketed
 
 
-def _scale_kron(matrices: list[Expr], scalars: list[Expr]) -> tuple[list[Expr], list[Expr]]:
-    """c (A ⊗ B) K as (cA ⊗ B) K (c on the smaller factor): the product is formed in one pass, not scaled after."""
-    if len(matrices) != 2 or not all(_is_operator(f) for f in matrices):
+def _place_scalars(matrices: list[Expr], scalars: list[Expr]) -> tuple[list[Expr], list[Expr]]:
+    """c (A B …) with c on the factor where it multiplies fewest entries (a Kronecker product's smaller factor:
+    c (A ⊗ B) = (cA) ⊗ B), when that is fewer than the product's own: (c u) vᵀ, not c (u vᵀ). Else the scalars
+    are left to multiply the product (cost.absorbing is the count)."""
+    product = size(matrices[0].shape[0]) * size(matrices[-1].shape[1])
+    where = min(range(len(matrices)), key=lambda i: (absorbing(matrices[i]), i))
+    if absorbing(matrices[where]) >= product:
         return matrices, scalars
-    for i, f in enumerate(matrices):
-        core = _normal(f)
-        if isinstance(core, Call):
-            a, b = core.args
-            scaled = [*scalars, a if entries(a) <= entries(b) else b]
-            c = Mul(*scaled)
-            core = Call(KRON, c, b) if entries(a) <= entries(b) else Call(KRON, a, c)
-            return [core if j == i else _normal(g) for j, g in enumerate(matrices)], []
-    return matrices, scalars
+    return [*matrices[:where], _scaled(matrices[where], scalars), *matrices[where + 1:]], []
+
+
+def _scaled(f: Expr, scalars: list[Expr]) -> Expr:
+    core = _normal(f) if _is_operator(f) else f
+    if isinstance(core, Call) and core.fn is KRON:
+        a, b = core.args
+        return Call(KRON, _scaled(a, scalars), b) if absorbing(a) <= absorbing(b) else Call(KRON, a, _scaled(b, scalars))
+    return Mul(*scalars, f)
 
 
 def _fold_diagonals(w, factors: list[Expr]) -> list[tuple[str, int, tuple[Dim, Dim], Expr | None]]:
