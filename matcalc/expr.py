@@ -33,7 +33,7 @@ class FunctionSignature(Protocol):
 class Expr:
     """Base of all nodes. Subclasses set ``args`` (child nodes) and ``shape`` in ``__init__``."""
 
-    __slots__ = ("args", "shape", "_hash")
+    __slots__ = ("args", "shape", "_hash", "_sort_key")  # _sort_key: set by walks.sort_key on first use
     args: tuple[Expr, ...]
     shape: Shape
 
@@ -49,6 +49,7 @@ class Expr:
         object.__setattr__(self, "args", args)
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", hash((type(self).__name__, self._params(), args)))
+        object.__setattr__(self, "_sort_key", None)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} is immutable")

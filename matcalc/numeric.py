@@ -144,8 +144,11 @@ def value_2d(e: Expr, arrays: Mapping[str, np.ndarray], sizes: Mapping[str, int]
             memo[id(node)] = hit
         return hit
 
-    with np.errstate(all="ignore"):
-        return go(e)
+    try:
+        with np.errstate(all="ignore"):
+            return go(e)
+    finally:
+        go = None  # go refers to itself: break the cycle, so the memo's arrays are freed now, not by the cyclic collector
 
 
 def size_of(d: Dim, sizes: Mapping[str, int]) -> int:

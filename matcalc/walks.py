@@ -81,7 +81,10 @@ def bottom_up(e: Expr, fn: Callable[[Expr], Expr]) -> Expr:
             memo[node] = hit
         return hit
 
-    return go(e)
+    try:
+        return go(e)
+    finally:
+        go = None  # see substitute
 
 
 def substitute(e: Expr, mapping: dict[Expr, Expr]) -> Expr:
@@ -96,7 +99,10 @@ def substitute(e: Expr, mapping: dict[Expr, Expr]) -> Expr:
             hit = memo[node] = map_args(node, go)
         return hit
 
-    return go(e)
+    try:
+        return go(e)
+    finally:
+        go = None  # go refers to itself: without this, go, memo and every node built here wait for the cyclic collector
 
 
 def count_nodes(e: Expr) -> int:
@@ -112,8 +118,6 @@ _RANKS = {kind: rank for rank, kind in enumerate(
 _OPEN, _NUMBER, _NAMED, _CONSTANT = range(4)
 _CONSTANT_NAMES = {Identity: "I", Commutation: "commutation"}  # the matrices written with a name
 _BINDING = {Add: 1, Mul: 2, MatMul: 2, Power: 3, Transpose: 4}  # how tightly a kind holds its operands (leaves: 5)
-_BY_NODE: dict[int, tuple[Expr, SortKey]] = {}  # id(node) -> (node, key); the node is held, so the id stays its own
-_BY_NODE_LIMIT = 16384
 _INTERNED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 _LOCK = threading.Lock()
 
@@ -172,30 +176,25 @@ def _compare(a: SortKey, b: SortKey) -> int:
 def sort_key(e: Expr) -> SortKey:
     """A deterministic, totally ordered key for `e` from its structure alone, never its printed form. Names
     sort alphabetically and a name before a product it starts; equal trees get the same key and different
-    trees different keys. Linear in the distinct nodes, and remembered for recent nodes."""
-    memo: dict[int, SortKey] = {}
+    trees different keys. Linear in the distinct nodes not keyed before: a node keeps its key for its lifetime
+    (no cache to overflow, so keying N terms costs the same per term at any N)."""
     stack = [e]
     while stack:
         node = stack[-1]
-        if id(node) in memo:
+        if node._sort_key is not None:
             stack.pop()
             continue
-        hit = _BY_NODE.get(id(node))
-        if hit is not None and hit[0] is node:
-            memo[id(node)] = hit[1]
-            stack.pop()
-            continue
-        pending = [a for a in node.args if id(a) not in memo]
+        pending = [a for a in node.args if a._sort_key is None]
         if pending:
             stack.extend(pending)
             continue
         stack.pop()
-        memo[id(node)] = _key_of(node, tuple(memo[id(a)] for a in node.args))
-    return memo[id(e)]
+        _key_of(node, tuple(a._sort_key for a in node.args))
+    return e._sort_key
 
 
 def _key_of(node: Expr, children: tuple[SortKey, ...]) -> SortKey:
-    """The interned key of `node`, given its children's keys (and remembered for the node)."""
+    """The interned key of `node`, given its children's keys (and kept on the node)."""
     rank = _RANKS.get(type(node))
     if rank is None:
         raise TypeError(f"no sort key for {type(node).__name__}")
@@ -204,9 +203,7 @@ def _key_of(node: Expr, children: tuple[SortKey, ...]) -> SortKey:
         key = _INTERNED.get((head, children))
         if key is None:
             key = _INTERNED[(head, children)] = SortKey(head, children)
-        if len(_BY_NODE) >= _BY_NODE_LIMIT:
-            _BY_NODE.clear()
-        _BY_NODE[id(node)] = (node, key)
+    object.__setattr__(node, "_sort_key", key)
     return key
 
 

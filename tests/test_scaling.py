@@ -4,6 +4,7 @@ quadratic, not a slow machine."""
 
 from __future__ import annotations
 
+import gc
 import time
 
 import numpy as np
@@ -11,8 +12,11 @@ import pytest
 from trees import values_for
 
 import matcalc as mc
-from matcalc import limits
+from matcalc import limits, walks
+from matcalc.expr import Add, MatMul, Symbol, Transpose
 from matcalc.rewrite.engine import flatten_chains
+from matcalc.rewrite.factoring import _factor_common
+from matcalc.shapes import ONE, Dim
 
 
 def _mlp(depth: int) -> str:
@@ -50,6 +54,63 @@ def test_a_sum_of_5000_terms_compiles(raised):
     fn = d.to_function()
     values = {f"a{k}": np.full((3, 1), k) for k in range(1, 5001)} | {"x": np.zeros((3, 1))}
     assert np.allclose(np.ravel(fn(**values)), 5000 * 5001 / 2)
+
+
+def _sums(n: int) -> str:
+    return " + ".join(f"a{k}.T@x" for k in range(1, n + 1))
+
+
+def test_deriving_a_sum_keys_the_same_nodes_per_term_at_any_size(raised, monkeypatch):
+    """Sort keys are built for the same nodes per term at N = 500 and N = 4000, and a second derivation of the
+    same tree builds fewer (a node keeps its key). A bounded cache of keys made the second derivation rebuild
+    every key past about 16 000 nodes: 3 keys per term at N = 500, 5 at N = 4000."""
+    built = [0]
+    key_of = walks._key_of
+
+    def counting(*args):
+        built[0] += 1
+        return key_of(*args)
+
+    monkeypatch.setattr(walks, "_key_of", counting)
+    per_term = {}
+    for n in (500, 4000):
+        tree = mc.parse(_sums(n))
+        counts = []
+        for _ in range(2):
+            built[0] = 0
+            mc.derive(tree, "x")
+            counts.append(built[0])
+        per_term[n] = [c / n for c in counts]
+    assert per_term[500][1] < per_term[500][0]
+    for first, again in zip(per_term[500], per_term[4000]):
+        assert abs(first - again) < 0.01, per_term
+
+
+def test_factoring_a_factor_every_term_shares_is_linear():
+    """a1ᵀdx + … + aNᵀdx → (a1ᵀ + … + aNᵀ) dx: the terms left out are looked up in a set (N = 40 000: 0.2 s;
+    6 s when each was looked up in the list of N factored terms)."""
+    n = Dim.of("n")
+    dx = Symbol("dx", (n, ONE))
+    e = Add(*[MatMul(Transpose(Symbol(f"a{k}", (n, ONE))), dx) for k in range(40_000)])
+    t0 = time.process_time()
+    factored = _factor_common(e)
+    assert time.process_time() - t0 < 2
+    assert isinstance(factored, MatMul) and factored.args[1] == dx and len(factored.args[0].args) == 40_000
+
+
+def test_a_derivation_leaves_no_cyclic_garbage():
+    """The rewriting's and substitution's recursive closures are let go when they return, so their memos (every
+    node they built) are freed at once instead of waiting for the cyclic collector, whose full collections
+    traverse the whole heap: none left for it here (about 5000 objects, 25 per term, before)."""
+    text = _sums(200)
+    mc.derive(text, "x")
+    gc.collect()
+    gc.disable()
+    try:
+        mc.derive(text, "x").text_with_lets()
+        assert gc.collect() < 50  # 0 here; a margin for anything else the process does meanwhile
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("text, wrt", [

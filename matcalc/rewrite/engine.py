@@ -60,7 +60,10 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
         memo[current] = current
         return current
 
-    return go(e)
+    try:
+        return go(e)
+    finally:
+        go = None  # go refers to itself: break the cycle, so the memo is freed now, not by the cyclic collector
 
 
 _ASSOCIATIVE = (Add, Mul, MatMul)
@@ -98,4 +101,7 @@ def flatten_chains(e: Expr) -> Expr:
         memo[node] = hit
         return hit
 
-    return go(e)
+    try:
+        return go(e)
+    finally:
+        go = None  # as in simplify

@@ -66,11 +66,12 @@ def _factor_common(e: Expr) -> Expr | None:
         return None
     if factored.shape != e.shape:
         return None
+    taken = set(idx)  # a set: a factor shared by all N terms would make a list's `in` quadratic
     out = []
     for i, t in enumerate(e.args):
         if i == idx[0]:
             out.append(factored)
-        elif i not in idx:
+        elif i not in taken:
             out.append(t)
     return nary(Add, out)
 
@@ -189,11 +190,12 @@ def _factor_scalar(e: Expr) -> Expr | None:
         args.remove(factor)
         inner.append(nary(Mul, args))
     grouped = Mul(factor, Add(*inner))
+    taken = set(idx)
     out = []
     for i, t in enumerate(e.args):
         if i == idx[0]:
             out.append(grouped)
-        elif i not in idx:
+        elif i not in taken:
             out.append(t)
     result = _broadcast(nary(Add, out), e.shape)
     # never larger: expand-collect undoes a factoring that grows the tree, and the two would alternate

@@ -81,4 +81,7 @@ def present(e: Expr, trace: list[Firing] | None = None) -> Expr:
         memo[key] = new = fire(_LAST, new)
         return new
 
-    return go(e, False)
+    try:
+        return go(e, False)
+    finally:
+        go = None  # go refers to itself: break the cycle, so the memo is freed now, not by the cyclic collector
