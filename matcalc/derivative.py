@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import layout
+from . import layout, limits
 from .checking import CheckReport, check_jacobian
 from .differentiate import Step, _fit, differential
 from .directional import check_directional
@@ -25,7 +25,7 @@ from .expr import Add, Call, Commutation, Expr, MatMul, Mul, Number, Symbol, Tra
 from .functions import REGISTRY
 from .identify import gradient_of, scalar_variable_derivative, vec_jacobian_of
 from .layout import LAYOUTS, symmetric_convention, vec_orders
-from .limits import bounded, check_size
+from .limits import bounded, check_size, written_size_at_most
 from .numeric import bind, commutation_matrix, size_of
 from .numeric import evaluate as evaluate_expr
 from .parser import assumptions
@@ -70,11 +70,13 @@ class Derivative:
     def shape(self):
         return self.expr.shape
 
-    def __str__(self) -> str:
-        return to_text(self.expr)
+    def __str__(self) -> str:  # with its shared parts named when written out it would pass limits.MAX_WRITTEN
+        return to_text(self.expr) if written_size_at_most(self.expr, limits.MAX_WRITTEN) else self.text_with_lets()
 
     def __repr__(self) -> str:
-        return f"<Derivative d({to_text(self.f)})/d{self.wrt.name} = {to_text(self.expr)}>"
+        if all(written_size_at_most(e, limits.MAX_WRITTEN) for e in (self.f, self.expr)):
+            return f"<Derivative d({to_text(self.f)})/d{self.wrt.name} = {to_text(self.expr)}>"
+        return f"<Derivative w.r.t. {self.wrt.name}: {describe(self.shape)}, too large to write out>"
 
     def latex(self) -> str:
         return to_latex(self.expr)
@@ -98,16 +100,14 @@ class Derivative:
     @property
     def symmetric_convention(self) -> str:
         """For a gradient w.r.t. a symmetric matrix, its convention in words (else "")."""
-        applies = layout.symmetric_applies(self.kind, self.wrt)
-        return layout.symmetric_words(self.symmetric, self.wrt.name) if applies else ""
+        return layout.symmetric_words(self.symmetric, self.wrt.name) if layout.symmetric_applies(self.kind, self.wrt) else ""
 
     def _sizes(self, values, sizes=None) -> dict[str, int]:
         """Dimension sizes from `sizes` and from the values of the expression's names (and the variable)."""
         known = dict(sizes or {})
         for s in [*symbols(self.f), self.wrt]:
             if s.name in (values or {}):
-                _, bound = bind(s, {s.name: values[s.name]})
-                for k, v in bound.items():
+                for k, v in bind(s, {s.name: values[s.name]})[1].items():
                     known.setdefault(k, v)
         return known
 

@@ -231,9 +231,25 @@ def _(e: Add, ds):
     return nary(Add, terms), ("broadcast" if broadcast else "sum-rule")
 
 
+def _product_rule_counts(e: Expr, ds) -> tuple[int, int]:
+    """(factors, dependent factors) of the product `e` with its nested products of the same kind counted by their
+    factors, as simplification flattens them: ((A^16)^16)^16 is 4096 factors, all dependent, not 16."""
+    memo: dict[Expr, int] = {}
+    counts = [_flat_factors(a, type(e), memo) for a in e.args]
+    return sum(counts), sum(c for c, d in zip(counts, ds) if d is not None)
+
+
+def _flat_factors(a: Expr, kind: type, memo: dict[Expr, int]) -> int:
+    if type(a) is not kind:
+        return 1
+    if a not in memo:
+        memo[a] = sum(_flat_factors(b, kind, memo) for b in a.args)
+    return memo[a]
+
+
 @_d.register
 def _(e: Mul, ds):
-    limits.check_product_rule(len(e.args), sum(d is not None for d in ds))
+    limits.check_product_rule(*_product_rule_counts(e, ds))
     terms = []
     for i, d in enumerate(ds):
         if d is None:
@@ -254,7 +270,7 @@ def _(e: Mul, ds):
 
 @_d.register
 def _(e: MatMul, ds):
-    limits.check_product_rule(len(e.args), sum(d is not None for d in ds))
+    limits.check_product_rule(*_product_rule_counts(e, ds))
     terms = []
     for i, d in enumerate(ds):
         if d is None:

@@ -17,7 +17,9 @@ MAX_NESTING_DEPTH = 200  # brackets/parentheses/norm bars nested inside each oth
 MAX_NUMBER_DIGITS = 400  # digits in one numeric literal, exponent included
 MAX_NUMBER_EXPONENT = 400  # |e| in 1e±e
 MAX_MATRIX_POWER = 16  # A^k with a square matrix A is spelled out as k factors
-MAX_TREE_SIZE = 200_000  # nodes in an expression or a derivative, shared subexpressions counted each time
+MAX_TREE_SIZE = 200_000  # size of an expression or a derivative: 1 + the operands of its distinct subexpressions
+MAX_WRITTEN = 200_000  # nodes a printer writes out (a shared subexpression each time it occurs)
+MAX_EXPANSION = 10_000_000  # nodes an expression or a derivative may stand for written out (simplifying may write it out)
 MAX_CHECK_ENTRIES = 1_000_000  # entries of any one array a numeric check would build (8 MB of float64)
 MAX_SECONDS = 60.0  # wall-clock time for one derivation, check or grading
 MAX_REWRITES = 50_000  # lemma applications in one simplification (it stops there, still sound)
@@ -56,14 +58,45 @@ def written_size_at_most(e, n: int) -> bool:
     return True
 
 
+def dag_size(e) -> int:
+    """The size of `e` kept once per distinct subexpression: 1 + the operands of every distinct node. For a tree
+    that is its number of nodes; a subexpression shared k times adds k operand references, not k copies."""
+    seen, total, stack = set(), 1, [e]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        total += len(node.args)
+        stack.extend(node.args)
+    return total
+
+
 def check_size(e, what: str):
-    """Refuse `e` (the expression, the differential, the derivative …) when it exceeds MAX_TREE_SIZE."""
+    """Refuse `e` (the expression, the differential, the derivative …) when its size (:func:`dag_size`) exceeds
+    MAX_TREE_SIZE (what derivation and code generation cost is linear in it), or when written out it would pass
+    MAX_EXPANSION nodes: simplifying gathers nested sums and products, which can write shared parts out. Both
+    counts visit each distinct subexpression once."""
     from .errors import LimitError
 
-    n = tree_size(e)
+    n = dag_size(e)
     if n > MAX_TREE_SIZE:
         raise LimitError(f"{what} has {n:,} nodes; the limit is {MAX_TREE_SIZE:,} (see MAX_TREE_SIZE)")
+    written = tree_size(e)
+    if written > MAX_EXPANSION:
+        raise LimitError(f"{what} has {n:,} distinct nodes but stands for {written:,} written out (its shared parts "
+                         f"repeated); the limit is {MAX_EXPANSION:,} (see MAX_EXPANSION)")
     return e
+
+
+def check_written(e) -> None:
+    """Refuse to write `e` out when that is more than MAX_WRITTEN nodes (its shared subexpressions repeated: a
+    deep network's gradient written out grows as the square of its depth, a DAG's can grow exponentially)."""
+    from .errors import LimitError
+
+    if not written_size_at_most(e, MAX_WRITTEN):
+        raise LimitError(f"written out, the expression has more than {MAX_WRITTEN:,} nodes (its shared parts repeated); "
+                         "print it with names for them: d.text_with_lets() (see MAX_WRITTEN)")
 
 
 def check_product_rule(factors: int, dependent: int) -> None:

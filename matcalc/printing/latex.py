@@ -19,7 +19,7 @@ from functools import singledispatch
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..functions.definition import entrywise_on_square_matrix
-from ..limits import bounded
+from ..limits import bounded, check_written
 from ..shapes import is_scalar
 from .latex_names import GREEK, UNICODE_GREEK, latex_name  # noqa: F401 - latex_name is part of this API
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, PRODUCT, format_number
@@ -39,6 +39,7 @@ def to_latex(e: Expr, symbols: dict[Symbol, str] | None = None) -> str:
 
     `symbols` prints the given names as given (a derivation's differentials as ``d\theta``), with a thin
     space before them inside a product (``\Phi\, d\theta``)."""
+    check_written(e)
     token = _SYMBOLS.set(symbols or None)
     sized = _SIZED.set(sized_constants(e))
     try:

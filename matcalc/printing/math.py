@@ -11,7 +11,7 @@ from functools import singledispatch
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..functions.definition import entrywise_on_square_matrix
-from ..limits import bounded
+from ..limits import bounded, check_written
 from ..shapes import is_scalar
 from .precedence import ADD, ATOM, JUXT, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
@@ -21,6 +21,7 @@ SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 @bounded
 def to_math(e: Expr) -> str:
     """The expression in Unicode math notation."""
+    check_written(e)
     return _print(e)[0]
 
 

@@ -32,7 +32,7 @@ from ..expr import (
     preorder,
 )
 from ..functions.definition import entrywise_on_square_matrix
-from ..limits import bounded
+from ..limits import bounded, check_written
 from ..shapes import ONE, is_scalar
 from .precedence import ADD, ATOM, NEG, POSTFIX, POWER, PRODUCT, bracket, format_number, positive_form
 
@@ -50,7 +50,8 @@ class _Ctx:
 
 @bounded
 def to_text(e: Expr) -> str:
-    """The expression in matcalc's NumPy syntax."""
+    """The expression in matcalc's NumPy syntax (LimitError past limits.MAX_WRITTEN nodes written out)."""
+    check_written(e)
     star_ok = any(
         isinstance(n, (MatMul, Transpose)) or (isinstance(n, Power) and n.exponent != Number(-1))
         for n in distinct_nodes(e)
