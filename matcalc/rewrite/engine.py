@@ -20,6 +20,7 @@ class Lemma:
     statement: str
     apply: Callable[[Expr], Expr | None]
     source: str = ""  # where the identity comes from (set per theme module)
+    kinds: tuple[type, ...] = ()  # the node kinds it can fire on (its guard's isinstance); () for any
 
     def __call__(self, e: Expr) -> Expr | None:
         return self.apply(e)
@@ -35,6 +36,13 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
         e = flatten_chains(e)
     memo: dict[Expr, Expr] = {}
     budget = [limits.MAX_REWRITES]
+    by_kind: dict[type, list[Lemma]] = {}  # the lemmas that can fire on a kind of node, in their order
+
+    def lemmas_for(kind: type) -> list[Lemma]:
+        hit = by_kind.get(kind)
+        if hit is None:
+            hit = by_kind[kind] = [lemma for lemma in lemmas if not lemma.kinds or issubclass(kind, lemma.kinds)]
+        return hit
 
     def go(node: Expr) -> Expr:
         hit = memo.get(node)
@@ -46,7 +54,7 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
             memo[node] = current
             return current
         while budget[0] > 0:
-            for lemma in lemmas:
+            for lemma in lemmas_for(type(current)):
                 new = lemma.apply(current)
                 if new is not None and new != current:
                     if trace is not None:

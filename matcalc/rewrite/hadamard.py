@@ -125,14 +125,15 @@ def _diag_of_outer(e: Expr) -> Expr | None:
 
 
 LEMMAS = [
-    Lemma("diag-of-outer", "diag(a bᵀ) = a ∘ b", _diag_of_outer),
-    Lemma("diag-product", "diag(a) b = a ∘ b; bᵀ diag(a) = (b ∘ a)ᵀ; diag(a) diag(b) = diag(a ∘ b)", _diag_products),
-    Lemma("ones-hadamard", "1 ∘ a = a", _ones_unit),
-    Lemma("sum-of-diag", "sum(diag(A)) = tr(A)", _sum_of_diag),
-    Lemma("sum-scaling", "sum(c A) = c sum(A); tr(c A) = c tr(A)", _sum_linear),
-    Lemma("sum-of-hadamard", "sum(a ∘ b) = aᵀ b", _sum_dot),
-    Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot),
-    Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A; a linear function of 0 is 0", _unit_calls),
+    Lemma("diag-of-outer", "diag(a bᵀ) = a ∘ b", _diag_of_outer, kinds=(Call,)),
+    Lemma("diag-product", "diag(a) b = a ∘ b; bᵀ diag(a) = (b ∘ a)ᵀ; diag(a) diag(b) = diag(a ∘ b)", _diag_products,
+          kinds=(MatMul,)),
+    Lemma("ones-hadamard", "1 ∘ a = a", _ones_unit, kinds=(Mul,)),
+    Lemma("sum-of-diag", "sum(diag(A)) = tr(A)", _sum_of_diag, kinds=(Call,)),
+    Lemma("sum-scaling", "sum(c A) = c sum(A); tr(c A) = c tr(A)", _sum_linear, kinds=(Call,)),
+    Lemma("sum-of-hadamard", "sum(a ∘ b) = aᵀ b", _sum_dot, kinds=(Call,)),
+    Lemma("ones-dot", "1ᵀ v = vᵀ 1 = sum(v)", _ones_dot, kinds=(MatMul,)),
+    Lemma("unit-size", "vec(v) = v; diag(s) = tr(s) = s; s ⊗ A = s A; a linear function of 0 is 0", _unit_calls, kinds=(Call,)),
 ]
 SOURCE = 'Hadamard and diag identities (Magnus & Neudecker, ch. 3)'
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

@@ -139,12 +139,13 @@ def _powers_of_values(e: Expr) -> Expr | None:
 
 
 LEMMAS = [
-    Lemma("sigmoid-of-reciprocal", "(1 + eᵛ)⁻¹ = σ(−v)", _reciprocal_sigmoid),
-    Lemma("sigmoid-of-exp", "eᵛ ∘ σ(−v) = σ(v)", _exp_times_sigmoid),
-    Lemma("sigmoid-derivative", "σ(−u) ∘ (1 − σ(−u)) = σ(−u) ∘ σ(u)", _sigmoid_derivative),
-    Lemma("dot-of-quotient", "pᵀ (a ⊘ p) = 1ᵀ a = sum(a)", _dot_of_quotient),
-    Lemma("probability-sum", "sum(y) = 1 for y declared probability or onehot", _sum_of_probability),
-    Lemma("values-squared", "y ∘ y = 1 for y declared pm1 (entries ±1); y ∘ y = y for y declared binary", _powers_of_values),
+    Lemma("sigmoid-of-reciprocal", "(1 + eᵛ)⁻¹ = σ(−v)", _reciprocal_sigmoid, kinds=(Power,)),
+    Lemma("sigmoid-of-exp", "eᵛ ∘ σ(−v) = σ(v)", _exp_times_sigmoid, kinds=(Mul,)),
+    Lemma("sigmoid-derivative", "σ(−u) ∘ (1 − σ(−u)) = σ(−u) ∘ σ(u)", _sigmoid_derivative, kinds=(Mul,)),
+    Lemma("dot-of-quotient", "pᵀ (a ⊘ p) = 1ᵀ a = sum(a)", _dot_of_quotient, kinds=(MatMul,)),
+    Lemma("probability-sum", "sum(y) = 1 for y declared probability or onehot", _sum_of_probability, kinds=(Call,)),
+    Lemma("values-squared", "y ∘ y = 1 for y declared pm1 (entries ±1); y ∘ y = y for y declared binary", _powers_of_values,
+          kinds=(Power, Mul)),
 ]
 SOURCE = ("the logistic sigmoid σ(u) = 1/(1 + e⁻ᵘ) (Bishop, PRML §4.3.2); pᵀ(a ⊘ p) = 1ᵀa; "
           "the declared values of data (sum(y) = 1, y ∘ y = 1 or y)")

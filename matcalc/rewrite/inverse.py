@@ -89,11 +89,11 @@ def _sign_times_value(e: Expr) -> Expr | None:
 
 
 LEMMAS = [
-    Lemma("inverse-cancel", "A⁻¹ A = A A⁻¹ = I (also A⁻ᵀ Aᵀ = I) inside a product", _cancel),
-    Lemma("double-inverse", "(A⁻¹)⁻¹ = A", _double_inverse),
-    Lemma("inverse-of-scaling", "(c A)⁻¹ = c⁻¹ A⁻¹ for a scalar c", _inverse_of_scaling),
-    Lemma("inverse-of-product", "(A B)⁻¹ = B⁻¹ A⁻¹ for square A, B", _inverse_of_product),
-    Lemma("sign-times-value", "sign(u) ∘ u = |u|", _sign_times_value),
+    Lemma("inverse-cancel", "A⁻¹ A = A A⁻¹ = I (also A⁻ᵀ Aᵀ = I) inside a product", _cancel, kinds=(MatMul,)),
+    Lemma("double-inverse", "(A⁻¹)⁻¹ = A", _double_inverse, kinds=(Call,)),
+    Lemma("inverse-of-scaling", "(c A)⁻¹ = c⁻¹ A⁻¹ for a scalar c", _inverse_of_scaling, kinds=(Call,)),
+    Lemma("inverse-of-product", "(A B)⁻¹ = B⁻¹ A⁻¹ for square A, B", _inverse_of_product, kinds=(Call,)),
+    Lemma("sign-times-value", "sign(u) ∘ u = |u|", _sign_times_value, kinds=(Mul,)),
 ]
 SOURCE = "the Matrix Cookbook, §3.1 (basic identities of the inverse); sign(u) u = |u|"
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

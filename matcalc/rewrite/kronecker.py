@@ -110,12 +110,13 @@ def _scaling(e: Expr) -> Expr | None:
 
 
 LEMMAS = [
-    Lemma("commutation-unit", "K(1, n) = K(n, 1) = I", _unit),
-    Lemma("kron-transpose", "K(m, n)ᵀ = K(n, m); (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ", _transpose),
-    Lemma("kron-products", "K(m,n) K(n,m) = I; K(p,m) (A ⊗ B) K(n,q) = B ⊗ A; (A ⊗ B)(C ⊗ D) = AC ⊗ BD", _products),
-    Lemma("commutation-distribute", "K (P + Q) = K P + K Q; (P + Q) K = P K + Q K", _distribute),
-    Lemma("kron-identities", "I(m) ⊗ I(n) = I(mn)", _identities),
-    Lemma("kron-scaling", "(c A) ⊗ B = c (A ⊗ B)", _scaling),
+    Lemma("commutation-unit", "K(1, n) = K(n, 1) = I", _unit, kinds=(Commutation,)),
+    Lemma("kron-transpose", "K(m, n)ᵀ = K(n, m); (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ", _transpose, kinds=(Transpose,)),
+    Lemma("kron-products", "K(m,n) K(n,m) = I; K(p,m) (A ⊗ B) K(n,q) = B ⊗ A; (A ⊗ B)(C ⊗ D) = AC ⊗ BD", _products,
+          kinds=(MatMul,)),
+    Lemma("commutation-distribute", "K (P + Q) = K P + K Q; (P + Q) K = P K + Q K", _distribute, kinds=(MatMul,)),
+    Lemma("kron-identities", "I(m) ⊗ I(n) = I(mn)", _identities, kinds=(Call,)),
+    Lemma("kron-scaling", "(c A) ⊗ B = c (A ⊗ B)", _scaling, kinds=(Call,)),
 ]
 SOURCE = 'Kronecker product and commutation matrix (Magnus & Neudecker, ch. 3)'
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]

@@ -125,16 +125,16 @@ def _block(e: Expr) -> Expr | None:
 
 
 LEMMAS = [
-    Lemma("block-transpose", "[A, B; C, D]ᵀ = [Aᵀ, Cᵀ; Bᵀ, Dᵀ] (blocks of constants)", _block),
-    Lemma("diag-of-transpose", "diag(Aᵀ) = diag(A)", _diag_of_transpose),
-    Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double),
-    Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar),
+    Lemma("block-transpose", "[A, B; C, D]ᵀ = [Aᵀ, Cᵀ; Bᵀ, Dᵀ] (blocks of constants)", _block, kinds=(Transpose,)),
+    Lemma("diag-of-transpose", "diag(Aᵀ) = diag(A)", _diag_of_transpose, kinds=(Call,)),
+    Lemma("double-transpose", "(Aᵀ)ᵀ = A", _double, kinds=(Transpose,)),
+    Lemma("scalar-transpose", "sᵀ = s for a 1×1 s", _scalar, kinds=(Transpose,)),
     Lemma("symmetric-transpose", "Sᵀ = S for symmetric S (declared; XᵀX, B S Bᵀ, A + Aᵀ, S⁻¹, I, diag(v)); 1ᵀ is ones",
-          _symmetric),
-    Lemma("transpose-of-product", "(A B)ᵀ = Bᵀ Aᵀ", _product),
-    Lemma("transpose-of-sum", "(A + B)ᵀ = Aᵀ + Bᵀ (when no transposes are added)", _sum),
-    Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling),
-    Lemma("transpose-pair-order", "Aᵀ + A is written A + Aᵀ", _pair_order),
+          _symmetric, kinds=(Transpose,)),
+    Lemma("transpose-of-product", "(A B)ᵀ = Bᵀ Aᵀ", _product, kinds=(Transpose,)),
+    Lemma("transpose-of-sum", "(A + B)ᵀ = Aᵀ + Bᵀ (when no transposes are added)", _sum, kinds=(Transpose,)),
+    Lemma("transpose-of-scaling", "(c A)ᵀ = c Aᵀ", _scaling, kinds=(Transpose,)),
+    Lemma("transpose-pair-order", "Aᵀ + A is written A + Aᵀ", _pair_order, kinds=(Add,)),
 ]
 SOURCE = 'properties of the transpose (Matrix Cookbook, §1)'
 LEMMAS = [dataclasses.replace(lemma, source=SOURCE) for lemma in LEMMAS]
