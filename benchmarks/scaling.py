@@ -1,6 +1,6 @@
 """Scaling in the size of the input: derivation, printing and code generation for four families of growing size.
 
-    python benchmarks/scaling.py [--quick] [--no-jax]
+    python benchmarks/scaling.py [--quick] [--no-jax] [--only FAMILY] [--gc]
 
 A script, not a timed test: it prints a table per family and the fitted exponent of each column (time ∝ size^k,
 least squares on log-log). Families (built as text, with the documented limits raised for the largest):
@@ -12,7 +12,7 @@ least squares on log-log). Families (built as text, with the documented limits r
 
 Columns: derive = ``mc.derive(tree, wrt)`` from a tree parsed beforehand; lets = ``d.text_with_lets()``;
 source = ``d.to_source()``; function = ``d.to_function()`` (compiling the source); jax = tracing
-``jax.make_jaxpr(jax.grad(f))`` for the same function written in jax.numpy (nested and mlp), and
+``jax.make_jaxpr(jax.grad(f))`` for the same function written in jax.numpy (every family), and
 derive / jax, the ratio. ``str(d)`` writes shared subexpressions out (its length grows as the square of
 the depth for nested and mlp) and is not timed here: ``text_with_lets`` is the printed form that grows
 linearly.
@@ -21,6 +21,7 @@ linearly.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import sys
 import time
@@ -55,6 +56,34 @@ def mlp(n: int):
     return f"norm(W{n + 1} @ {h} - y)**2", "W1"
 
 
+def jax_sums(n: int):
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(0)
+    a = [rng.standard_normal((3, 1)) for _ in range(n)]
+
+    def f(x):
+        total = a[0].T @ x
+        for ak in a[1:]:
+            total = total + ak.T @ x
+        return jnp.sum(total)
+    return f, (np.ones((3, 1)),)
+
+
+def jax_chains(n: int):
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(0)
+    factors = [rng.standard_normal((3, 3)) for _ in range(n)]
+
+    def f(x):
+        v = x.T
+        for factor in factors:
+            v = v @ factor
+        return jnp.sum(v @ x)
+    return f, (np.ones((3, 1)),)
+
+
 def jax_nested(n: int):
     import jax.numpy as jnp
 
@@ -81,19 +110,31 @@ def jax_mlp(n: int):
 
 
 FAMILIES = {
-    "sums": (sums, [500, 1000, 2000, 5000], None),
-    "chains": (chains, [64, 128, 256, 512], None),
+    "sums": (sums, [500, 1000, 2000, 5000], jax_sums),
+    "chains": (chains, [64, 128, 256, 512, 1024, 2048], jax_chains),
     "nested": (nested, [100, 200, 500, 1000], jax_nested),
     "mlp": (mlp, [32, 64, 128, 256, 512, 1000], jax_mlp),
 }
 
 
+COLLECTOR = False  # --gc: leave Python's cyclic garbage collector on while timing
+
+
 def best_of(fn, runs: int):
+    """(result, fastest time) of `runs` calls. As Python's timeit does, garbage is collected before each call
+    and the collector is off during it (unless --gc): its full passes walk every object in the process, the
+    interpreter's own and the libraries' included, so they add a cost that depends on the heap, not the call."""
     times, result = [], None
     for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
+        gc.collect()
+        if not COLLECTOR:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - t0)
+        finally:
+            gc.enable()
     return result, min(times)
 
 
@@ -113,7 +154,10 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run per size, the smaller half of the sizes")
     parser.add_argument("--no-jax", action="store_true", help="leave JAX out")
     parser.add_argument("--only", default="", help="only the families whose name contains this")
+    parser.add_argument("--gc", action="store_true", help="time with the garbage collector on (timeit's convention: off)")
     args = parser.parse_args(argv)
+    global COLLECTOR
+    COLLECTOR = args.gc
     runs = 1 if args.quick else 3
     use_jax = not args.no_jax
     if use_jax:
