@@ -163,7 +163,7 @@ class _Run:
             self.names[e] = sym
             self.taken.add(sym.name)
             shown = e.rebuild(*[self._name(a) for a in e.args])
-            self.steps.append(Step("let", f"let {sym.name} = {shown}", sym, e))
+            self.steps.append(Step("let", lambda: f"let {sym.name} = {shown}", sym, e))  # written when read
         return self.names[e]
 
     def _record(self, e: Expr, ds: Diffs, rule: str, result: Expr) -> None:
@@ -184,8 +184,9 @@ class _Run:
         target = self.names.get(e)
         if target is not None:
             local = substitute(local, {shown: target})  # d‖u‖ = uᵀdu / ‖u‖ reads "u3.T @ du3 / u4"
-        lhs = f"d{target.name}" if target is not None else f"d({shown})"
-        self.steps.append(Step(rule, f"{lhs} = {_fit(local, shown)}", shown, local))
+        fitted = _fit(local, shown)
+        lhs = (lambda: f"d{target.name}") if target is not None else (lambda: f"d({shown})")
+        self.steps.append(Step(rule, lambda: f"{lhs()} = {fitted}", shown, local))  # the text written when read
 
     def _dname(self, child: Expr) -> Expr:
         """How d(child) appears in a step: dx, du1, or dxᵀ."""

@@ -31,8 +31,13 @@ _state = threading.local()
 
 def tree_size(e) -> int:
     """Number of nodes of `e` written out as a tree (a shared subexpression counts each time it occurs)."""
+    return _sizes(e)[1]
+
+
+def _sizes(e) -> tuple[int, int]:
+    """(dag_size, tree_size) of `e` in one walk over its distinct nodes."""
     sizes: dict = {}
-    stack = [e]
+    operands, stack = 0, [e]
     while stack:
         node = stack[-1]
         if node in sizes:
@@ -44,7 +49,8 @@ def tree_size(e) -> int:
             continue
         stack.pop()
         sizes[node] = 1 + sum(sizes[a] for a in node.args)
-    return sizes[e]
+        operands += len(node.args)
+    return 1 + operands, sizes[e]
 
 
 def written_size_at_most(e, n: int) -> bool:
@@ -79,10 +85,9 @@ def check_size(e, what: str):
     counts visit each distinct subexpression once."""
     from .errors import LimitError
 
-    n = dag_size(e)
+    n, written = _sizes(e)
     if n > MAX_TREE_SIZE:
         raise LimitError(f"{what} has {n:,} nodes; the limit is {MAX_TREE_SIZE:,} (see MAX_TREE_SIZE)")
-    written = tree_size(e)
     if written > MAX_EXPANSION:
         raise LimitError(f"{what} has {n:,} distinct nodes but stands for {written:,} written out (its shared parts "
                          f"repeated); the limit is {MAX_EXPANSION:,} (see MAX_EXPANSION)")
