@@ -119,3 +119,28 @@ def test_every_target_gets_the_cheap_form(target):
     d = mc.derive("x.T @ (I + a @ a.T) @ x", "x")
     source = d.to_source("g", target=target)
     assert "eye" not in source
+
+
+def test_a_kronecker_product_times_a_vec_is_the_product_of_its_factors():
+    """(A ⊗ B) vec(M) = vec(B M Aᵀ) and vec(M)ᵀ (A ⊗ B) = vec(Bᵀ M A)ᵀ (Magnus & Neudecker, ch. 2), at distinct
+    sizes p, q, r, s, so that no transpose can hide: the rewritten form has no Kronecker product and the same
+    value."""
+    import numpy as np
+
+    from matcalc.expr import Call
+    from matcalc.functions import KRON, VEC
+    from matcalc.numeric import evaluate
+
+    p, q, r, s = (Dim.of(name) for name in "pqrs")
+    A, B = Symbol("A", (p, r)), Symbol("B", (q, s))
+    M, N = Symbol("M", (s, r)), Symbol("N", (q, p))
+    sizes = {"p": 2, "q": 3, "r": 4, "s": 5}
+    rng = np.random.default_rng(0)
+    values = {"A": rng.standard_normal((2, 4)), "B": rng.standard_normal((3, 5)), "M": rng.standard_normal((5, 4)),
+              "N": rng.standard_normal((3, 2)), "y": rng.standard_normal((2 * 3, 1))}
+    y = Symbol("y", (p * q, ONE))
+    for e in (MatMul(Call(KRON, A, B), Call(VEC, M)), MatMul(Transpose(Call(VEC, N)), Call(KRON, A, B)),
+              MatMul(y.T, Call(KRON, A, B), Call(VEC, M))):
+        rewritten = cheap(e)
+        assert "kron" not in str(rewritten), rewritten
+        np.testing.assert_allclose(evaluate(rewritten, values, sizes), evaluate(e, values, sizes), rtol=1e-12)
