@@ -64,10 +64,13 @@ def map_args(e: Expr, fn: Callable[[Expr], Expr]) -> Expr:
     """Rebuild `e` with `fn` applied to each child (identity-preserving when nothing changes)."""
     if not e.args:
         return e
-    new = tuple(fn(a) for a in e.args)
-    if all(n is o for n, o in zip(new, e.args)):
-        return e
-    return e.rebuild(*new)
+    # a list, not a generator: a walk recursing through running generators makes every exception raised below
+    # (a short-circuited generator's close) search the whole chain of them, quadratic in the depth of the tree
+    new = tuple([fn(a) for a in e.args])
+    for n, o in zip(new, e.args):
+        if n is not o:
+            return e.rebuild(*new)
+    return e
 
 
 def bottom_up(e: Expr, fn: Callable[[Expr], Expr]) -> Expr:

@@ -219,8 +219,12 @@ def _(e: Mul, w: Emitter):
     if not isinstance(rest, Mul):
         text, level = w.expr(rest)
         return (f"-({text})" if level < POWER else f"-{text}", NEG) if negative else (text, level)
-    top = [f for f in rest.args if not (isinstance(f, Power) and f.exponent == Number(-1))]
-    bottom = [f.args[0] for f in rest.args if f not in top]
+    top, bottom = [], []  # one pass: `f not in top` compared each factor with every other (quadratic in a long product)
+    for f in rest.args:
+        if isinstance(f, Power) and f.exponent == Number(-1):
+            bottom.append(f.args[0])
+        else:
+            top.append(f)
     text = ""
     for k, f in enumerate(top):
         if k and k % MAX_OPERANDS == 0:  # a long product is multiplied in parts, as a long sum is summed

@@ -103,7 +103,7 @@ def _occurrences(e: Expr, names: set) -> dict[Expr, int]:
     for node in _order(e):  # parents before children
         for a in node.args:
             paths[a] = paths.get(a, 0) + paths[node]
-    return {n: paths[n] for n in names if n in paths}
+    return {n: k for n, k in paths.items() if n in names}  # the nodes of `e`, never every name per definition
 
 
 def _renumber(definitions, bodies, prefix, taken):
