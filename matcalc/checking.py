@@ -236,11 +236,21 @@ def _spd_arguments(exprs: list[Expr]) -> set[Symbol]:
     return found
 
 
+def structure_of(var: Symbol, shape: tuple[int, int], structured: bool) -> str:
+    """'symmetric', 'diagonal' or '' (none): the directions a variable is perturbed along in a structured check."""
+    rows, cols = shape
+    if not structured or rows != cols or rows < 2:
+        return ""
+    if var.props & {"symmetric", "spd"}:
+        return "symmetric"
+    return "diagonal" if "diagonal" in var.props else ""
+
+
 def directions(var: Symbol, shape: tuple[int, int], structured: bool) -> np.ndarray:
     """Columns vec(D_k): the unit matrices, or a basis of symmetric / diagonal matrices."""
     rows, cols = shape
-    size = rows * cols
-    if structured and rows == cols and rows > 1 and var.props & {"symmetric", "spd"}:
+    kind = structure_of(var, shape, structured)
+    if kind == "symmetric":
         basis = []
         for j in range(cols):
             for i in range(j, rows):
@@ -248,9 +258,9 @@ def directions(var: Symbol, shape: tuple[int, int], structured: bool) -> np.ndar
                 d[i, j] = d[j, i] = 1.0
                 basis.append(d.reshape(-1, order="F"))
         return np.stack(basis, axis=1)
-    if structured and rows == cols and rows > 1 and "diagonal" in var.props:
+    if kind == "diagonal":
         return np.stack([np.eye(rows)[:, [i]].dot(np.eye(rows)[[i], :]).reshape(-1, order="F") for i in range(rows)], axis=1)
-    return np.eye(size)
+    return np.eye(rows * cols)
 
 
 def finite_difference_jacobian(f: Expr, var: Symbol, arrays: dict[str, np.ndarray], sizes,
@@ -305,46 +315,56 @@ def _verdict_here(fine: np.ndarray, closed_is_zero: bool, noise: float) -> str:
 
 def check_jacobian(f: Expr, var: Symbol, closed: Expr, to_jacobian, trials: int = 3, seed: int = 0,
                    structured: bool = False) -> CheckReport:
-    """Compare `closed` (converted by `to_jacobian(value, sizes) -> vec-Jacobian`) with finite differences of f.
+    """Compare `closed` (converted by `to_jacobian(value, sizes) -> vec-Jacobian`) with finite differences of f,
+    entry by entry (along a basis of symmetric / diagonal matrices for such a variable, when `structured`)."""
+    return check_along(f, var, closed, to_jacobian, lambda shape, rng: directions(var, shape, structured), trials, seed,
+                       structured)
 
-    With `structured`, a symmetric (diagonal) variable is perturbed along symmetric (diagonal)
-    directions and the closed form must be symmetric (diagonal) itself."""
+
+def check_along(f: Expr, var: Symbol, closed: Expr, to_jacobian, directions_at, trials: int = 3, seed: int = 0,
+                structured: bool = False) -> CheckReport:
+    """The closed form applied to directions V_k (columns vec(V_k) from `directions_at(shape, rng)`) against
+    central differences of f along them, at `trials` points of different sizes.
+
+    At each point the differences at steps h and 4h must agree and stand above rounding noise, else the point
+    is redrawn. With `structured`, a symmetric (diagonal) variable's closed form must be symmetric (diagonal)
+    itself, which directions of that structure cannot see."""
     rng = np.random.default_rng(seed)
     names = dim_names_of([f, closed, var])
     done: list[Trial] = []
-    skipped = 0
     for t in range(trials + len(SIZE_SETS)):  # a size set where nothing is defined gives way to the next
         if len(done) == trials:
             break
         sizes = sizes_at(names, t)
+        values: list = []
         for _ in range(POINT_ATTEMPTS):
-            arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f)
+            arrays = sample_point([f, closed, var], sizes, rng, kink_expr=f, values=values)
             if arrays is None:
                 break
-            basis = directions(var, arrays[var.name].shape, structured)
+            shape = arrays[var.name].shape
+            basis = directions_at(shape, rng)
             numeric = finite_difference_jacobian(f, var, arrays, sizes, basis)
-            value = value_2d(closed, arrays, sizes)
+            f_value, value = values[0], values[1]
             if not (np.all(np.isfinite(numeric)) and np.all(np.isfinite(value))):
                 continue
             coarse = finite_difference_jacobian(f, var, arrays, sizes, basis, step=4 * FD_STEP)
-            f_scale = float(np.max(np.abs(value_2d(f, arrays, sizes)), initial=0.0))
+            f_scale = float(np.max(np.abs(f_value), initial=0.0))
             here = _verdict_here(numeric, not np.any(value), _resolution(coarse, numeric, f_scale))
             if here != "unresolved":
                 break  # both sides are numbers, and the differences resolve the derivative
         else:
             arrays = None
         if arrays is None:
-            skipped += 1
             continue
         got = to_jacobian(value, sizes)
         if got.shape[0] != numeric.shape[0] or got.shape[1] != basis.shape[0]:
-            return CheckReport("fail", float("inf"), done, f"closed form has {got.shape} entries, expected {numeric.shape}")
-        if basis.shape[1] != basis.shape[0]:
+            expected = (numeric.shape[0], basis.shape[0])
+            return CheckReport("fail", float("inf"), done, f"closed form has {got.shape} entries, expected {expected}")
+        if structure_of(var, shape, structured):
             structure_error = relative_error(value, _project(value, var))
             if structure_error > TOLERANCE:
                 return CheckReport("fail", structure_error, done, f"the result is not {_structure(var)} like {var.name}")
-            got = got @ basis
-        done.append(Trial(sizes, 0.0 if here == "zero" else relative_error(got, numeric)))
+        done.append(Trial(sizes, 0.0 if here == "zero" else relative_error(got @ basis, numeric)))
     return report_of(done)
 
 
