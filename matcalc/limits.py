@@ -67,15 +67,7 @@ def written_size_at_most(e, n: int) -> bool:
 def dag_size(e) -> int:
     """The size of `e` kept once per distinct subexpression: 1 + the operands of every distinct node. For a tree
     that is its number of nodes; a subexpression shared k times adds k operand references, not k copies."""
-    seen, total, stack = set(), 1, [e]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        total += len(node.args)
-        stack.extend(node.args)
-    return total
+    return _sizes(e)[0]
 
 
 def check_size(e, what: str):

@@ -205,6 +205,7 @@ def test_a_derivative_whose_tree_written_out_is_exponential_is_refused_at_once_o
     text = str(d)  # past MAX_WRITTEN: printed with its shared parts named
     assert text == d.text_with_lets() and len(text) < 200_000
     assert "too large to write out" in repr(d)
+    assert d._repr_mimebundle_()["text/plain"]  # a notebook shows it, named parts and all, without an error
     with pytest.raises(mc.LimitError, match="MAX_WRITTEN"):
         d.latex()
     assert len(d.to_source()) < 200_000
