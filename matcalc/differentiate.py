@@ -45,21 +45,29 @@ class Step:
     """One line of a derivation: the rule or lemma applied and what it produced.
 
     `text` (human text, NumPy syntax) may be given as a function that writes it: a deep expression
-    prints in time proportional to its written-out size, so texts are written only when read."""
+    prints in time proportional to its written-out size, so texts are written only when read. `after` may be
+    given as a function too: a differentiation step restates its rule with named parts (du2 = (1 - u2**2) * du1),
+    which costs as much as the rule itself and is built only when the steps are read."""
 
-    __slots__ = ("rule", "_text", "before", "after", "form")
+    __slots__ = ("rule", "_text", "before", "_after", "form")
 
     def __init__(self, rule: str, text: str | Callable[[], str], before: Expr | None = None,
-                 after: Expr | None = None, form: str | None = None):
+                 after: Expr | Callable[[], Expr] | None = None, form: str | None = None):
         # `form` writes the text from before and after printed another way ("d({before}) = {after}"): a long
         # step is printed with names for its subexpressions (matcalc.printing.step_text)
-        self.rule, self._text, self.before, self.after, self.form = rule, text, before, after, form
+        self.rule, self._text, self.before, self._after, self.form = rule, text, before, after, form
 
     @property
     def text(self) -> str:
         if callable(self._text):
             self._text = self._text()
         return self._text
+
+    @property
+    def after(self) -> Expr | None:
+        if callable(self._after):
+            self._after = self._after()
+        return self._after
 
     def __repr__(self) -> str:
         return f"Step({self.rule!r}, {self.text!r})"
@@ -170,23 +178,32 @@ class _Run:
         children = [self._name(a) for a in e.args]
         shown = e.rebuild(*children)
         dshown = [None if d is None else self._dname(c) for c, d in zip(children, ds)]
-        try:
-            local, _ = _d(shown, dshown)
-        except UnsupportedError:  # a rule that reads its argument's structure (expm(c M)): the result, named
-            names = {d: dn for d, dn in zip(ds, dshown) if d is not None}
-            local = substitute(result, {**names, **dict(zip(e.args, children))})
+
+        def local() -> Expr:  # the rule restated on the named children, built when the step is read
+            try:
+                return _d(shown, dshown)[0]
+            except UnsupportedError:  # a rule that reads its argument's structure (expm(c M)): the result, named
+                names = {d: dn for d, dn in zip(ds, dshown) if d is not None}
+                return substitute(result, {**names, **dict(zip(e.args, children))})
         self._step(e, shown, local, rule)
 
-    def _step(self, e: Expr, shown: Expr, local: Expr, rule: str) -> None:
-        """The step ``d(shown) = local``, or ``du = local`` once e has a let-name."""
+    def _step(self, e: Expr, shown: Expr, local: Expr | Callable[[], Expr], rule: str) -> None:
+        """The step ``d(shown) = local``, or ``du = local`` once e has a let-name (`local` may be a function that
+        builds it: it is built when the step is read)."""
         if e is not self.root:
             self._name(e)  # let u = e comes before du = ...
         target = self.names.get(e)
-        if target is not None:
-            local = substitute(local, {shown: target})  # d‖u‖ = uᵀdu / ‖u‖ reads "u3.T @ du3 / u4"
-        fitted = _fit(local, shown)
+
+        built: list[Expr] = []
+
+        def after() -> Expr:  # built once, for the step's `after` and its text (which must not refer to the step:
+            if not built:     # a cycle would leave every step to the cyclic collector)
+                named = local() if callable(local) else local
+                # d‖u‖ = uᵀdu / ‖u‖ reads "u3.T @ du3 / u4"
+                built.append(substitute(named, {shown: target}) if target is not None else named)
+            return built[0]
         lhs = (lambda: f"d{target.name}") if target is not None else (lambda: f"d({shown})")
-        self.steps.append(Step(rule, lambda: f"{lhs()} = {fitted}", shown, local))  # the text written when read
+        self.steps.append(Step(rule, lambda: f"{lhs()} = {_fit(after(), shown)}", shown, after))  # written when read
 
     def _dname(self, child: Expr) -> Expr:
         """How d(child) appears in a step: dx, du1, or dxᵀ."""

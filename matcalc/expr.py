@@ -33,7 +33,9 @@ class FunctionSignature(Protocol):
 class Expr:
     """Base of all nodes. Subclasses set ``args`` (child nodes) and ``shape`` in ``__init__``."""
 
-    __slots__ = ("args", "shape", "_hash", "_sort_key")  # _sort_key: set by walks.sort_key on first use
+    # _sort_key: set by walks.sort_key on first use; _normal: the lemma list the rewrite engine found this node a
+    # fixpoint of (rewrite.engine.simplify), so a later simplify with the same lemmas skips it
+    __slots__ = ("args", "shape", "_hash", "_sort_key", "_normal")
     args: tuple[Expr, ...]
     shape: Shape
 
@@ -50,6 +52,7 @@ class Expr:
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", hash((type(self).__name__, self._params(), args)))
         object.__setattr__(self, "_sort_key", None)
+        object.__setattr__(self, "_normal", None)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -68,6 +71,9 @@ class Expr:
         ):
             return False
         if self.args is not other.args:  # equal children: share them, so the next comparison is O(1)
+            for mine, theirs in zip(self.args, other.args):  # keeping what the rewrite engine knows of either copy
+                if mine._normal is None:
+                    object.__setattr__(mine, "_normal", theirs._normal)
             object.__setattr__(other, "args", self.args)
         return True
 

@@ -92,6 +92,10 @@ class Dim:
     __rmul__ = __mul__
 
     def __eq__(self, other) -> bool:
+        if self is other:  # Dim.of builds a session's sizes once: most comparisons are of one object
+            return True
+        if type(other) is Dim:
+            return self.terms == other.terms
         if isinstance(other, int) and not isinstance(other, bool):
             other = Dim.of(other)
         return isinstance(other, Dim) and self.terms == other.terms
@@ -156,7 +160,8 @@ SCALAR: Shape = (ONE, ONE)
 
 
 def is_scalar(s: Shape) -> bool:
-    return s[0] == ONE and s[1] == ONE
+    rows, cols = s
+    return (rows is ONE or rows == ONE) and (cols is ONE or cols == ONE)
 
 
 def is_vector(s: Shape) -> bool:

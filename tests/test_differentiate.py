@@ -345,3 +345,23 @@ def test_elementwise_chain_inside_a_gradient(row):
         assert str(d) == "vector(0)"
     report = d.check()
     assert report.status == "pass", f"{row.name}: {d}: {report}"
+
+
+# ---------------------------------------------------------------- steps restated with names, when read
+
+
+def test_each_rule_runs_once_and_its_named_restatement_when_read(monkeypatch):
+    """A step restates its rule on named parts (du2 = (1 - u2**2) * du1). That costs as much as the rule, so it is
+    built when the steps are read: differentiating runs each rule once per node; reading the steps runs it again."""
+    calls = []
+    real = differentiate_module._d
+    monkeypatch.setattr(differentiate_module, "_d", lambda e, ds: (calls.append(e), real(e, ds))[1])
+    f = mc.parse("norm(W3 @ tanh(W2 @ tanh(W1 @ x)) - y)**2")
+    var = next(s for s in symbols(f) if s.name == "W1")
+    d = differential(f, var)
+    nodes = len(calls)
+    assert nodes == 8  # W1 @ x, tanh, W2 @, tanh, W3 @, - y, norm, **2: each once
+    texts = [s.text for s in d.steps]
+    assert len(calls) == 2 * nodes
+    assert "du2 = (1 - u2**2) * du1" in texts and "du3 = W2 @ du2" in texts
+    assert [s.text for s in d.steps] == texts and len(calls) == 2 * nodes  # built once

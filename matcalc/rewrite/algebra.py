@@ -82,6 +82,10 @@ def _power_merge(e: Expr) -> Expr | None:
     """a ∘ a → a², a ∘ a⁻¹ → 1 (element-wise, for equal bases)."""
     if not isinstance(e, Mul):
         return None
+    bases = [a.base if isinstance(a, Power) and isinstance(a.exponent, Number) else a
+             for a in e.args if not isinstance(a, Number)]
+    if len(set(bases)) == len(bases):  # no base twice: nothing to merge (the common case, decided without arithmetic)
+        return None
     groups: dict[Expr, Fraction] = {}
     order: list[Expr] = []
     for a in e.args:

@@ -27,13 +27,15 @@ class Lemma:
 
 
 Firing = tuple[str, Expr, Expr]
+_TOKENS: dict[tuple, tuple] = {}
 FLATTEN_FROM = 2_000  # nodes (written out) from which chains are flattened before rewriting (flatten_chains)
 
 
 def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None) -> Expr:
     """Rewrite `e` with `lemmas` (children first, then the node, repeatedly) to a fixpoint."""
+    token = _TOKENS.setdefault(key := tuple(lemmas), key)
     if not limits.written_size_at_most(e, FLATTEN_FROM):  # small ones keep the lemmas' own order (the textbook forms)
-        e = flatten_chains(e)
+        e = flatten_chains(e, token)
     memo: dict[Expr, Expr] = {}
     budget = [limits.MAX_REWRITES]
     by_kind: dict[type, list[Lemma]] = {}  # the lemmas that can fire on a kind of node, in their order
@@ -45,6 +47,8 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
         return hit
 
     def go(node: Expr) -> Expr:
+        if node._normal is token:
+            return node
         hit = memo.get(node)
         if hit is not None:
             return hit
@@ -63,6 +67,7 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
                     current = map_args(new, go)
                     break
             else:
+                object.__setattr__(current, "_normal", token)
                 break
         memo[node] = current
         memo[current] = current
@@ -77,7 +82,7 @@ def simplify(e: Expr, lemmas: Sequence[Lemma], trace: list[Firing] | None = None
 _ASSOCIATIVE = (Add, Mul, MatMul)
 
 
-def flatten_chains(e: Expr) -> Expr:
+def flatten_chains(e: Expr, normal: tuple | None = None) -> Expr:
     """`e` with each sum or product nested directly in one of its kind, and used nowhere else, spliced into it.
 
     The flattening lemma does the same bottom-up, but there a chain d = a₁ ∘ (a₂ ∘ (… ∘ dx)) (the chain rule
@@ -91,6 +96,8 @@ def flatten_chains(e: Expr) -> Expr:
     memo: dict[Expr, Expr] = {}
 
     def go(node: Expr) -> Expr:
+        if node._normal is normal is not None:  # a fixpoint of lemmas that flatten: no chain below it
+            return node
         hit = memo.get(node)
         if hit is not None:
             return hit

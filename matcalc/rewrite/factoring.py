@@ -12,7 +12,7 @@ from ..errors import ShapeError
 from ..expr import Add, Commutation, Expr, Identity, MatMul, Mul, Number, Power, count_nodes, nary
 from ..shapes import is_scalar
 from ..walks import sort_key
-from .terms import _broadcast, product, split_coefficient, with_coefficient, zero_of
+from .terms import _broadcast, is_number, product, split_coefficient, with_coefficient, zero_of
 
 
 def _chain(term: Expr) -> tuple[Fraction, list[Expr]]:
@@ -144,7 +144,7 @@ def _from_poly(poly: dict[Monomial, Fraction], shape) -> Expr:
 def _expand_if_smaller(e: Expr) -> Expr | None:
     """Expand an element-wise polynomial and collect, when that makes it smaller: -y(1-s) + (1-y)s = s - y;
     a negated difference is written the other way round: -(y - s) = s - y."""
-    if isinstance(e, Mul) and len(e.args) == 2 and e.args[0] == Number(-1) and isinstance(e.args[1], Add):
+    if isinstance(e, Mul) and len(e.args) == 2 and is_number(e.args[0], -1) and isinstance(e.args[1], Add):
         if any(split_coefficient(t)[0] < 0 for t in e.args[1].args):
             return _from_poly(_poly(e), e.shape)
         return None

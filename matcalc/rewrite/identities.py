@@ -21,20 +21,21 @@ from ..expr import Add, Call, Expr, MatMul, Mul, Number, Ones, Power, Symbol, Tr
 from ..functions import EXP, SIGMOID, SUM
 from ..shapes import is_scalar
 from .engine import Lemma
+from .terms import is_number
 
 
 def _one_plus_exp(e: Expr) -> Expr | None:
     """v when e is 1 + eᵛ (either order), else None."""
     if isinstance(e, Add) and len(e.args) == 2:
-        one, other = (e.args if e.args[0] == Number(1) else e.args[::-1])
-        if one == Number(1) and isinstance(other, Call) and other.fn is EXP:
+        one, other = (e.args if is_number(e.args[0], 1) else e.args[::-1])
+        if is_number(one, 1) and isinstance(other, Call) and other.fn is EXP:
             return other.args[0]
     return None
 
 
 def _reciprocal_sigmoid(e: Expr) -> Expr | None:
     """(1 + eᵛ)⁻¹ = σ(−v)."""
-    if isinstance(e, Power) and e.exponent == Number(-1):
+    if isinstance(e, Power) and is_number(e.exponent, -1):
         v = _one_plus_exp(e.base)
         if v is not None:
             return Call(SIGMOID, negate(v))
@@ -64,13 +65,15 @@ def _sigmoid_derivative(e: Expr) -> Expr | None:
     is left as σ(u) ∘ (1 − σ(u)), the form textbooks print for 0/1 labels)."""
     if not isinstance(e, Mul):
         return None
-    sigmoids = {f.args[0] for f in e.args if isinstance(f, Call) and f.fn is SIGMOID}
+    sigmoids = None
     for i, f in enumerate(e.args):
-        if isinstance(f, Add) and len(f.args) == 2 and Number(1) in f.args:
-            other = f.args[1] if f.args[0] == Number(1) else f.args[0]
-            if (isinstance(other, Mul) and len(other.args) == 2 and other.args[0] == Number(-1)
+        if isinstance(f, Add) and len(f.args) == 2 and (is_number(f.args[0], 1) or is_number(f.args[1], 1)):
+            other = f.args[1] if is_number(f.args[0], 1) else f.args[0]
+            if (isinstance(other, Mul) and len(other.args) == 2 and is_number(other.args[0], -1)
                     and isinstance(other.args[1], Call) and other.args[1].fn is SIGMOID):
                 v = other.args[1].args[0]
+                if sigmoids is None:
+                    sigmoids = {f.args[0] for f in e.args if isinstance(f, Call) and f.fn is SIGMOID}
                 if v in sigmoids and isinstance(v, Mul) and isinstance(v.args[0], Number) and v.args[0].value < 0:
                     args = list(e.args)
                     args[i] = Call(SIGMOID, negate(v))

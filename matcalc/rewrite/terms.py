@@ -17,6 +17,11 @@ def one_of(shape) -> Expr:
     return Number(1) if shape == SCALAR else Ones(shape)
 
 
+def is_number(e: Expr, value) -> bool:
+    """Is `e` the number `value`? (Without building Number(value): the lemmas ask this of every node they try.)"""
+    return isinstance(e, Number) and e.value == value
+
+
 def is_zero(e: Expr) -> bool:
     return isinstance(e, Zeros) or (isinstance(e, Number) and e.value == 0)
 
