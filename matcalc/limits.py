@@ -36,21 +36,21 @@ def tree_size(e) -> int:
 
 def _sizes(e) -> tuple[int, int]:
     """(dag_size, tree_size) of `e` in one walk over its distinct nodes."""
-    sizes: dict = {}
+    sizes: dict[int, int] = {}  # by object (e is alive meanwhile): ids hash without calling Python
     operands, stack = 0, [e]
     while stack:
         node = stack[-1]
-        if node in sizes:
+        if id(node) in sizes:
             stack.pop()
             continue
-        pending = [a for a in node.args if a not in sizes]
+        pending = [a for a in node.args if id(a) not in sizes]
         if pending:
             stack.extend(pending)
             continue
         stack.pop()
-        sizes[node] = 1 + sum(sizes[a] for a in node.args)
+        sizes[id(node)] = 1 + sum([sizes[id(a)] for a in node.args])
         operands += len(node.args)
-    return 1 + operands, sizes[e]
+    return 1 + operands, sizes[id(e)]
 
 
 def written_size_at_most(e, n: int) -> bool:

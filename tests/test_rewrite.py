@@ -646,3 +646,17 @@ def test_factoring_and_expanding_do_not_alternate():
     trace: list = []
     simplify(mc.parse("0.5 * b**-0.5 * db + 2 * b * db + db", where="b, db: scalar"), LEMMAS, trace)
     assert len(trace) < 20
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(any_expr())
+def test_transpose_delta_is_the_difference_in_transposes(e):
+    """transpose_delta reads off the nodes transpose_of rewrites what counting both trees would give (the transpose
+    lemmas choose a form by it)."""
+    from matcalc.rewrite.algebra import transpose_delta, transpose_of
+    from matcalc.walks import count_in_tree
+
+    def count(x):
+        return count_in_tree(x, lambda n: isinstance(n, Transpose))
+    for node in preorder(e):
+        assert transpose_delta(node) == count(transpose_of(node)) - count(node), str(node)

@@ -219,10 +219,19 @@ def transpose_of(e: Expr) -> Expr:
     return Transpose(e)
 
 
-def _transposes(e: Expr) -> int:
-    from ..expr import count_in_tree
-
-    return count_in_tree(e, lambda n: isinstance(n, Transpose))
+def transpose_delta(e: Expr) -> int:
+    """How many transposes :func:`transpose_of` adds to `e` written out (negative: removes), read off the nodes it
+    rewrites (a product's factors, recursively) instead of counting both trees: below them they are the same."""
+    if is_scalar(e.shape):
+        return 0
+    if isinstance(e, Transpose):
+        return -1
+    if isinstance(e, MatMul):
+        return sum([transpose_delta(a) for a in e.args])
+    if (getattr(e, "is_symmetric", False) or isinstance(e, (Identity, Ones, Zeros))
+            or (isinstance(e, Call) and e.fn.symmetric_result)):
+        return 0
+    return 1
 
 
 def _scalar_orientation(e: Expr) -> Expr | None:
@@ -232,9 +241,9 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     other = MatMul(*[transpose_of(f) for f in reversed(e.args)])
     if other == e:
         return None
-    count_e, count_o = _transposes(e), _transposes(other)
-    if count_e != count_o:
-        return other if count_o < count_e else None
+    delta = sum([transpose_delta(f) for f in e.args])  # the transposes other has more than e
+    if delta:
+        return other if delta < 0 else None
     return other if sort_key(other) < sort_key(e) else None
 
 

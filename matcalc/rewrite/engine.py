@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import limits
-from ..expr import Add, Call, Expr, MatMul, Mul, distinct_nodes, map_args
+from ..expr import Add, Call, Expr, MatMul, Mul, map_args
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,16 @@ def flatten_chains(e: Expr, normal: tuple | None = None) -> Expr:
     through L element-wise layers) becomes L flat products of 1, 2, …, L factors: quadratic work. Here each
     chain is gathered once from its top, in time linear in the expression. A part shared by several parents
     is kept whole (splicing it into each would write it out several times)."""
-    parents: dict[Expr, int] = {}
-    for node in distinct_nodes(e):
-        for a in node.args:
-            parents[a] = parents.get(a, 0) + 1
+    parents: dict[int, int] = {}  # by object: the tree is alive meanwhile, and ids hash without calling Python
+    stack = [e]
+    while stack:  # each distinct node once: its children are pushed when first met as a child
+        for a in stack.pop().args:
+            seen = parents.get(id(a))
+            if seen is None:
+                parents[id(a)] = 1
+                stack.append(a)
+            else:
+                parents[id(a)] = seen + 1
     memo: dict[Expr, Expr] = {}
 
     def go(node: Expr) -> Expr:
@@ -105,7 +111,7 @@ def flatten_chains(e: Expr, normal: tuple | None = None) -> Expr:
             kind, items, stack = type(node), [], list(reversed(node.args))
             while stack:
                 a = stack.pop()
-                if type(a) is kind and parents.get(a, 0) == 1:
+                if type(a) is kind and parents.get(id(a), 0) == 1:
                     stack.extend(reversed(a.args))
                 else:
                     items.append(go(a))

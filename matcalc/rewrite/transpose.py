@@ -53,10 +53,9 @@ def _count(e: Expr) -> int:
 def _sum(e: Expr) -> Expr | None:
     """(A + B)ᵀ = Aᵀ + Bᵀ, when that leaves no more transposes: (A + Aᵀ)ᵀ → A + Aᵀ, but (y - Φθ)ᵀ stays."""
     if isinstance(e, Transpose) and isinstance(e.arg, Add):
-        from .algebra import transpose_of
+        from .algebra import transpose_delta
 
-        pushed = Add(*[transpose_of(t) for t in e.arg.args])
-        if _count(pushed) <= _count(e):
+        if sum([transpose_delta(t) for t in e.arg.args]) <= 1:  # Σ tᵀ (pushed by transpose_of) has no more than (Σ t)ᵀ
             return Add(*[Transpose(t) for t in e.arg.args])
     return None
 
