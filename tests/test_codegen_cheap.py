@@ -144,3 +144,25 @@ def test_a_kronecker_product_times_a_vec_is_the_product_of_its_factors():
         rewritten = cheap(e)
         assert "kron" not in str(rewritten), rewritten
         np.testing.assert_allclose(evaluate(rewritten, values, sizes), evaluate(e, values, sizes), rtol=1e-12)
+
+
+def test_choosing_forms_works_out_each_nodes_own_cost_once(monkeypatch):
+    """cheap() compares many forms sharing most of their nodes; within it a node's own work (a product's chain
+    search) is worked out once, and the forms chosen are those chosen without remembering."""
+    import contextlib
+    from collections import Counter
+
+    from matcalc.codegen import cost as cost_module
+
+    h = "x"
+    for k in range(1, 9):
+        h = f"tanh(W{k} @ {h})"
+    d = mc.derive(f"norm(W9 @ {h} - y)**2", "W1")
+    counts: Counter = Counter()
+    real = cost_module._own
+    monkeypatch.setattr(cost_module, "_own", lambda node: (counts.update([id(node)]), real(node))[1])
+    remembered = cheap(d.expr)
+    assert counts and max(counts.values()) == 1
+    monkeypatch.setattr(cheap_module, "remembering", contextlib.nullcontext)
+    counts.clear()
+    assert cheap(d.expr) == remembered and max(counts.values()) > 1

@@ -30,7 +30,7 @@ from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpo
 from ..functions import DIAG_PART, KRON, SUM, TRACE, VEC
 from ..shapes import ONE, is_scalar
 from ..walks import bottom_up
-from .cost import costs
+from .cost import costs, remembering
 from .products import diagonal_vector
 
 ENABLED = True  # False: code is emitted from the expression as it is (for before/after comparisons)
@@ -42,7 +42,8 @@ def cheap(e: Expr) -> Expr:
     """`e` with every node replaced by its cheapest exactly equal form (`e` itself when none is cheaper)."""
     if not ENABLED:
         return e
-    return bottom_up(e, _rewrite)
+    with remembering():
+        return bottom_up(e, _rewrite)
 
 
 def _rewrite(node: Expr) -> Expr:

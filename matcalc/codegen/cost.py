@@ -19,7 +19,9 @@ O(N²) and leaves an N×N temporary, ``a @ (b.T @ x)`` costs O(N). The model fol
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import threading
 
 from ..expr import Add, Block, Call, Commutation, Expr, Identity, MatMul, Mul, Number, Ones, Power, Symbol, Transpose, Zeros
 from ..functions import DIAG, DIAG_PART, KRON, SUM, TRACE
@@ -41,6 +43,33 @@ def entries(e: Expr) -> float:
     return size(e.shape[0]) * size(e.shape[1])
 
 
+_REMEMBERED = threading.local()  # .memo: id(node) -> (node, its own work), while remembering() is on
+
+
+@contextlib.contextmanager
+def remembering():
+    """Within it each node's own work is worked out once: choosing the cheapest forms of an expression's parts
+    compares many forms that share most of their nodes (and a product's own work runs the chain search)."""
+    outer = getattr(_REMEMBERED, "memo", None)
+    if outer is None:
+        _REMEMBERED.memo = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _REMEMBERED.memo = None
+
+
+def _own_work(node: Expr) -> float:
+    memo = getattr(_REMEMBERED, "memo", None)
+    if memo is None:
+        return _own(node)
+    hit = memo.get(id(node))
+    if hit is None:
+        hit = memo[id(node)] = (node, _own(node))  # the node is kept: its id is not reused meanwhile
+    return hit[1]
+
+
 def cost(e: Expr) -> float:
     """The work the code of `e` does, each distinct subexpression counted once."""
     seen: set[Expr] = set()
@@ -50,7 +79,7 @@ def cost(e: Expr) -> float:
         if node in seen:
             continue
         seen.add(node)
-        total += _own(node)
+        total += _own_work(node)
         stack.extend(_children(node))
     return total
 
@@ -68,7 +97,7 @@ def near_cost(e: Expr) -> float:
             if node in seen:
                 continue
             seen.add(node)
-            total += _own(node)
+            total += _own_work(node)
             below.extend(_children(node))
         level = below
     return total
