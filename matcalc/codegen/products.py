@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpose, nary
 from ..functions import DIAG, KRON
 from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
-from ..shapes import Dim, is_scalar
+from ..shapes import ONE, Dim, is_scalar
 from .cost import LARGE, absorbing, chain_order, size
 from .text import MAX_TEXT_DEPTH, bracketed, split_sign, transposed_text
 
@@ -182,8 +182,9 @@ def _product(w, left, right):
         return f"{applied}.T", ATOM, shape, None
     if lop is not None and rop is not None:
         return _operators(w, _normal(lop), _normal(rop)), ATOM, shape, None
-    if is_scalar(rshape) and not is_scalar(lshape) or is_scalar(lshape) and not is_scalar(rshape):
-        # a column times a 1×1 product (a @ (bᵀ @ x)): a scalar multiplication, a * (bᵀ @ x)
+    if lshape[1] == ONE:
+        # inner size 1: a column times a 1×1 product (a @ (bᵀ @ x) is a * (bᵀ @ x)) or times a row (an outer product):
+        # an element-wise multiplication by broadcasting, the same products, twice as fast as a matmul of inner size 1
         text = f"{bracketed(ltext, llevel, PRODUCT)} * {bracketed(rtext, rlevel, PRODUCT + 1)}"
         return text, PRODUCT, shape, None
     text = f"{bracketed(ltext, llevel, PRODUCT)} @ {bracketed(rtext, rlevel, PRODUCT + 1)}"
