@@ -166,3 +166,17 @@ def test_choosing_forms_works_out_each_nodes_own_cost_once(monkeypatch):
     monkeypatch.setattr(cheap_module, "remembering", contextlib.nullcontext)
     counts.clear()
     assert cheap(d.expr) == remembered and max(counts.values()) > 1
+
+
+@pytest.mark.parametrize("expr, wrt, where", [
+    ("y.T @ (A @ B + C) @ y", "y", "A: matrix(n, m); B: matrix(m, n)"),
+    ("y.T @ (A @ B @ C + D) @ y", "y", "A: matrix(n, m); B: matrix(m, p); C: matrix(p, n)"),
+    ("x.T @ (2 * (A @ B) + C).T @ y", "x", "A: matrix(n, m); B: matrix(m, p); y: vector(n); x: vector(p)"),
+])
+def test_a_transposed_sum_times_a_vector_is_distributed(expr, wrt, where):
+    """(P Q + R)ᵀ y = Qᵀ (Pᵀ y) + Rᵀ y: a transposed sum (the gradient of yᵀ M y is (M + Mᵀ) y) is distributed as a
+    sum is, its products read factor by factor, so no matrix-matrix product is formed (O(n²), not O(n³))."""
+    d = mc.derive(expr, wrt, where=where)
+    code = body(d)
+    assert not re.search(r"\bA @ B\b|multi_dot|\)\.T @", code), code
+    agrees(d)

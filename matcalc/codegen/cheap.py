@@ -98,6 +98,10 @@ def _factors(items: list[Expr]) -> tuple[list[Expr], list[Expr]]:
             inner_scalars, inner = _factors([a for a in f.args if not is_scalar(a.shape)])
             scalars += inner_scalars
             matrices += inner
+        elif isinstance(f, Transpose) and _transposed_product(f.arg):  # (P Q)ᵀ = Qᵀ Pᵀ, (c M)ᵀ = c Mᵀ: its factors
+            inner_scalars, inner = _factors([transpose(a) if not is_scalar(a.shape) else a for a in reversed(f.arg.args)])
+            scalars += inner_scalars
+            matrices += inner
         elif isinstance(f, Identity):
             continue
         elif isinstance(f, Ones) and f.shape[0] != ONE and f.shape[1] != ONE:
@@ -152,13 +156,28 @@ def _product(items: list[Expr], depth: int = 0) -> Expr:
     best, best_cost = plain, None
     if depth < 3:
         for i, f in enumerate(matrices):
-            if isinstance(f, Add) and len(f.args) * max(1, len(matrices) - 1) <= _MAX_TERMS:
-                terms = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], depth + 1) for t in f.args]
+            summands = _summands(f)
+            if summands and len(summands) * max(1, len(matrices) - 1) <= _MAX_TERMS:
+                terms = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], depth + 1) for t in summands]
                 distributed = nary(Add, terms)
                 best_cost, c = costs([best, distributed])
                 if c < best_cost:
                     best, best_cost = distributed, c
     return nary(Mul, [*scalars, best]) if scalars else best
+
+
+def _transposed_product(e: Expr) -> bool:
+    """Is e a matrix product, or a matrix times scalars, whose transpose is better read factor by factor?"""
+    return isinstance(e, MatMul) or (isinstance(e, Mul) and sum(not is_scalar(a.shape) for a in e.args) == 1)
+
+
+def _summands(f: Expr) -> list[Expr]:
+    """The terms of a sum factor, and of a transposed sum (Σ t)ᵀ = Σ tᵀ: what a product may distribute over."""
+    if isinstance(f, Add):
+        return list(f.args)
+    if isinstance(f, Transpose) and isinstance(f.arg, Add):
+        return [t if is_scalar(t.shape) else transpose(t) for t in f.arg.args]
+    return []
 
 
 def _broadcast(term: Expr, total: Expr) -> Expr:
