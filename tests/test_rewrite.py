@@ -270,6 +270,17 @@ CASES: dict[str, dict[str, list[Case]]] = {
                   Case("A @ (s*x)", "s: scalar", expect="s * (A @ x)")],
         "skips": [Case("A@B@x"), Case("A @ (x ∘ y)")],
     },
+    "block-product": {
+        "fires": [Case("[eye(n), zeros(n, 1)] @ [x; b]", "x: vector(n); b: scalar"),
+                  Case("[x.T, b] @ [eye(n); zeros(1, n)]", "x: vector(n); b: scalar"),
+                  Case("[eye(n), zeros(n, 1)] @ [y.T, c].T", "y: vector(n); c: scalar"),
+                  Case("[eye(n), zeros(n, m); zeros(m, n), eye(m)] @ [X, Y; Z, W]",
+                       "X: matrix(n, q); Y: matrix(n, r); Z: matrix(m, q); W: matrix(m, r)")],
+        "skips": [Case("[A, B] @ [x; y]", "A: matrix(p, n); B: matrix(p, m)"),  # no constant side: kept as written
+                  Case("[x.T, 1] @ [w; b]", "x, w: vector(n); b: scalar"),
+                  Case("[eye(n), zeros(n, 1)] @ [a; x]", "x: vector(n); a: scalar"),  # partitions 1 + n and n + 1
+                  Case("A @ B")],
+    },
     "power-simplify": {
         "fires": [Case("x**1", expect="x"), Case("x**0", expect="vector(1)"), Case("2**3", expect="8"),
                   Case("(x**2)**3", expect="x**6"), Case(_ones_cubed, expect="vector(1)")],
@@ -660,3 +671,15 @@ def test_transpose_delta_is_the_difference_in_transposes(e):
         return count_in_tree(x, lambda n: isinstance(n, Transpose))
     for node in preorder(e):
         assert transpose_delta(node) == count(transpose_of(node)) - count(node), str(node)
+
+
+@pytest.mark.parametrize("expr, wrt, where, closed", [
+    ("norm([x; b])", "x", "x: vector(n); b: scalar", "x / norm([x; b])"),
+    ("2**sin([y.T, c] @ [x; 3])", "x", "x, y: vector(n); c: scalar", "2**sin([y.T, c] @ [x; 3]) * log(2) * cos([y.T, c] @ [x; 3]) * y"),
+    ("sum(log(1 + exp(-y * ([X, ones(N, 1)] @ [w; b]))))", "w", "X: matrix(N, d)", "-X.T @ (y * sigmoid(-y * ([X, 1] @ [w; b])))"),
+])
+def test_a_derivative_through_a_block_selects_its_part(expr, wrt, where, closed):
+    """Differentiating [x; b] w.r.t. x leaves the selector [I, 0]; the block product takes the part it selects."""
+    d = mc.derive(expr, wrt, where=where)
+    assert str(d) == closed and "eye(" not in str(d)
+    assert d.check().status == "pass"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
-from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, nary
+from ..expr import Add, Block, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros, nary
 from ..shapes import SCALAR, is_scalar
 from ..walks import sort_key
 from .engine import Lemma
@@ -247,6 +247,40 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     return other if sort_key(other) < sort_key(e) else None
 
 
+def _block_rows(e: Expr) -> list[list[Expr]] | None:
+    """The rows of blocks of a block matrix, or of a transposed one ([A, B]ᵀ has rows Aᵀ and Bᵀ); else None."""
+    if isinstance(e, Block):
+        return [list(row) for row in e.rows]
+    if isinstance(e, Transpose) and isinstance(e.arg, Block):
+        rows = e.arg.rows
+        return [[transpose_of(row[j]) for row in rows] for j in range(len(rows[0]))]
+    return None
+
+
+def _constant_blocks(rows: list[list[Expr]]) -> bool:
+    return all(isinstance(a, (Identity, Zeros, Ones, Number)) for row in rows for a in row)
+
+
+def _block_product(e: Expr) -> Expr | None:
+    """[A₁, A₂] [B₁; B₂] = A₁B₁ + A₂B₂, blockwise for any conforming partition, when the blocks on one side are
+    constants (I, 0, 1): a selector such as [I, 0] [x; b] = x, which differentiating a block expression leaves."""
+    if not isinstance(e, MatMul):
+        return None
+    for i in range(len(e.args) - 1):
+        left, right = _block_rows(e.args[i]), _block_rows(e.args[i + 1])
+        if left is None or right is None or len(left[0]) != len(right):
+            continue
+        if not (_constant_blocks(left) or _constant_blocks(right)):
+            continue
+        if any(left[0][j].shape[1] != right[j][0].shape[0] for j in range(len(right))):
+            continue  # the partitions of the inner dimension differ
+        blocks = [nary(Add, [MatMul(row[j], right[j][col]) for j in range(len(right))])
+                  for row in left for col in range(len(right[0]))]
+        product = blocks[0] if len(blocks) == 1 else Block(*blocks, layout=(len(right[0]),) * len(left))
+        return nary(MatMul, [*e.args[:i], product, *e.args[i + 2:]])
+    return None
+
+
 def _unit_constant(e: Expr) -> Expr | None:
     """A 1×1 identity or ones array is the number 1; a 1×1 zeros array is 0."""
     if isinstance(e, (Identity, Ones)) and e.shape == SCALAR:
@@ -276,6 +310,8 @@ LEMMAS = [
     Lemma("identity-factor", "A I = A", _matmul_identity, kinds=(MatMul,)),
     Lemma("scalar-factor", "A s B = s A B for a 1×1 factor s", _matmul_scalar_factor, kinds=(MatMul,)),
     Lemma("pull-scaling", "A (c B) = c (A B) for a scalar c", _matmul_pull_scaling, kinds=(MatMul,)),
+    Lemma("block-product", "[A₁, A₂] [B₁; B₂] = A₁B₁ + A₂B₂ (blocks of constants on one side: [I, 0] [x; b] = x)",
+          _block_product, kinds=(MatMul,)),
     Lemma("power-simplify", "a¹ = a; a⁰ = 1; (a^j)^k = a^(jk) for integer k", _power_simple, kinds=(Power,)),
     Lemma("scalar-orientation", "s = sᵀ for 1×1 s: xᵀa = aᵀx", _scalar_orientation, kinds=(MatMul,)),
     Lemma("factor-common", "A B + A C = A (B + C); B A + C A = (B + C) A", _factor_common, kinds=(Add,)),
