@@ -79,6 +79,11 @@ EXTRA_CASES = [
     # chains whose best order depends on the sizes at call time: the target's multi_dot (issue 21)
     ("c * logdet(S) + trace(inv(S) @ X.T @ X)", "S", "c: scalar; S: matrix(n, n) spd; X: matrix(m, n)", "mixed"),
     ("trace(A @ X @ B @ C)", "X", "A: matrix(m, n); X: matrix(n, p); B: matrix(p, q); C: matrix(q, m)", "mixed"),
+    # a selector [I; 0] or [I, 0] left by differentiating a block: slices of the other factor, never multiplied
+    ("norm_fro(relu([B, x]))", "B", "B: matrix(n, m); x: vector(n)", "mixed"),
+    ("norm_fro(relu([B; x.T]))", "B", "B: matrix(n, m); x: vector(m)", "mixed"),
+    ("sum(tanh([X, Y; Z, W]))", "W", "X: matrix(n, m); Y: matrix(n, p); Z: matrix(q, m); W: matrix(q, p)", "mixed"),
+    ("sum(tanh([X, Y; Z, W]))", "Y", "X: matrix(n, m); Y: matrix(n, p); Z: matrix(q, m); W: matrix(q, p)", "mixed"),
 ]
 
 TENSOR_CASES = [(e, "X", None, "mixed", vec) for e in ("A @ X @ B", "X.T @ A", "X @ X.T") for vec in ("col", "row", "col,row")]

@@ -180,3 +180,19 @@ def test_a_transposed_sum_times_a_vector_is_distributed(expr, wrt, where):
     code = body(d)
     assert not re.search(r"\bA @ B\b|multi_dot|\)\.T @", code), code
     agrees(d)
+
+
+@pytest.mark.parametrize("expr, wrt, where, sliced", [
+    ("norm_fro(relu([B, x]))", "B", "B: matrix(n, m); x: vector(n)", r"\[:, 0:m\]"),
+    ("norm_fro(relu([B; x.T]))", "B", "B: matrix(n, m); x: vector(m)", r"\[0:n\]"),
+    ("sum(tanh([x; 1; b]))", "b", "x: vector(n); b: scalar", r"\[:, 1 \+ n:2 \+ n\]"),
+    ("norm_fro(relu([B, x]) @ [eye(m); zeros(1, m)])", "B", "B: matrix(n, m); x: vector(n)", r"np\.zeros\(\(n, 1\)\)"),
+    ("sum(tanh([X, Y; Z, W]))", "W", "X: matrix(n, m); Y: matrix(n, p); Z: matrix(q, m); W: matrix(q, p)", r"\[n:n \+ q\]"),
+])
+def test_a_selection_is_a_slice(expr, wrt, where, sliced):
+    """A block of identities and zeros ([I; 0], left by differentiating a block) picks slices of the other factor
+    (zeros where it picks nothing); multiplying by it would cost O(n m²) for an O(n m) result."""
+    d = mc.derive(expr, wrt, where=where)
+    code = d.to_source("g").split('"""')[-1]
+    assert "np.eye" not in code and re.search(sliced, code), code
+    agrees(d)

@@ -182,22 +182,61 @@ def _call(node: Call) -> float:
     return sum(entries(a) for a in node.args) + entries(node)
 
 
+def selection(op: Expr) -> list[tuple[Dim, tuple[Dim, Dim] | None]] | None:
+    """op as a selection, for a block matrix of identity and zero blocks with at most one identity in each block
+    row ([I, 0] picks rows, [I; 0] pads with zeros), or its transpose: per block row, its height and the (start,
+    width) of the column block its identity picks (None: a row of zeros). Else None."""
+    transposed = isinstance(op, Transpose)
+    core = op.arg if transposed else op
+    if not isinstance(core, Block) or not all(_identity(b) or _zero(b) for b in core.args):
+        return None
+    rows = core.rows
+    if transposed:  # the transpose's block (i, j) is block (j, i) transposed: an identity or zeros, shape swapped
+        rows = [[row[j] for row in rows] for j in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        start, pick = Dim.of(0), None
+        for b in row:
+            width = b.shape[0] if transposed else b.shape[1]
+            if _identity(b):
+                if pick is not None:
+                    return None  # two identities in a block row: a sum of parts, not a selection
+                pick = (start, width)
+            start = start + width
+        out.append((row[0].shape[1] if transposed else row[0].shape[0], pick))
+    return out
+
+
+def _identity(b: Expr) -> bool:
+    return isinstance(b, Identity) or (isinstance(b, Number) and b.value == 1)  # a 1×1 identity block is 1
+
+
+def _zero(b: Expr) -> bool:
+    return isinstance(b, Zeros) or (isinstance(b, Number) and b.value == 0)
+
+
 def chain_cost(factors: list[Expr]) -> float:
     """The cost of a product of `factors` in its cheapest order (diagonals folded, identities dropped)."""
-    permuting = 0.0  # a commutation matrix in a product permutes the rows or columns of the rest (products.py)
-    if any(isinstance(f.arg if isinstance(f, Transpose) else f, Commutation) for f in factors) and len(factors) > 1:
-        permuting = size(factors[0].shape[0]) * size(factors[-1].shape[1])
-        factors = [f for f in factors if not isinstance(f.arg if isinstance(f, Transpose) else f, Commutation)]
+    # a commutation matrix in a product permutes the rows or columns of the rest, a selection ([I, 0]) slices them
+    # (products.py): either costs the entries it moves, never a product
+    rearranging = 0.0
+    if len(factors) > 1 and any(_rearranges(f) for f in factors):
+        rearranging = size(factors[0].shape[0]) * size(factors[-1].shape[1])
+        factors = [f for f in factors if not _rearranges(f)]
     factors = [f for f in factors if not isinstance(f, Identity)]
     items = [f for f in factors if _diagonal(f) is None]
     if not items:
-        return entries(factors[0]) if factors else 0.0
+        return (entries(factors[0]) if factors else 0.0) + rearranging
     folding = 0.0  # diag(v) @ M is a broadcast v * M over the factor it folds into (the next one, else the last)
     for i, f in enumerate(factors):
         if _diagonal(f) is not None:
             neighbour = next((g for g in factors[i + 1:] if _diagonal(g) is None), items[-1])
             folding += 2 * entries(neighbour)
-    return chain_order([size(items[0].shape[0])] + [size(f.shape[1]) for f in items])[0] + folding + permuting
+    return chain_order([size(items[0].shape[0])] + [size(f.shape[1]) for f in items])[0] + folding + rearranging
+
+
+def _rearranges(f: Expr) -> bool:
+    return isinstance(f.arg if isinstance(f, Transpose) else f, Commutation) or selection(f) is not None
 
 
 def chain_order(dims: list[float]) -> tuple[float, list[int]]:

@@ -34,6 +34,7 @@ from ..expr import (
 from ..printing.precedence import ADD, ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
 from .backend import Backend
+from .cost import selection
 from .products import diagonal_vector, matmul, merge_diagonals
 from .text import MAX_TEXT_DEPTH, is_atom_text, number, python_name, split_sign
 
@@ -312,5 +313,6 @@ def _scaled_product(e: Mul) -> list[Expr] | None:
 
 
 def inline(e: Expr) -> bool:
-    """Subexpressions kept in place even when shared: diagonal matrices are folded into products."""
-    return diagonal_vector(e) is not None
+    """Subexpressions kept in place even when shared: diagonal matrices are folded into products, selections
+    ([I, 0]) applied as slices."""
+    return diagonal_vector(e) is not None or selection(e) is not None

@@ -10,7 +10,9 @@
   :func:`~matcalc.codegen.cost.chain_order`), so ``A @ B @ x`` runs as ``A @ (B @ x)``; a chain of matrices
   whose best order depends on the sizes at call time is the target's ``multi_dot``; a product nested deeper
   than MAX_TEXT_DEPTH is named, so a chain of any length compiles;
-* a 1×1 factor of a product is a scalar multiplication.
+* a 1×1 factor of a product is a scalar multiplication, and so is a product of inner size 1 (an outer product);
+* a selection (a block matrix of identities and zeros, [I, 0] or [I; 0], left by differentiating a block) picks
+  slices of the other factor, never multiplied.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpos
 from ..functions import DIAG, KRON
 from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
-from .cost import LARGE, absorbing, chain_order, size
+from .cost import LARGE, absorbing, chain_order, selection, size
 from .text import MAX_TEXT_DEPTH, bracketed, split_sign, transposed_text
 
 
@@ -83,7 +85,10 @@ def _place_scalars(matrices: list[Expr], scalars: list[Expr]) -> tuple[list[Expr
     c (A ⊗ B) = (cA) ⊗ B), when that is fewer than the product's own: (c u) vᵀ, not c (u vᵀ). Else the scalars
     are left to multiply the product (cost.absorbing is the count)."""
     product = size(matrices[0].shape[0]) * size(matrices[-1].shape[1])
-    where = min(range(len(matrices)), key=lambda i: (absorbing(matrices[i]), i))
+    places = [i for i in range(len(matrices)) if selection(matrices[i]) is None]  # a scaled selection is no slice
+    if not places:
+        return matrices, scalars
+    where = min(places, key=lambda i: (absorbing(matrices[i]), i))
     if absorbing(matrices[where]) >= product:
         return matrices, scalars
     return [*matrices[:where], _scaled(matrices[where], scalars), *matrices[where + 1:]], []
@@ -174,13 +179,21 @@ def _product(w, left, right):
     rtext, rlevel, rshape, rop = right
     shape = (lshape[0], rshape[1])
     if lop is not None and rop is None:
+        if selection(lop) is not None:  # [I, 0] @ M: the rows of M it picks
+            return _select(w, selection(lop), rtext, rlevel, rshape[1], rows=True), ATOM, shape, None
         return _apply_operator(w, lop, rtext), ATOM, shape, None
     if rop is not None and lop is None:
+        if selection(_transposed_op(rop)) is not None:  # M @ [I; 0]: the columns of M it picks
+            return _select(w, selection(_transposed_op(rop)), ltext, llevel, lshape[0], rows=False), ATOM, shape, None
         if isinstance(_normal(rop), Commutation):
             return _permute_columns(w, _normal(rop), bracketed(ltext, llevel, ATOM)), ATOM, shape, None
         applied = _apply_operator(w, Transpose(rop), f"{bracketed(ltext, llevel, ATOM)}.T")
         return f"{applied}.T", ATOM, shape, None
     if lop is not None and rop is not None:
+        if selection(lop) is not None:
+            return _select(w, selection(lop), *w.expr(rop), rshape[1], rows=True), ATOM, shape, None
+        if selection(_transposed_op(rop)) is not None:
+            return _select(w, selection(_transposed_op(rop)), *w.expr(lop), lshape[0], rows=False), ATOM, shape, None
         return _operators(w, _normal(lop), _normal(rop)), ATOM, shape, None
     if lshape[1] == ONE:
         # inner size 1: a column times a 1×1 product (a @ (bᵀ @ x) is a * (bᵀ @ x)) or times a row (an outer product):
@@ -238,6 +251,26 @@ def _kron_commuted(w, a: Expr, b: Expr) -> str:
     return f"_kron_commuted({w.text(a)}, {w.text(b)})"
 
 
+def _transposed_op(op: Expr) -> Expr:
+    return op.arg if isinstance(op, Transpose) else Transpose(op)
+
+
+def _select(w, selection, m: str, level: int, other: Dim, rows: bool) -> str:
+    """S @ m (rows=True) or m @ Sᵀ (rows=False) for a selection S: slices of m, and zeros where S picks nothing,
+    never the product by a matrix of identities and zeros (O(entries of m), not O(entries × the picked size))."""
+    parts = []
+    for height, pick in selection:
+        if pick is None:
+            parts.append(w.backend.zeros.format(w.shape_text((height, other) if rows else (other, height))))
+            continue
+        start, width = pick
+        span = f"{w.size(start)}:{w.size(start + width)}"
+        parts.append(f"{bracketed(m, level, ATOM)}[{span}]" if rows else f"{bracketed(m, level, ATOM)}[:, {span}]")
+    if len(parts) == 1:
+        return parts[0]
+    return w.backend.block([[p] for p in parts] if rows else [parts])
+
+
 def _normal(op: Expr) -> Expr:
     """An operator without its transpose: kron(A, B)ᵀ = kron(Aᵀ, Bᵀ), K(m, n)ᵀ = K(n, m)."""
     if not isinstance(op, Transpose):
@@ -245,9 +278,11 @@ def _normal(op: Expr) -> Expr:
     core = op.arg
     if isinstance(core, Commutation):
         return Commutation(core.dims[1], core.dims[0])
-    return Call(KRON, Transpose(core.args[0]), Transpose(core.args[1]))
+    if isinstance(core, Call) and core.fn is KRON:
+        return Call(KRON, Transpose(core.args[0]), Transpose(core.args[1]))
+    return op  # a selection: selection() reads its transpose
 
 
 def _is_operator(f: Expr) -> bool:
     core = f.arg if isinstance(f, Transpose) else f
-    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
+    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON) or selection(f) is not None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import keyword
 
 from ..errors import UnsupportedError
-from ..expr import Commutation, Expr, Identity, Ones, Symbol, Zeros, distinct_nodes, symbols
+from ..expr import Commutation, Expr, Identity, MatMul, Ones, Symbol, Transpose, Zeros, distinct_nodes, symbols
 from ..limits import bounded, written_size_at_most
 from ..printing.lets import SHORT_RESULT, shared_lets
 from ..printing.text import to_text
@@ -22,6 +22,7 @@ from ..shapes import ONE, describe, is_scalar
 from .backend import backend as backend_of
 from .backend import reserved_names
 from .cheap import cheap
+from .cost import selection
 from .emit import Emitter, inline
 from .stable import stable
 from .text import python_name
@@ -157,4 +158,12 @@ def _sizes_used(node: Expr):
         return node.shape[:1]
     if isinstance(node, Commutation):
         return node.dims
+    if isinstance(node, MatMul) and any(_pads(f) for f in node.args):  # zeros beside a slice: the sizes around it
+        return tuple(d for f in node.args for d in f.shape)
     return ()
+
+
+def _pads(f: Expr) -> bool:
+    """Is f a selection ([I; 0]) whose product writes zeros (products._select): sized by the other factors?"""
+    as_rows, as_columns = selection(f), selection(f.arg if isinstance(f, Transpose) else Transpose(f))  # S @ M, M @ S
+    return any(pick is None for picks in (as_rows or [], as_columns or []) for _, pick in picks)
