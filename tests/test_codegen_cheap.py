@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from codegen_corpus import close, values
+from hypothesis import HealthCheck, given, settings
+from random_exprs import any_expr
 
 import matcalc as mc
+from matcalc.checking import sample_point
 from matcalc.codegen import cheap as cheap_module
 from matcalc.codegen.cheap import cheap
 from matcalc.codegen.cost import cost
 from matcalc.expr import Add, MatMul, Symbol, Transpose
+from matcalc.numeric import evaluate
 from matcalc.shapes import Dim
 
 n, m = Dim.of("n"), Dim.of("m")
@@ -196,3 +201,33 @@ def test_a_selection_is_a_slice(expr, wrt, where, sliced):
     code = d.to_source("g").split('"""')[-1]
     assert "np.eye" not in code and re.search(sliced, code), code
     agrees(d)
+
+
+@pytest.mark.parametrize("expr, wrt, where, half", [
+    ("y.T @ S @ S @ y", "S", "S: matrix(n, n) symmetric", r"t1 = S @ y \* y\.T"),
+    ("((3 + z.T * z.T)**-2 @ (D @ D @ z)).T * norm(x)", "D", "z: vector(m); D: matrix(m, m) symmetric; x: vector(n)",
+     r"t2 = t1\.T \* \(z\.T @ D\) \+ z \* \(t1 @ D\)"),
+])
+def test_a_sum_of_terms_and_their_transposes_is_half_computed(expr, wrt, where, half):
+    """The gradient w.r.t. a symmetric matrix, (G + Gᵀ)/2, written out as terms and their transposes: H = one of each
+    pair is computed once, then H + H.T (half the products)."""
+    d = mc.derive(expr, wrt, where=where)
+    code = body(d)
+    assert re.search(half, code) and re.search(r"\bt\d \+ t\d\.T\b", code), code
+    agrees(d)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(any_expr())
+def test_the_mirror_of_an_expression_is_its_transpose(e):
+    """cheap._mirror pushes a transpose through products, sums, element-wise operations and symmetric symbols: its
+    value is the transpose of e's, and _canonical keeps every value."""
+    sizes = {"n": 3, "m": 4}
+    point = sample_point([e], sizes, np.random.default_rng(0))
+    if point is None:
+        return
+    want = np.asarray(evaluate(e, point, sizes), dtype=float)
+    got = np.asarray(evaluate(cheap_module._mirror(e), point, sizes), dtype=float)
+    np.testing.assert_allclose(got.reshape(want.T.shape), want.T, rtol=1e-9, atol=1e-12, err_msg=str(e))
+    same = np.asarray(evaluate(cheap_module._canonical(e), point, sizes), dtype=float)
+    np.testing.assert_allclose(same.reshape(want.shape), want, rtol=1e-9, atol=1e-12, err_msg=str(e))

@@ -675,8 +675,10 @@ def test_transpose_delta_is_the_difference_in_transposes(e):
 
 @pytest.mark.parametrize("expr, wrt, where, closed", [
     ("norm([x; b])", "x", "x: vector(n); b: scalar", "x / norm([x; b])"),
-    ("2**sin([y.T, c] @ [x; 3])", "x", "x, y: vector(n); c: scalar", "2**sin([y.T, c] @ [x; 3]) * log(2) * cos([y.T, c] @ [x; 3]) * y"),
-    ("sum(log(1 + exp(-y * ([X, ones(N, 1)] @ [w; b]))))", "w", "X: matrix(N, d)", "-X.T @ (y * sigmoid(-y * ([X, 1] @ [w; b])))"),
+    ("2**sin([y.T, c] @ [x; 3])", "x", "x, y: vector(n); c: scalar",
+     "2**sin([y.T, c] @ [x; 3]) * log(2) * cos([y.T, c] @ [x; 3]) * y"),
+    ("sum(log(1 + exp(-y * ([X, ones(N, 1)] @ [w; b]))))", "w", "X: matrix(N, d)",
+     "-X.T @ (y * sigmoid(-y * ([X, 1] @ [w; b])))"),
 ])
 def test_a_derivative_through_a_block_selects_its_part(expr, wrt, where, closed):
     """Differentiating [x; b] w.r.t. x leaves the selector [I, 0]; the block product takes the part it selects."""

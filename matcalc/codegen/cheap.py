@@ -13,6 +13,8 @@ already cheap is left as it is):
   (``1 1ᵀ``), which the chain can reassociate;
 * the diagonal of a product is a row sum, ``diag(P Q) = (P ∘ Qᵀ) 1``, the trace of one an entry sum,
   ``tr(P Q) = sum(P ∘ Qᵀ)``, and the sum of a product's entries ``1ᵀ (P Q) 1`` a chain;
+* a sum of terms and their transposes (the gradient w.r.t. a symmetric matrix, written out) is ``H + Hᵀ``, H
+  (one term of each pair) computed once: ``S y yᵀ + y yᵀ S`` runs as ``t1 = S @ y * y.T; t1 + t1.T``;
 * ``1 ∘ M`` (an all-ones array of M's shape) is M; a Kronecker product times a vec is the product of its
   factors, ``(A ⊗ B) vec(M) = vec(B M Aᵀ)``;
 * a scalar times a sum is the sum of the scaled terms when that is cheaper: the emitter puts a scalar on the
@@ -26,10 +28,11 @@ off (benchmarks/cheap_gradient.py compares the code with and without it).
 from __future__ import annotations
 
 from ..canonical import nary
-from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Transpose
+from ..expr import Add, Call, Expr, Identity, MatMul, Mul, Number, Ones, Power, Transpose, Zeros
 from ..functions import DIAG_PART, KRON, SUM, TRACE, VEC
+from ..limits import written_size_at_most
 from ..shapes import ONE, is_scalar
-from ..walks import bottom_up
+from ..walks import bottom_up, sort_key
 from .cost import costs, remembering
 from .products import diagonal_vector
 
@@ -69,6 +72,8 @@ def _candidates(node: Expr) -> list[Expr]:
             terms = [Mul(*scalars, *(t.args if isinstance(t, Mul) else (t,))) for t in rest[0].args]
             return [form for form in (trimmed, nary(Add, terms)) if form is not node]
         return [trimmed] if trimmed is not node else []
+    if isinstance(node, Add):
+        return _mirrored_pairs(node)
     if isinstance(node, Call) and node.fn is DIAG_PART:
         return _diagonal_forms(node.args[0])
     if isinstance(node, Call) and node.fn is TRACE:
@@ -226,6 +231,64 @@ def _hadamard_splits(m: Expr) -> list[Expr]:
     scalars, matrices = _factors(list(m.args))
     return [_without_ones(Mul(*scalars, _product(matrices[:k]), transpose(_product(matrices[k:]))))
             for k in range(1, len(matrices))]
+
+
+# ---------------------------------------------------------------- a sum holding terms and their transposes
+_PAIRED_NODES = 200  # terms larger than this (written out) are not compared: the comparison walks them
+
+
+def _mirrored_pairs(node: Add) -> list[Expr]:
+    """H + Hᵀ (+ the other terms) for a sum whose terms come in pairs, each the transpose of another (the gradient
+    w.r.t. a symmetric matrix, sym(G) = (G + Gᵀ)/2, is written out so): H, the sum of one term of each pair,
+    is computed once."""
+    rows, cols = node.shape
+    if rows != cols or rows == ONE or not all(written_size_at_most(t, _PAIRED_NODES) for t in node.args):
+        return []
+    keys = [_canonical(t) for t in node.args]
+    firsts, used = [], set()
+    for i, t in enumerate(node.args):
+        if i in used:
+            continue
+        mirror = _canonical(_mirror(t))
+        j = next((j for j in range(i + 1, len(keys)) if j not in used and keys[j] == mirror), None)
+        if j is not None and mirror != keys[i]:
+            used |= {i, j}
+            firsts.append(t)
+    if not firsts:
+        return []
+    half = nary(Add, firsts)
+    rest = [t for i, t in enumerate(node.args) if i not in used]
+    return [nary(Add, [half, Transpose(half), *rest])]
+
+
+def _mirror(e: Expr) -> Expr:
+    """eᵀ, exactly, with the transpose pushed through products, sums, element-wise operations and symmetric symbols."""
+    if is_scalar(e.shape) or getattr(e, "is_symmetric", False) or isinstance(e, Identity):
+        return e
+    if isinstance(e, Transpose):
+        return e.arg
+    if isinstance(e, MatMul):
+        return MatMul(*[_mirror(a) for a in reversed(e.args)])
+    if isinstance(e, (Add, Mul, Power)):  # element-wise (also broadcast): (a ∘ b)ᵀ = aᵀ ∘ bᵀ
+        return type(e)(*[_mirror(a) for a in e.args])
+    if isinstance(e, Call) and e.fn.kind == "elementwise":
+        return e.rebuild(*[_mirror(a) for a in e.args])
+    if isinstance(e, (Ones, Zeros)):
+        return type(e)((e.shape[1], e.shape[0]))
+    return Transpose(e)
+
+
+def _canonical(e: Expr) -> Expr:
+    """e with its transposes pushed down to what they cannot pass (a symbol, a matrix function) and the terms of
+    sums and factors of element-wise products in the structural order: equal whatever order they were written in."""
+    if isinstance(e, Transpose):
+        pushed = _mirror(e.arg)
+        if not isinstance(pushed, Transpose):
+            return _canonical(pushed)
+    args = [_canonical(a) for a in e.args]
+    if isinstance(e, (Add, Mul)):
+        args.sort(key=sort_key)
+    return e.rebuild(*args) if any(a is not b for a, b in zip(args, e.args)) else e
 
 
 def _diagonal_forms(m: Expr) -> list[Expr]:
