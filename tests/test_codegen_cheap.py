@@ -231,3 +231,22 @@ def test_the_mirror_of_an_expression_is_its_transpose(e):
     np.testing.assert_allclose(got.reshape(want.T.shape), want.T, rtol=1e-9, atol=1e-12, err_msg=str(e))
     same = np.asarray(evaluate(cheap_module._canonical(e), point, sizes), dtype=float)
     np.testing.assert_allclose(same.reshape(want.shape), want, rtol=1e-9, atol=1e-12, err_msg=str(e))
+
+
+def test_distributed_terms_share_the_end_of_their_chains():
+    """((B D + C) A A + …) y distributed: every term ends in A (A y), computed once (the chains are written as
+    products from their vector end, so equal ends are one subexpression)."""
+    d = mc.derive("y.T @ (B @ D + C) @ A @ A @ y", "y", where="B: matrix(n, m); D: matrix(m, n)")
+    code = body(d)
+    assert code.count("A @ (A @ y)") == 1 and re.search(r"B @ \(D @ t\d\) \+ C @ t\d", code), code
+    agrees(d)
+
+
+def test_nested_sums_share_one_budget_of_products():
+    """A sum inside a term of a sum is distributed too (at most _MAX_TERMS products in all, however deep): the
+    gradient of yᵀ (P + Pᵀ-like sums of products) y forms no matrix-matrix product."""
+    d = mc.derive("y.T @ (((B @ D + E @ F) @ C + G) @ K + L) @ y", "y",
+                  where="B: matrix(n, m); D: matrix(m, p); E: matrix(n, q); F: matrix(q, p); C: matrix(p, n)")
+    code = body(d)
+    assert "multi_dot" not in code and not re.search(r"\b[BDEF] @ [BDEF]\b|\)\.T @", code), code
+    agrees(d)

@@ -7,7 +7,9 @@ code is emitted, each node is replaced by the cheapest of a few exactly equal fo
 already cheap is left as it is):
 
 * a product with a sum as a factor is distributed over the sum: ``(a bᵀ + b aᵀ) x`` → ``a (bᵀx) + b (aᵀx)``,
-  ``(I + a aᵀ) x`` → ``x + a (aᵀx)``, ``(A + Aᵀ) x`` → ``A x + Aᵀ x`` (no transposed temporary);
+  ``(I + a aᵀ) x`` → ``x + a (aᵀx)``, ``(A + Aᵀ) x`` → ``A x + Aᵀ x`` (no transposed temporary), sums nested
+  in its terms too, up to _MAX_TERMS products in all; a chain ending in a vector is written as products from
+  that end, so terms that end alike (``B (D (A (A y))) + C (A (A y))``) compute that end once;
 * products inside products are one chain, so the chain's order is chosen over all of it, an identity factor
   is dropped, scalar factors multiply the product once, and an all-ones matrix is the outer product it is
   (``1 1ᵀ``), which the chain can reassociate;
@@ -33,7 +35,7 @@ from ..functions import DIAG_PART, KRON, SUM, TRACE, VEC
 from ..limits import written_size_at_most
 from ..shapes import ONE, is_scalar
 from ..walks import bottom_up, sort_key
-from .cost import costs, remembering
+from .cost import SEARCH_LIMIT, costs, remembering
 from .products import diagonal_vector
 
 ENABLED = True  # False: code is emitted from the expression as it is (for before/after comparisons)
@@ -46,7 +48,8 @@ def cheap(e: Expr) -> Expr:
     if not ENABLED:
         return e
     with remembering():
-        return bottom_up(e, _rewrite)
+        cheapest = bottom_up(e, _rewrite)
+    return bottom_up(cheapest, lambda node: _nested(list(node.args)) if isinstance(node, MatMul) else node)
 
 
 def _rewrite(node: Expr) -> Expr:
@@ -149,8 +152,10 @@ def _transposed(e: Expr) -> Expr:
     return e if isinstance(e, Identity) else Transpose(e)
 
 
-def _product(items: list[Expr], depth: int = 0) -> Expr:
-    """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper."""
+def _product(items: list[Expr], terms: int = 0) -> Expr:
+    """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper (at most
+    _MAX_TERMS products in all, however deep the sums are nested: `terms` is how many this one is among)."""
+    terms = terms or 1
     scalars, matrices = _factors(items)
     matrices = _ones_through_diagonals(_kron_on_vec(matrices))
     if not matrices:
@@ -159,15 +164,14 @@ def _product(items: list[Expr], depth: int = 0) -> Expr:
         return nary(Mul, scalars)
     plain = nary(MatMul, matrices)
     best, best_cost = plain, None
-    if depth < 3:
-        for i, f in enumerate(matrices):
-            summands = _summands(f)
-            if summands and len(summands) * max(1, len(matrices) - 1) <= _MAX_TERMS:
-                terms = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], depth + 1) for t in summands]
-                distributed = nary(Add, terms)
-                best_cost, c = costs([best, distributed])
-                if c < best_cost:
-                    best, best_cost = distributed, c
+    for i, f in enumerate(matrices):
+        summands = _summands(f)
+        if summands and terms * len(summands) <= _MAX_TERMS:
+            parts = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], terms * len(summands)) for t in summands]
+            distributed = nary(Add, parts)
+            best_cost, c = costs([best, distributed])
+            if c < best_cost:
+                best, best_cost = distributed, c
     return nary(Mul, [*scalars, best]) if scalars else best
 
 
@@ -177,12 +181,37 @@ def _transposed_product(e: Expr) -> bool:
 
 
 def _summands(f: Expr) -> list[Expr]:
-    """The terms of a sum factor, and of a transposed sum (Σ t)ᵀ = Σ tᵀ: what a product may distribute over."""
+    """The terms of a sum factor, and of a transposed sum (Σ t)ᵀ = Σ tᵀ, sums within them included (H + Hᵀ is
+    the terms of H and their transposes): what a product may distribute over."""
     if isinstance(f, Add):
-        return list(f.args)
+        return [s for t in f.args for s in (_summands(t) or [t])]
     if isinstance(f, Transpose) and isinstance(f.arg, Add):
-        return [t if is_scalar(t.shape) else transpose(t) for t in f.arg.args]
+        return [s for t in f.arg.args for s in (_summands(transpose(t)) or [t if is_scalar(t.shape) else transpose(t)])]
     return []
+
+
+def _nested(matrices: list[Expr]) -> Expr:
+    """The chain as one product, or, ending in a column (starting with a row), as products from that end, one
+    factor at a time: the order the emitter takes anyway (each product a matrix-vector one), written as nodes, so
+    the terms of a distributed sum that end alike share that end, and the code computes it once."""
+    flat = nary(MatMul, matrices) if len(matrices) > 1 else matrices[0]
+    if not 3 <= len(matrices) <= SEARCH_LIMIT:
+        return flat
+    if matrices[-1].shape[1] == ONE:
+        product = matrices[-1]
+        for f in reversed(matrices[:-1]):
+            if is_scalar(product.shape):  # a 1×1 part is a scalar multiplication, written as the flat chain writes it
+                return flat
+            product = MatMul(f, product)
+        return product
+    if matrices[0].shape[0] == ONE:
+        product = matrices[0]
+        for f in matrices[1:]:
+            if is_scalar(product.shape):
+                return flat
+            product = MatMul(product, f)
+        return product
+    return flat
 
 
 def _broadcast(term: Expr, total: Expr) -> Expr:
