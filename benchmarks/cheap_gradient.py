@@ -49,6 +49,9 @@ PROBES = [
     ("sum(diag(x)@A@diag(x))", "x", None, lambda v: v["A"] @ v["x"] + v["x"] @ v["A"]),
     ("trace(A@diag(x)@B@diag(x))", "x", None, lambda v: (v["A"].T * v["B"] + v["A"] * v["B"].T) @ v["x"]),
     ("x.T@A@x", "x", None, lambda v: v["A"] @ v["x"] + v["x"] @ v["A"]),
+    # a gradient w.r.t. a symmetric matrix, sym(G): f reads A twice (two products by a vector), its gradient writes
+    # an n×n matrix and adds its transpose, as hand-written NumPy does
+    ("y.T@A@A@y", "A", "A: matrix(n, n) symmetric", lambda v: (lambda g: g + g.T)(np.outer(v["A"] @ v["y"], v["y"]))),
 ]
 MODELS = [
     ("sum((X@w - y)**2)", "w", "X: matrix(n, d); w: vector(d); y: vector(n)", None),
