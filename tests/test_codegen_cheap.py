@@ -250,3 +250,49 @@ def test_nested_sums_share_one_budget_of_products():
     code = body(d)
     assert "multi_dot" not in code and not re.search(r"\b[BDEF] @ [BDEF]\b|\)\.T @", code), code
     agrees(d)
+
+
+@pytest.mark.parametrize("expr, wrt, where", [
+    ("sin(y.T @ X @ [1; 1])", "y", "X: matrix(n, 2)"),  # [1; 1] on the right sums two columns: it selects none
+    ("sum(sin(X @ [I_n, I_n]))", "X", "X: matrix(m, n)"),  # [I, I] on the right: two copies side by side
+    ("sum(sin(X @ [I_n, I_n; zeros(1, n), zeros(1, n)])) + sum(v)", "X", "v: vector(n)"),  # X: m×(n+1)
+])
+def test_a_block_that_selects_nothing_on_its_side_is_multiplied(expr, wrt, where):
+    """A block of identities and zeros is applied as slices only on the side where it selects (at most one
+    identity per block row on the left, per block column on the right); otherwise it is written out."""
+    d = mc.derive(expr, wrt, where=where)
+    agrees(d)
+
+
+def test_a_transposed_scaled_product_keeps_its_scalar_out_of_the_chain():
+    """((xᵀAx) y)ᵀ z: the 1×1 factor xᵀAx scales the chain; it is not spliced into it (a shape error)."""
+    d = mc.derive("((x.T @ A @ x) * y).T @ z", "z", where="x: vector(n); y, z: vector(m)")
+    arrays = values(d, sizes=(7, 4, 5, 3, 6))
+    value, grad = d.to_function(with_value=True)(**arrays)
+    close(grad, d.matrix(arrays), str(d))
+
+
+def test_a_chain_of_many_sums_is_not_tried_every_way(monkeypatch):
+    """yᵀ (A₀ + B₀) … (A₁₁ + B₁₁) y: each product's search builds at most _MAX_WORK candidate products (it was
+    every order of distributing the sums: 95 s for twelve)."""
+    calls = []
+    real = cheap_module._product
+    monkeypatch.setattr(cheap_module, "_product", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    text = "y.T @ " + " @ ".join(f"(A{i} + B{i})" for i in range(12)) + " @ y"
+    d = mc.derive(text, "y")
+    body(d)
+    assert 0 < len(calls) <= 4 * cheap_module._MAX_WORK
+
+
+@pytest.mark.parametrize("text, where", [
+    ("A + ones(n, n)", None), ("2 * eye(n) + A", None), ("x @ ones(1, m)", None), ("[A, B]", "A: matrix(n, n); B: matrix(n, m)"),
+    ("diag(x) @ A", None), ("S * (x @ y.T)", "S: matrix(n, n) symmetric; y: vector(n)"), ("zeros(n, m) + C", None),
+])
+def test_the_mirror_of_constants_blocks_and_symmetric_symbols(text, where):
+    """The node kinds the random expressions do not draw: all-ones, identity and zero arrays, blocks, diag(v)."""
+    e = mc.parse(text, where)
+    sizes = {"n": 3, "m": 4}
+    point = sample_point([e], sizes, np.random.default_rng(1))
+    want = np.asarray(evaluate(e, point, sizes), dtype=float)
+    got = np.asarray(evaluate(cheap_module._mirror(e), point, sizes), dtype=float)
+    np.testing.assert_allclose(got, want.T, rtol=1e-12, atol=1e-12, err_msg=text)

@@ -41,6 +41,7 @@ from .products import diagonal_vector
 ENABLED = True  # False: code is emitted from the expression as it is (for before/after comparisons)
 
 _MAX_TERMS = 16  # a distribution that would write more products than this is not tried
+_MAX_WORK = 64  # candidate products one product's search may build (each is costed)
 
 
 def cheap(e: Expr) -> Expr:
@@ -95,19 +96,20 @@ def _factors(items: list[Expr]) -> tuple[list[Expr], list[Expr]]:
     scalars: list[Expr] = []
     matrices: list[Expr] = []
     for f in items:
-        if isinstance(f, MatMul):
+        if is_scalar(f.shape) and len(items) > 1:  # a 1×1 factor (a 1×1 product too) scales the chain
+            scalars.append(f)
+        elif isinstance(f, MatMul):
             inner_scalars, inner = _factors(list(f.args))
             scalars += inner_scalars
             matrices += inner
-        elif is_scalar(f.shape) and len(items) > 1:
-            scalars.append(f)
         elif isinstance(f, Mul) and sum(not is_scalar(a.shape) for a in f.args) == 1:
             scalars += [a for a in f.args if is_scalar(a.shape)]
             inner_scalars, inner = _factors([a for a in f.args if not is_scalar(a.shape)])
             scalars += inner_scalars
             matrices += inner
         elif isinstance(f, Transpose) and _transposed_product(f.arg):  # (P Q)ᵀ = Qᵀ Pᵀ, (c M)ᵀ = c Mᵀ: its factors
-            inner_scalars, inner = _factors([transpose(a) if not is_scalar(a.shape) else a for a in reversed(f.arg.args)])
+            scalars += [a for a in f.arg.args if is_scalar(a.shape)]
+            inner_scalars, inner = _factors([transpose(a) for a in reversed(f.arg.args) if not is_scalar(a.shape)])
             scalars += inner_scalars
             matrices += inner
         elif isinstance(f, Identity):
@@ -152,10 +154,13 @@ def _transposed(e: Expr) -> Expr:
     return e if isinstance(e, Identity) else Transpose(e)
 
 
-def _product(items: list[Expr], terms: int = 0) -> Expr:
-    """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper (at most
-    _MAX_TERMS products in all, however deep the sums are nested: `terms` is how many this one is among)."""
-    terms = terms or 1
+def _product(items: list[Expr], terms: int = 1, work: list[int] | None = None) -> Expr:
+    """The product of `items` in its cheapest form: one chain, distributed over a sum factor when cheaper. A
+    distribution writes at most _MAX_TERMS products, however deep the sums are nested (`terms`: how many this one
+    is among), and one product's search builds at most _MAX_WORK candidate products (`work`: how many are left),
+    so a chain of many sums is not tried every way."""
+    work = [_MAX_WORK] if work is None else work
+    work[0] -= 1
     scalars, matrices = _factors(items)
     matrices = _ones_through_diagonals(_kron_on_vec(matrices))
     if not matrices:
@@ -166,8 +171,9 @@ def _product(items: list[Expr], terms: int = 0) -> Expr:
     best, best_cost = plain, None
     for i, f in enumerate(matrices):
         summands = _summands(f)
-        if summands and terms * len(summands) <= _MAX_TERMS:
-            parts = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], terms * len(summands)) for t in summands]
+        if summands and terms * len(summands) <= _MAX_TERMS and work[0] >= len(summands):
+            parts = [_product([*matrices[:i], _broadcast(t, f), *matrices[i + 1:]], terms * len(summands), work)
+                     for t in summands]
             distributed = nary(Add, parts)
             best_cost, c = costs([best, distributed])
             if c < best_cost:

@@ -12,12 +12,13 @@
   than MAX_TEXT_DEPTH is named, so a chain of any length compiles;
 * a 1×1 factor of a product is a scalar multiplication, and so is a product of inner size 1 (an outer product);
 * a selection (a block matrix of identities and zeros, [I, 0] or [I; 0], left by differentiating a block) picks
-  slices of the other factor, never multiplied.
+  slices of the other factor on the side where it selects (a block that sums parts, [I; I] on the right, is
+  multiplied).
 """
 
 from __future__ import annotations
 
-from ..expr import Add, Call, Commutation, Expr, Identity, Mul, Number, Transpose, nary
+from ..expr import Add, Block, Call, Commutation, Expr, Identity, Mul, Number, Transpose, nary
 from ..functions import DIAG, KRON
 from ..printing.precedence import ATOM, NEG, POWER, PRODUCT
 from ..shapes import ONE, Dim, is_scalar
@@ -175,24 +176,24 @@ def _evaluated(w, item) -> tuple[str, int]:
 
 def _product(w, left, right):
     """left @ right for items (text, level, shape, operator)."""
-    ltext, llevel, lshape, lop = left
-    rtext, rlevel, rshape, rop = right
+    ltext, llevel, lshape, lop = _as_matrix(w, left, picks=selection(left[3]) if _is_block(left[3]) else None)
+    rtext, rlevel, rshape, rop = _as_matrix(w, right, picks=selection(_transposed_op(right[3])) if _is_block(right[3]) else None)
     shape = (lshape[0], rshape[1])
     if lop is not None and rop is None:
-        if selection(lop) is not None:  # [I, 0] @ M: the rows of M it picks
+        if _is_block(lop):  # [I, 0] @ M: the rows of M it picks
             return _select(w, selection(lop), rtext, rlevel, rshape[1], rows=True), ATOM, shape, None
         return _apply_operator(w, lop, rtext), ATOM, shape, None
     if rop is not None and lop is None:
-        if selection(_transposed_op(rop)) is not None:  # M @ [I; 0]: the columns of M it picks
+        if _is_block(rop):  # M @ [I; 0]: the columns of M it picks
             return _select(w, selection(_transposed_op(rop)), ltext, llevel, lshape[0], rows=False), ATOM, shape, None
         if isinstance(_normal(rop), Commutation):
             return _permute_columns(w, _normal(rop), bracketed(ltext, llevel, ATOM)), ATOM, shape, None
         applied = _apply_operator(w, Transpose(rop), f"{bracketed(ltext, llevel, ATOM)}.T")
         return f"{applied}.T", ATOM, shape, None
     if lop is not None and rop is not None:
-        if selection(lop) is not None:
+        if _is_block(lop):
             return _select(w, selection(lop), *w.expr(rop), rshape[1], rows=True), ATOM, shape, None
-        if selection(_transposed_op(rop)) is not None:
+        if _is_block(rop):
             return _select(w, selection(_transposed_op(rop)), *w.expr(lop), lshape[0], rows=False), ATOM, shape, None
         return _operators(w, _normal(lop), _normal(rop)), ATOM, shape, None
     if lshape[1] == ONE:
@@ -255,11 +256,11 @@ def _transposed_op(op: Expr) -> Expr:
     return op.arg if isinstance(op, Transpose) else Transpose(op)
 
 
-def _select(w, selection, m: str, level: int, other: Dim, rows: bool) -> str:
+def _select(w, picks, m: str, level: int, other: Dim, rows: bool) -> str:
     """S @ m (rows=True) or m @ Sᵀ (rows=False) for a selection S: slices of m, and zeros where S picks nothing,
     never the product by a matrix of identities and zeros (O(entries of m), not O(entries × the picked size))."""
     parts = []
-    for height, pick in selection:
+    for height, pick in picks:
         if pick is None:
             parts.append(w.backend.zeros.format(w.shape_text((height, other) if rows else (other, height))))
             continue
@@ -280,9 +281,25 @@ def _normal(op: Expr) -> Expr:
         return Commutation(core.dims[1], core.dims[0])
     if isinstance(core, Call) and core.fn is KRON:
         return Call(KRON, Transpose(core.args[0]), Transpose(core.args[1]))
-    return op  # a selection: selection() reads its transpose
+    return op  # a block of identities and zeros: selection() reads it, transposed or not
 
 
 def _is_operator(f: Expr) -> bool:
     core = f.arg if isinstance(f, Transpose) else f
-    return isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON) or selection(f) is not None
+    return (isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
+            or selection(f) is not None or selection(_transposed_op(f)) is not None)
+
+
+def _is_block(op: Expr | None) -> bool:
+    """Is the operator a block of identities and zeros (a selection on one side at least)?"""
+    return op is not None and isinstance(op.arg if isinstance(op, Transpose) else op, Block)
+
+
+def _as_matrix(w, item, picks):
+    """The item as an operand of a product: a block of identities and zeros stays an operator only where it
+    selects (on the left, at most one identity in each block row; on the right, in each block column: `picks`),
+    else it is written out and multiplied ([I; I] on the right sums column blocks, it picks none)."""
+    text, level, shape, op = item
+    if _is_block(op) and picks is None:
+        return (*w.expr(op), shape, None)
+    return item

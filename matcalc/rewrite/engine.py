@@ -87,8 +87,8 @@ def flatten_chains(e: Expr, normal: tuple | None = None) -> Expr:
 
     The flattening lemma does the same bottom-up, but there a chain d = a₁ ∘ (a₂ ∘ (… ∘ dx)) (the chain rule
     through L element-wise layers) becomes L flat products of 1, 2, …, L factors: quadratic work. Here each
-    chain is gathered once from its top, in time linear in the expression. A part shared by several parents
-    is kept whole (splicing it into each would write it out several times)."""
+    chain is gathered once from its top, in time linear in the expression. A part several parents refer to (one
+    object) is kept whole (splicing it into each would write it out several times)."""
     parents: dict[int, int] = {}  # by object: the tree is alive meanwhile, and ids hash without calling Python
     stack = [e]
     while stack:  # each distinct node once: its children are pushed when first met as a child
