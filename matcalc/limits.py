@@ -55,12 +55,19 @@ def _sizes(e) -> tuple[int, int]:
 
 def written_size_at_most(e, n: int) -> bool:
     """Is `e` written out as a tree at most `n` nodes? (Stops counting past `n`: cheap on any DAG.)"""
-    count, stack = 0, [e]
-    while stack:
-        count += 1
-        if count > n:
-            return False
-        stack.extend(stack.pop().args)
+    return written_total_at_most([e], n)
+
+
+def written_total_at_most(exprs, n: int) -> bool:
+    """Are the expressions, written out as trees, at most `n` nodes in all? (Stops counting past `n`.)"""
+    count = 0
+    for e in exprs:
+        stack = [e]
+        while stack:
+            count += 1
+            if count > n:
+                return False
+            stack.extend(stack.pop().args)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Fixtures shared by the test modules: the libraries of the other code targets, in float64.
+"""Fixtures shared by the test modules: the libraries of the other code targets, in float64, and the documented
+text and size limits raised for deep inputs.
 
 JAX and PyTorch are optional (the ``targets`` extra). A test that asks for them is skipped when they are
 not installed, unless MATCALC_REQUIRE_TARGETS=1 (as in CI), which makes a missing library a failure.
@@ -34,3 +35,13 @@ def jax():
     jax = target_library("jax")
     jax.config.update("jax_enable_x64", True)
     return jax
+
+
+@pytest.fixture
+def raised(monkeypatch):
+    """The text and size limits raised for a deep input (as benchmarks/scaling.py raises them)."""
+    from matcalc import limits
+
+    monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 10**7)
+    monkeypatch.setattr(limits, "MAX_NESTING_DEPTH", 10**5)
+    monkeypatch.setattr(limits, "MAX_TREE_SIZE", 10**9)

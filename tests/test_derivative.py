@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from deep_inputs import mlp_text
 from hypothesis import HealthCheck, given, settings
 from random_exprs import derivation_cases
 
@@ -519,18 +520,11 @@ def test_a_gradient_through_vec_that_needs_a_reshape_is_unsupported():
         mc.derive("a.T @ vec(X)", "X")
 
 
-def _mlp(depth: int) -> str:
-    h = "x"
-    for k in range(1, depth + 1):
-        h = f"tanh(W{k} @ {h})"
-    return f"norm(W{depth + 1} @ {h} - y)**2"
-
-
 def test_steps_text_grows_linearly_with_a_network():
     """Long steps name their shared subexpressions (let v1 = …), each once: the text grows linearly, not as L³."""
-    sizes = {L: len(mc.derive(_mlp(L), "W1").steps_text()) for L in (8, 16, 32)}
+    sizes = {L: len(mc.derive(mlp_text(L), "W1").steps_text()) for L in (8, 16, 32)}
     assert sizes[32] / sizes[16] < 2.3 and sizes[16] / sizes[8] < 2.3, sizes
-    text = mc.derive(_mlp(3), "W1").steps_text()
+    text = mc.derive(mlp_text(3), "W1").steps_text()
     assert "       let v1 = (1 - u2**2) * (dW1 @ x)" in text
     assert " 21. [identify-gradient] ∂/∂W1 = v6 @ x.T" in text
     for line in text.splitlines():  # every name is defined before it is used

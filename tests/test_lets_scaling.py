@@ -4,12 +4,11 @@ timed: the Python calls a printing makes at depth N and 4N, and the generators a
 
 from __future__ import annotations
 
-import cProfile
 import inspect
-import pstats
 import sys
 
 import pytest
+from deep_inputs import mlp_text, nested_text, python_calls
 
 import matcalc as mc
 from matcalc import limits, walks
@@ -21,37 +20,14 @@ from matcalc.printing.lets import with_lets
 from matcalc.shapes import ONE, Dim
 
 
-@pytest.fixture
-def raised(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 10**7)
-    monkeypatch.setattr(limits, "MAX_NESTING_DEPTH", 10**5)
-    monkeypatch.setattr(limits, "MAX_TREE_SIZE", 10**9)
-
-
 def _nested(depth: int):
-    return mc.derive("sum(" + "tanh(" * depth + "x" + ")" * depth + ")", "x")
+    return mc.derive(nested_text(depth), "x")
 
 
 def _mlp(depth: int):
-    h = "x"
-    for k in range(1, depth + 1):
-        h = f"tanh(W{k} @ {h})"
-    return mc.derive(f"norm(W{depth + 1} @ {h} - y)**2", "W1")
+    return mc.derive(mlp_text(depth), "W1")
 
 
-def _calls(fn) -> tuple[int, dict[str, int]]:
-    """(Python calls made by `fn()`, calls per function name), counted by cProfile: exact, not timed."""
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        fn()
-    finally:
-        profile.disable()
-    stats = pstats.Stats(profile)
-    per_name: dict[str, int] = {}
-    for (_file, _line, name), (_primitive, calls, *_rest) in stats.stats.items():
-        per_name[name] = per_name.get(name, 0) + calls
-    return stats.total_calls, per_name
 
 
 @pytest.mark.parametrize("family", [_nested, _mlp])
@@ -60,7 +36,7 @@ def test_text_with_lets_makes_the_same_calls_per_layer_at_any_depth(raised, fami
     definition's uses were counted by looking up every name in its walk (for name in names: ... in paths):
     definitions x names hash calls, quadratic (calls x6.9 for depth x4 at 250 -> 1000)."""
     small, large = family(100), family(400)
-    calls = [_calls(d.text_with_lets)[0] for d in (small, large)]
+    calls = [python_calls(d.text_with_lets)[0] for d in (small, large)]
     assert calls[1] / calls[0] < 4 * 1.05, calls
 
 
@@ -69,7 +45,7 @@ def test_generated_code_makes_the_same_calls_per_level_at_any_depth(raised):
     product of N factors (1 - t_k**2), and splitting its factors into numerator and denominator compared
     each factor with every numerator factor (f not in top: N**2 / 2 Expr.__eq__ calls)."""
     small, large = _nested(100), _nested(400)
-    counted = [_calls(d.to_source) for d in (small, large)]
+    counted = [python_calls(d.to_source) for d in (small, large)]
     assert counted[1][0] / counted[0][0] < 4 * 1.05, [c[0] for c in counted]
     assert counted[1][1].get("__eq__", 0) <= 4 * counted[0][1].get("__eq__", 0) + 100
 
@@ -82,7 +58,7 @@ def test_a_long_product_is_emitted_with_calls_linear_in_its_factors():
         e = Mul(*factors)
         w = Emitter({f"a{k}" for k in range(size)} | {"b"}, backend("numpy"))
         w.dims["n"] = "n"
-        counts.append(_calls(lambda e=e, w=w: w.text(e))[1].get("__eq__", 0))
+        counts.append(python_calls(lambda e=e, w=w: w.text(e))[1].get("__eq__", 0))
     assert counts[1] <= 4 * counts[0] + 100, counts
 
 

@@ -9,33 +9,20 @@ import time
 
 import numpy as np
 import pytest
+from deep_inputs import mlp_text
 from trees import values_for
 
 import matcalc as mc
-from matcalc import limits, walks
+from matcalc import walks
 from matcalc.expr import Add, MatMul, Symbol, Transpose
 from matcalc.rewrite.engine import flatten_chains
 from matcalc.rewrite.factoring import _factor_common
 from matcalc.shapes import ONE, Dim
 
 
-def _mlp(depth: int) -> str:
-    h = "x"
-    for k in range(1, depth + 1):
-        h = f"tanh(W{k} @ {h})"
-    return f"norm(W{depth + 1} @ {h} - y)**2"
-
-
-@pytest.fixture
-def raised(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 10**7)
-    monkeypatch.setattr(limits, "MAX_NESTING_DEPTH", 10**5)
-    monkeypatch.setattr(limits, "MAX_TREE_SIZE", 10**9)
-
-
 def test_a_depth_1000_mlp_derives_and_compiles_quickly(raised):
     t0 = time.perf_counter()
-    d = mc.derive(_mlp(1000), "W1")
+    d = mc.derive(mlp_text(1000), "W1")
     fn = d.to_function()  # the source nests no brackets past Python's parser limit
     assert time.perf_counter() - t0 < 30
     assert "gradient" in fn.source
@@ -114,11 +101,11 @@ def test_a_derivation_leaves_no_cyclic_garbage():
 
 
 @pytest.mark.parametrize("text, wrt", [
-    (_mlp(3), "W1"),
+    (mlp_text(3), "W1"),
     ("sum(tanh(tanh(tanh(x))))", "x"),
     ("a1.T@x + a2.T@x + a3.T@x", "x"),
     ("x.T @ A1 @ A2 @ A3 @ x", "x"),
-    (_mlp(60), "W1"),
+    (mlp_text(60), "W1"),
 ])
 def test_members_of_each_family_check_and_compile_right(text, wrt):
     d = mc.derive(text, wrt)

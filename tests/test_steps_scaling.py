@@ -6,36 +6,24 @@ characters it writes. A long derivation's LaTeX names the same subexpressions, w
 
 from __future__ import annotations
 
-import cProfile
-import pstats
 import re
 
 import pytest
+from deep_inputs import mlp_text, nested_text, python_calls
 
 import matcalc as mc
-from matcalc import limits
 from matcalc.printing.step_names import is_long_derivation
 from matcalc.printing.steps import steps_latex
 
 LINEAR = 2.3  # the work at depth 2N over the work at depth N: 2 for linear work, 4 for quadratic
 
 
-@pytest.fixture
-def raised(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 10**7)
-    monkeypatch.setattr(limits, "MAX_NESTING_DEPTH", 10**5)
-    monkeypatch.setattr(limits, "MAX_TREE_SIZE", 10**9)
-
-
 def _nested(depth: int):
-    return mc.derive("sum(" + "tanh(" * depth + "x" + ")" * depth + ")", "x")
+    return mc.derive(nested_text(depth), "x")
 
 
 def _mlp(depth: int):
-    h = "x"
-    for k in range(1, depth + 1):
-        h = f"tanh(W{k} @ {h})"
-    return mc.derive(f"norm(W{depth + 1} @ {h} - y)**2", "W1")
+    return mc.derive(mlp_text(depth), "W1")
 
 
 def _read(d):
@@ -45,15 +33,6 @@ def _read(d):
     return d
 
 
-def _calls(fn) -> int:
-    """The Python calls `fn()` makes, counted by cProfile: exact, not timed."""
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        fn()
-    finally:
-        profile.disable()
-    return pstats.Stats(profile).total_calls
 
 
 PRINTERS = {
@@ -71,7 +50,7 @@ def test_printing_the_steps_is_linear_work(raised, family, depth, printer):
     the LaTeX wrote the long steps out, cubic in the depth."""
     write = PRINTERS[printer]
     small, large = _read(family(depth)), _read(family(2 * depth))
-    work = [_calls(lambda d=d: write(d)) for d in (small, large)]
+    work = [python_calls(lambda d=d: write(d))[0] for d in (small, large)]
     chars = [len(write(d)) for d in (small, large)]
     assert work[1] / work[0] <= LINEAR, f"{printer}: {work[0]:,} calls at depth {depth}, {work[1]:,} at {2 * depth}"
     assert chars[1] / chars[0] <= LINEAR, f"{printer}: {chars[0]:,} chars at depth {depth}, {chars[1]:,} at {2 * depth}"

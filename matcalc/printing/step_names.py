@@ -16,7 +16,7 @@ count, and none recurses: a derivation printed with names costs time linear in i
 from __future__ import annotations
 
 from ..expr import Expr, Number, Symbol, Transpose
-from ..limits import written_size_at_most
+from ..limits import written_size_at_most, written_total_at_most
 
 LONG_STEP = 60  # a step whose expressions have more nodes than this (written out) is written with names
 NAMED_NODES = 8  # in such a step, a subexpression of more nodes than this (its children named) gets a name
@@ -42,23 +42,9 @@ def _expressions(steps):
                 yield e
 
 
-def written_more_than(exprs, n: int) -> bool:
-    """Do the expressions, written out, have more than `n` nodes in all? (Stops counting past `n`: cheap on
-    any DAG, where a full count would walk every large expression of every step.)"""
-    count = 0
-    for e in exprs:
-        stack = [e]
-        while stack:
-            count += 1
-            if count > n:
-                return True
-            stack.extend(stack.pop().args)
-    return False
-
-
 def is_long_derivation(steps) -> bool:
     """Is the derivation long enough that its LaTeX, written out, would outgrow it (see DERIVATION_NODES)?"""
-    return written_more_than(_expressions(steps), DERIVATION_NODES)
+    return not written_total_at_most(_expressions(steps), DERIVATION_NODES)
 
 
 def step_symbols(steps) -> set[str]:
@@ -95,7 +81,7 @@ class StepNamer:
         if is_let(s):
             self._let(s.before, s.after)
             return None
-        if getattr(s, "form", None) is None or not written_more_than((e for e in (s.before, s.after) if e is not None),
+        if getattr(s, "form", None) is None or written_total_at_most((e for e in (s.before, s.after) if e is not None),
                                                                      LONG_STEP):
             return None
         self.fresh = []
