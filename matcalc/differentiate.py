@@ -196,8 +196,10 @@ class _Run:
 
         built: list[Expr] = []
 
-        def after() -> Expr:  # built once, for the step's `after` and its text (which must not refer to the step:
-            if not built:     # a cycle would leave every step to the cyclic collector)
+        # built once, for the step's `after` and for its text; the text must not refer to the step itself (a cycle
+        # would leave every step to the cyclic collector)
+        def after() -> Expr:
+            if not built:
                 named = local() if callable(local) else local
                 # d‖u‖ = uᵀdu / ‖u‖ reads "u3.T @ du3 / u4"
                 built.append(substitute(named, {shown: target}) if target is not None else named)
