@@ -131,12 +131,12 @@ def _kron_on_vec(matrices: list[Expr]) -> list[Expr]:
         if _is_kron(left) and _vec_of(right) is not None:
             (a, b), m = left.args, _vec_of(right)
             if m.shape == (b.shape[1], a.shape[1]):
-                out[i:i + 2] = [Call(VEC, _product([b, m, _transposed(a)]))]
+                out[i:i + 2] = [Call(VEC, _product([b, m, transpose(a)]))]
                 continue
         if isinstance(left, Transpose) and _vec_of(left.arg) is not None and _is_kron(right):
             m, (a, b) = _vec_of(left.arg), right.args
             if m.shape == (b.shape[0], a.shape[0]):
-                out[i:i + 2] = [Transpose(Call(VEC, _product([_transposed(b), m, a])))]
+                out[i:i + 2] = [Transpose(Call(VEC, _product([transpose(b), m, a])))]
                 continue
         i += 1
     return out
@@ -148,10 +148,6 @@ def _is_kron(e: Expr) -> bool:
 
 def _vec_of(e: Expr) -> Expr | None:
     return e.args[0] if isinstance(e, Call) and e.fn is VEC else None
-
-
-def _transposed(e: Expr) -> Expr:
-    return e if isinstance(e, Identity) else Transpose(e)
 
 
 def _product(items: list[Expr], terms: int = 1, work: list[int] | None = None) -> Expr:
@@ -241,7 +237,9 @@ def _ones_through_diagonals(matrices: list[Expr]) -> list[Expr]:
 
 
 def transpose(e: Expr) -> Expr:
-    """eᵀ, with a transpose of a transpose and of an all-ones array undone."""
+    """eᵀ, with a transpose of a transpose, of an all-ones array and of an identity undone."""
+    if isinstance(e, Identity):
+        return e
     if isinstance(e, Transpose):
         return e.arg
     if isinstance(e, Ones):

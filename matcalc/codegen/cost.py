@@ -182,12 +182,13 @@ def _call(node: Call) -> float:
     return sum(entries(a) for a in node.args) + entries(node)
 
 
-def selection(op: Expr) -> list[tuple[Dim, tuple[Dim, Dim] | None]] | None:
-    """op as a selection, for a block matrix of identity and zero blocks with at most one identity in each block
-    row ([I, 0] picks rows, [I; 0] pads with zeros), or its transpose: per block row, its height and the (start,
-    width) of the column block its identity picks (None: a row of zeros). Else None."""
-    transposed = isinstance(op, Transpose)
-    core = op.arg if transposed else op
+def selection(op: Expr, right: bool = False) -> list[tuple[Dim, tuple[Dim, Dim] | None]] | None:
+    """op as a selection, for a block matrix of identity and zero blocks (or its transpose) with at most one
+    identity in each block row ([I, 0] picks rows, [I; 0] pads with zeros): per block row, its height and the
+    (start, width) of the column block its identity picks (None: a row of zeros). With right=True, op as the right
+    factor of a product (M @ op picks columns of M): the same of opᵀ, per block column. Else None."""
+    transposed = isinstance(op, Transpose) != right
+    core = op.arg if isinstance(op, Transpose) else op
     if not isinstance(core, Block) or not all(_identity(b) or _zero(b) for b in core.args):
         return None
     rows = core.rows
@@ -236,7 +237,8 @@ def chain_cost(factors: list[Expr]) -> float:
 
 
 def _rearranges(f: Expr) -> bool:
-    return isinstance(f.arg if isinstance(f, Transpose) else f, Commutation) or selection(f) is not None
+    return (isinstance(f.arg if isinstance(f, Transpose) else f, Commutation)
+            or selection(f) is not None or selection(f, right=True) is not None)
 
 
 def chain_order(dims: list[float]) -> tuple[float, list[int]]:

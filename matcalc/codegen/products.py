@@ -177,7 +177,7 @@ def _evaluated(w, item) -> tuple[str, int]:
 def _product(w, left, right):
     """left @ right for items (text, level, shape, operator)."""
     ltext, llevel, lshape, lop = _as_matrix(w, left, picks=selection(left[3]) if _is_block(left[3]) else None)
-    rtext, rlevel, rshape, rop = _as_matrix(w, right, picks=selection(_transposed_op(right[3])) if _is_block(right[3]) else None)
+    rtext, rlevel, rshape, rop = _as_matrix(w, right, picks=selection(right[3], right=True) if _is_block(right[3]) else None)
     shape = (lshape[0], rshape[1])
     if lop is not None and rop is None:
         if _is_block(lop):  # [I, 0] @ M: the rows of M it picks
@@ -185,7 +185,7 @@ def _product(w, left, right):
         return _apply_operator(w, lop, rtext), ATOM, shape, None
     if rop is not None and lop is None:
         if _is_block(rop):  # M @ [I; 0]: the columns of M it picks
-            return _select(w, selection(_transposed_op(rop)), ltext, llevel, lshape[0], rows=False), ATOM, shape, None
+            return _select(w, selection(rop, right=True), ltext, llevel, lshape[0], rows=False), ATOM, shape, None
         if isinstance(_normal(rop), Commutation):
             return _permute_columns(w, _normal(rop), bracketed(ltext, llevel, ATOM)), ATOM, shape, None
         applied = _apply_operator(w, Transpose(rop), f"{bracketed(ltext, llevel, ATOM)}.T")
@@ -194,7 +194,7 @@ def _product(w, left, right):
         if _is_block(lop):
             return _select(w, selection(lop), *w.expr(rop), rshape[1], rows=True), ATOM, shape, None
         if _is_block(rop):
-            return _select(w, selection(_transposed_op(rop)), *w.expr(lop), lshape[0], rows=False), ATOM, shape, None
+            return _select(w, selection(rop, right=True), *w.expr(lop), lshape[0], rows=False), ATOM, shape, None
         return _operators(w, _normal(lop), _normal(rop)), ATOM, shape, None
     if lshape[1] == ONE:
         # inner size 1: a column times a 1×1 product (a @ (bᵀ @ x) is a * (bᵀ @ x)) or times a row (an outer product):
@@ -252,10 +252,6 @@ def _kron_commuted(w, a: Expr, b: Expr) -> str:
     return f"_kron_commuted({w.text(a)}, {w.text(b)})"
 
 
-def _transposed_op(op: Expr) -> Expr:
-    return op.arg if isinstance(op, Transpose) else Transpose(op)
-
-
 def _select(w, picks, m: str, level: int, other: Dim, rows: bool) -> str:
     """S @ m (rows=True) or m @ Sᵀ (rows=False) for a selection S: slices of m, and zeros where S picks nothing,
     never the product by a matrix of identities and zeros (O(entries of m), not O(entries × the picked size))."""
@@ -287,7 +283,7 @@ def _normal(op: Expr) -> Expr:
 def _is_operator(f: Expr) -> bool:
     core = f.arg if isinstance(f, Transpose) else f
     return (isinstance(core, Commutation) or (isinstance(core, Call) and core.fn is KRON)
-            or selection(f) is not None or selection(_transposed_op(f)) is not None)
+            or selection(f) is not None or selection(f, right=True) is not None)
 
 
 def _is_block(op: Expr | None) -> bool:

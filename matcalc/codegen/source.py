@@ -14,7 +14,7 @@ from __future__ import annotations
 import keyword
 
 from ..errors import UnsupportedError
-from ..expr import Commutation, Expr, Identity, MatMul, Ones, Symbol, Transpose, Zeros, distinct_nodes, symbols
+from ..expr import Commutation, Expr, Identity, MatMul, Ones, Symbol, Zeros, distinct_nodes, symbols
 from ..limits import bounded, written_size_at_most
 from ..printing.lets import SHORT_RESULT, shared_lets
 from ..printing.text import to_text
@@ -165,5 +165,4 @@ def _sizes_used(node: Expr):
 
 def _pads(f: Expr) -> bool:
     """Is f a selection ([I; 0]) whose product writes zeros (products._select): sized by the other factors?"""
-    as_rows, as_columns = selection(f), selection(f.arg if isinstance(f, Transpose) else Transpose(f))  # S @ M, M @ S
-    return any(pick is None for picks in (as_rows or [], as_columns or []) for _, pick in picks)
+    return any(pick is None for picks in (selection(f) or [], selection(f, right=True) or []) for _, pick in picks)

@@ -247,7 +247,7 @@ def _scalar_orientation(e: Expr) -> Expr | None:
     return other if sort_key(other) < sort_key(e) else None
 
 
-def _block_rows(e: Expr) -> list[list[Expr]] | None:
+def block_rows(e: Expr) -> list[list[Expr]] | None:
     """The rows of blocks of a block matrix, or of a transposed one ([A, B]ᵀ has rows Aᵀ and Bᵀ); else None."""
     if isinstance(e, Block):
         return [list(row) for row in e.rows]
@@ -267,7 +267,7 @@ def _block_product(e: Expr) -> Expr | None:
     if not isinstance(e, MatMul):
         return None
     for i in range(len(e.args) - 1):
-        left, right = _block_rows(e.args[i]), _block_rows(e.args[i + 1])
+        left, right = block_rows(e.args[i]), block_rows(e.args[i + 1])
         if left is None or right is None or len(left[0]) != len(right):
             continue
         if not (_constant_blocks(left) or _constant_blocks(right)):

@@ -115,12 +115,10 @@ def _block(e: Expr) -> Expr | None:
         return None
     if not all(isinstance(a, (Identity, Zeros, Ones, Number)) for a in e.arg.args):
         return None
-    from .algebra import transpose_of
+    from .algebra import block_rows
 
-    rows = e.arg.rows
-    n_rows, n_cols = len(rows), len(rows[0])
-    items = [transpose_of(rows[i][j]) for j in range(n_cols) for i in range(n_rows)]
-    return Block(*items, layout=(n_rows,) * n_cols)
+    rows = block_rows(e)
+    return Block(*[b for row in rows for b in row], layout=(len(rows[0]),) * len(rows))
 
 
 LEMMAS = [
