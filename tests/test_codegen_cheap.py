@@ -63,7 +63,7 @@ def test_each_rewrite_fires_on_its_pattern_and_keeps_the_value(expr, wrt, where,
 
 def test_a_relu_network_computes_its_step_as_a_mask():
     d = mc.derive("sum((W2 @ relu(W1 @ X) - Y)**2)", "W1")
-    assert "heaviside" not in body(d) and "> 0).astype(float)" in body(d)
+    assert "heaviside" not in body(d) and "np.greater(" in body(d)
 
 
 @pytest.mark.parametrize("expr, wrt, where", [
@@ -296,3 +296,10 @@ def test_the_mirror_of_constants_blocks_and_symmetric_symbols(text, where):
     want = np.asarray(evaluate(e, point, sizes), dtype=float)
     got = np.asarray(evaluate(cheap_module._mirror(e), point, sizes), dtype=float)
     np.testing.assert_allclose(got, want.T, rtol=1e-12, atol=1e-12, err_msg=text)
+
+
+def test_the_step_of_a_constant_computes():
+    """step(c) of a number: the mask is np.greater(c, 0).astype(float) (a Python bool has no astype)."""
+    d = mc.derive("step(2.5) * sum(x) + sum(step(x) ∘ x)", "x")
+    arrays = values(d, sizes=(5, 4, 3, 6, 7))
+    close(d.to_function()(**arrays), d.matrix(arrays), str(d))

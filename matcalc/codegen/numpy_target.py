@@ -50,5 +50,5 @@ NUMPY = register(Backend(
     commutation_order=COMMUTATION_ORDER,
     kron_commuted=KRON_COMMUTED,
     constant="float({0})",  # np.square(2) ** -2 would be integer arithmetic
-    functions={"step": ("({0} > 0).astype(float)", "")},  # a mask: 16× faster than np.heaviside({0}, 0.0)
+    functions={"step": ("np.greater({0}, 0).astype(float)", "")},  # a mask: 16× faster than np.heaviside({0}, 0.0)
 ))
